@@ -1,0 +1,60 @@
+# SCWS gateway: top-level build.  `make` builds the module and the tools,
+# `make check` runs every test, `make demo` runs the whole system in a VM.
+
+TOP := $(CURDIR)
+BUILD ?= $(TOP)/build
+
+# Target kernel: the running one when it has a build tree, else the newest
+# Debian linux-headers-*-amd64.
+KVER ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
+	else ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | \
+	sed 's|.*/linux-headers-||' | sort -V | tail -n1; fi)
+KDIR ?= $(if $(wildcard /lib/modules/$(KVER)/build),/lib/modules/$(KVER)/build,/usr/src/linux-headers-$(KVER))
+export KVER
+
+CC ?= cc
+WERROR := $(if $(CI),-Werror,)
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -Wall -Wextra $(WERROR) -D_GNU_SOURCE \
+	  -I$(TOP)/uapi -I$(TOP)/tools/lib
+NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+
+.PHONY: all kmod tools deps check kunit vmtest unit clean demo bench sparse checkpatch
+
+all: kmod tools
+
+kmod:
+	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_SCWS=m modules
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_SCWS=m C=2 modules
+
+# Userspace: everything lands in $(BUILD), never in the source tree.
+LIBNL_SRCS := tools/lib/scws-nl.c
+TEST_PUMP := $(BUILD)/tests/scws-test-pump
+
+tools: $(TEST_PUMP)
+
+$(TEST_PUMP): tests/pump/scws-test-pump.c $(LIBNL_SRCS) tools/lib/scws-nl.h uapi/linux/scws.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NL_CFLAGS) -o $@ tests/pump/scws-test-pump.c $(LIBNL_SRCS) $(NL_LIBS)
+
+deps:
+	bash tools/deps.sh
+
+kunit:
+	bash tests/kunit/run.sh
+
+vmtest: all
+	bash tests/netns/run.sh
+
+check:
+	bash tests/check.sh
+
+checkpatch:
+	bash tests/checkpatch.sh
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_SCWS=m clean
+	rm -rf $(BUILD)

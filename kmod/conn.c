@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Accepted connections on their way to the pump: a bounded FIFO per port,
+ * offered to the pump as capacity allows (CONN_NEW), claimed (the socket
+ * becomes a file descriptor of the pump), or reset when they time out, the
+ * queue is full or the pump goes away.
+ */
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+
+#include "scws.h"
+
+static atomic64_t scws_next_id = ATOMIC64_INIT(0);
+
+static void scws_tuple_of_child(const struct sock *sk, struct scws_tuple *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->family = sk->sk_family;
+	t->sport = ntohs(inet_sk(sk)->inet_dport);
+	t->dport = inet_sk(sk)->inet_num;
+	if (sk->sk_family == AF_INET6)
+		t->saddr = sk->sk_v6_daddr;
+	else
+		ipv6_addr_set_v4mapped(inet_sk(sk)->inet_daddr, &t->saddr);
+}
+
+static unsigned long scws_timeout(void)
+{
+	return msecs_to_jiffies(scws_params.queue_timeout_ms);
+}
+
+/* Reset, not FIN: the client must see that it was not served. */
+static void scws_conn_free(struct scws_conn *conn)
+{
+	if (conn->sock) {
+		sock_no_linger(conn->sock->sk);
+		sock_release(conn->sock);
+	}
+	scws_caller_release(&conn->caller);
+	kfree(conn);
+}
+
+static void scws_conns_free(struct list_head *dead)
+{
+	struct scws_conn *conn, *tmp;
+
+	list_for_each_entry_safe(conn, tmp, dead, node) {
+		list_del(&conn->node);
+		scws_conn_free(conn);
+	}
+}
+
+static void scws_conn_unlink(struct scws_conn *conn)
+{
+	struct scws_port *port = conn->port;
+
+	list_del_init(&conn->node);
+	if (conn->offered)
+		port->offered--;
+	else
+		port->queued--;
+}
+
+/* Unlink @conn, tell the listeners, and queue it on @dead for reset. */
+static void scws_conn_drop(struct scws_net *sn, struct scws_conn *conn,
+			   u8 event, u8 reason, struct list_head *dead)
+{
+	scws_conn_unlink(conn);
+	if (event == SCWS_EVENT_CONN_TIMED_OUT)
+		conn->port->timed_out++;
+	else
+		conn->port->reset++;
+	scws_event_conn(sn, event, reason, conn);
+	list_add_tail(&conn->node, dead);
+}
+
+/* Run the expiry no later than @deadline; never postpone it. */
+static void scws_expire_schedule(struct scws_net *sn, unsigned long deadline)
+{
+	unsigned long now = jiffies;
+
+	if (delayed_work_pending(&sn->expire_work) &&
+	    !time_before(deadline, sn->expire_at))
+		return;
+	sn->expire_at = deadline;
+	mod_delayed_work(scws_wq, &sn->expire_work,
+			 time_after(deadline, now) ? deadline - now : 0);
+}
+
+/* Offer queued connections while the pump has free channels. */
+static void scws_port_dispatch(struct scws_net *sn, struct scws_port *port)
+{
+	struct scws_conn *conn;
+
+	list_for_each_entry(conn, &port->conns, node) {
+		if (port->offered >= port->capacity)
+			break;
+		if (conn->offered)
+			continue;
+		/* Full receive queue: retried on the pump's next command. */
+		if (scws_send_conn_new(sn, conn))
+			break;
+		conn->offered = true;
+		port->queued--;
+		port->offered++;
+		conn->deadline = jiffies + scws_timeout();
+		scws_expire_schedule(sn, conn->deadline);
+	}
+}
+
+void scws_conn_dispatch(struct scws_net *sn)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&sn->lock);
+	if (!sn->pump_portid)
+		return;
+	for (i = 0; i < scws_params.nports; i++)
+		scws_port_dispatch(sn, &sn->ports[i]);
+}
+
+void scws_conn_accepted(struct scws_net *sn, struct scws_port *port,
+			struct socket *sock)
+{
+	struct scws_conn *conn;
+	LIST_HEAD(dead);
+	u8 reason;
+
+	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
+	if (!conn) {
+		sock_no_linger(sock->sk);
+		sock_release(sock);
+		return;
+	}
+	INIT_LIST_HEAD(&conn->node);
+	conn->id = atomic64_inc_return(&scws_next_id);
+	conn->port = port;
+	conn->sock = sock;
+	conn->accepted_at = jiffies;
+	conn->deadline = conn->accepted_at + scws_timeout();
+	scws_tuple_of_child(sock->sk, &conn->tuple);
+	if (sn->records)
+		scws_records_take(sn->records, &conn->tuple, &conn->caller);
+
+	mutex_lock(&sn->lock);
+	port->accepted++;
+	list_add_tail(&conn->node, &port->conns);
+	port->queued++;
+	if (sn->dying)
+		reason = SCWS_REASON_SHUTDOWN;
+	else if (!sn->pump_portid)
+		reason = SCWS_REASON_PUMP_GONE;
+	else if (!port->channels)
+		reason = SCWS_REASON_NOT_SERVED;
+	else if (port->queued > scws_params.queue_len)
+		reason = SCWS_REASON_QUEUE_FULL;
+	else
+		reason = SCWS_REASON_NONE;
+	if (reason) {
+		scws_conn_drop(sn, conn, SCWS_EVENT_CONN_RESET, reason, &dead);
+	} else {
+		scws_event_conn(sn, SCWS_EVENT_CONN_ACCEPTED, reason, conn);
+		scws_expire_schedule(sn, conn->deadline);
+		scws_port_dispatch(sn, port);
+	}
+	mutex_unlock(&sn->lock);
+	scws_conns_free(&dead);
+}
+
+static struct scws_conn *scws_conn_find(struct scws_net *sn, u64 id)
+{
+	struct scws_conn *conn;
+	unsigned int i;
+
+	for (i = 0; i < scws_params.nports; i++)
+		list_for_each_entry(conn, &sn->ports[i].conns, node)
+			if (conn->id == id)
+				return conn;
+	return NULL;
+}
+
+/*
+ * Kernel sockets hold no namespace reference; a socket that becomes a
+ * user's file must, or the namespace could die under it.
+ */
+static int scws_sock_hold_net(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+
+	if (sk->sk_net_refcnt)
+		return 0;
+	if (!maybe_get_net(net))
+		return -ENXIO;
+	sk->sk_net_refcnt = 1;
+	netns_tracker_alloc(net, &sk->ns_tracker, GFP_KERNEL);
+	sock_inuse_add(net, 1);
+	return 0;
+}
+
+/* Install @conn's socket in the calling (pump) process. */
+static int scws_conn_install(struct scws_conn *conn)
+{
+	struct socket *sock = conn->sock;
+	struct file *file;
+	int err, fd;
+
+	err = scws_sock_hold_net(sock->sk);
+	if (err)
+		return err;
+	conn->sock = NULL;
+	file = sock_alloc_file(sock, 0, NULL);	/* releases @sock on error */
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	fd = receive_fd(file, O_CLOEXEC);
+	fput(file);
+	return fd;
+}
+
+int scws_conn_claim(struct scws_net *sn, u32 portid, u64 id,
+		    struct sk_buff *reply)
+{
+	struct scws_conn *conn;
+	int fd, err;
+
+	mutex_lock(&sn->lock);
+	if (!sn->pump_portid || sn->pump_portid != portid) {
+		mutex_unlock(&sn->lock);
+		return -EPERM;
+	}
+	conn = scws_conn_find(sn, id);
+	if (!conn || !conn->offered) {
+		mutex_unlock(&sn->lock);
+		return -ENOENT;
+	}
+	scws_conn_unlink(conn);
+	if (conn->port->capacity)
+		conn->port->capacity--;
+	conn->port->handed_off++;
+	mutex_unlock(&sn->lock);
+
+	/* Outside the lock: installing may allocate and sleep. */
+	fd = scws_conn_install(conn);
+	err = fd < 0 ? fd : scws_conn_fill(reply, sn, conn, fd);
+	if (err) {
+		if (fd >= 0)
+			close_fd(fd);
+		mutex_lock(&sn->lock);
+		conn->port->handed_off--;
+		conn->port->reset++;
+		mutex_unlock(&sn->lock);
+	} else {
+		scws_event_conn(sn, SCWS_EVENT_CONN_HANDED_OFF,
+				SCWS_REASON_NONE, conn);
+	}
+	scws_conn_free(conn);
+	return err ? err : fd;
+}
+
+int scws_conn_fill(struct sk_buff *skb, const struct scws_net *sn,
+		   const struct scws_conn *conn, int fd)
+{
+	const struct scws_tuple *t = &conn->tuple;
+	struct nlattr *nest;
+	u32 age;
+
+	age = jiffies_to_msecs(jiffies - conn->accepted_at);
+	nest = nla_nest_start(skb, SCWS_A_CONN);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, SCWS_CONN_A_ID, conn->id, SCWS_CONN_A_PAD) ||
+	    nla_put_u16(skb, SCWS_CONN_A_PORT, t->dport) ||
+	    nla_put_u8(skb, SCWS_CONN_A_FAMILY, t->family) ||
+	    (t->family == AF_INET ?
+	     nla_put_in_addr(skb, SCWS_CONN_A_PEER_ADDR,
+			     t->saddr.s6_addr32[3]) :
+	     nla_put_in6_addr(skb, SCWS_CONN_A_PEER_ADDR, &t->saddr)) ||
+	    nla_put_u16(skb, SCWS_CONN_A_PEER_PORT, t->sport) ||
+	    nla_put_u8(skb, SCWS_CONN_A_STATE,
+		       conn->offered ? SCWS_CONN_OFFERED : SCWS_CONN_QUEUED) ||
+	    nla_put_u32(skb, SCWS_CONN_A_AGE_MS, age) ||
+	    (fd >= 0 && nla_put_u32(skb, SCWS_CONN_A_FD, fd)) ||
+	    scws_caller_fill(skb, &conn->caller, sn->net->user_ns)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Reset the connections of @port (all ports when NULL). */
+void scws_conns_reset(struct scws_net *sn, struct scws_port *port, u8 reason)
+{
+	struct scws_conn *conn, *tmp;
+	LIST_HEAD(dead);
+	unsigned int i;
+
+	mutex_lock(&sn->lock);
+	for (i = 0; i < scws_params.nports; i++) {
+		if (port && port != &sn->ports[i])
+			continue;
+		list_for_each_entry_safe(conn, tmp, &sn->ports[i].conns, node)
+			scws_conn_drop(sn, conn, SCWS_EVENT_CONN_RESET, reason,
+				       &dead);
+	}
+	mutex_unlock(&sn->lock);
+	scws_conns_free(&dead);
+}
+
+void scws_expire_work(struct work_struct *work)
+{
+	struct scws_net *sn = container_of(to_delayed_work(work),
+					   struct scws_net, expire_work);
+	unsigned long next = jiffies + scws_timeout();
+	struct scws_conn *conn, *tmp;
+	LIST_HEAD(dead);
+	unsigned int i;
+
+	mutex_lock(&sn->lock);
+	for (i = 0; i < scws_params.nports; i++) {
+		list_for_each_entry_safe(conn, tmp, &sn->ports[i].conns, node) {
+			if (time_before(jiffies, conn->deadline)) {
+				if (time_before(conn->deadline, next))
+					next = conn->deadline;
+				continue;
+			}
+			scws_conn_drop(sn, conn, SCWS_EVENT_CONN_TIMED_OUT,
+				       SCWS_REASON_NONE, &dead);
+		}
+	}
+	scws_conn_dispatch(sn);
+	if (!sn->dying && scws_conns_pending(sn))
+		scws_expire_schedule(sn, next);
+	mutex_unlock(&sn->lock);
+
+	scws_conns_free(&dead);
+	if (sn->records)
+		scws_records_expire(sn->records, scws_timeout());
+}
+
+bool scws_conns_pending(const struct scws_net *sn)
+{
+	unsigned int i;
+
+	for (i = 0; i < scws_params.nports; i++)
+		if (!list_empty(&sn->ports[i].conns))
+			return true;
+	return false;
+}

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scws.ko: Smart Card Web Server gateway.  Owns the SCWS ports on loopback
+ * in every network namespace and hands permitted connections to a
+ * userspace pump (scws-bipd) that carries them to the card over BIP.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "scws.h"
+
+static ushort ports[SCWS_MAX_PORTS] = { 3516, 4116 };
+static int nports = 2;
+module_param_array(ports, ushort, &nports, 0444);
+MODULE_PARM_DESC(ports, "SCWS ports to own on 127.0.0.1 and ::1 (default 3516,4116)");
+
+static bool ipv6 = true;
+module_param(ipv6, bool, 0444);
+MODULE_PARM_DESC(ipv6, "Also own the ports on ::1 (default y)");
+
+static uint queue_len = 32;
+module_param(queue_len, uint, 0444);
+MODULE_PARM_DESC(queue_len, "Connections waiting per port for the pump, 1-1024 (default 32)");
+
+static uint queue_timeout_ms = 10000;
+module_param(queue_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(queue_timeout_ms, "Reset a connection not claimed within this time, 100-600000 ms (default 10000)");
+
+struct scws_params scws_params __read_mostly;
+struct workqueue_struct *scws_wq __read_mostly;
+
+static int scws_params_check(void)
+{
+	int i, j;
+
+	if (nports < 1 || queue_len < 1 || queue_len > 1024 ||
+	    queue_timeout_ms < 100 || queue_timeout_ms > 600000)
+		return -EINVAL;
+	for (i = 0; i < nports; i++) {
+		if (!ports[i])
+			return -EINVAL;
+		for (j = 0; j < i; j++)
+			if (ports[j] == ports[i])
+				return -EINVAL;
+		scws_params.ports[i] = ports[i];
+	}
+	scws_params.nports = nports;
+	scws_params.ipv6 = ipv6 && IS_ENABLED(CONFIG_IPV6);
+	scws_params.queue_len = queue_len;
+	scws_params.queue_timeout_ms = queue_timeout_ms;
+	return 0;
+}
+
+static int __init scws_init(void)
+{
+	int err;
+
+	err = scws_params_check();
+	if (err) {
+		pr_err("invalid module parameters\n");
+		return err;
+	}
+	scws_wq = alloc_workqueue("scws", WQ_UNBOUND, 0);
+	if (!scws_wq)
+		return -ENOMEM;
+	/* Namespaces first: a netlink command may arrive right after. */
+	err = scws_pernet_init();
+	if (err)
+		goto destroy_wq;
+	err = scws_genl_init();
+	if (err)
+		goto pernet_exit;
+	pr_info("owning ports on loopback, waiting for a pump\n");
+	return 0;
+
+pernet_exit:
+	scws_pernet_exit();
+destroy_wq:
+	destroy_workqueue(scws_wq);
+	return err;
+}
+
+static void __exit scws_exit(void)
+{
+	scws_genl_exit();
+	scws_pernet_exit();
+	destroy_workqueue(scws_wq);
+}
+
+module_init(scws_init);
+module_exit(scws_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Smart Card Web Server (SCWS) gateway");
+MODULE_AUTHOR("The SCWS gateway authors");

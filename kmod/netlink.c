@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "scws" generic netlink family: pump registration, port capacity,
+ * connection hand-off, status, and the events multicast group.  The ABI is
+ * documented in uapi/linux/scws.h.
+ */
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "scws.h"
+
+enum scws_mcgrp {
+	SCWS_MCGRP_EVENTS,
+};
+
+static struct genl_family scws_family;
+static bool scws_family_live;
+
+static const struct nla_policy scws_policy[SCWS_A_MAX + 1] = {
+	/* Everything not listed here is rejected. */
+	[SCWS_A_UNSPEC] = { .strict_start_type = 1 },
+	[SCWS_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[SCWS_A_PORT_CHANNELS] = NLA_POLICY_MAX(NLA_U32, SCWS_CHANNELS_MAX),
+	[SCWS_A_PORT_CAPACITY] = NLA_POLICY_MAX(NLA_U32, SCWS_CHANNELS_MAX),
+	[SCWS_A_CONN_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+};
+
+static struct scws_net *scws_info_net(const struct genl_info *info)
+{
+	return scws_net(genl_info_net((struct genl_info *)info));
+}
+
+static int scws_nl_pump_register(struct sk_buff *skb, struct genl_info *info)
+{
+	struct scws_net *sn = scws_info_net(info);
+	int err = 0;
+
+	mutex_lock(&sn->lock);
+	if (sn->pump_portid && sn->pump_portid != info->snd_portid) {
+		NL_SET_ERR_MSG(info->extack,
+			       "a pump is already registered in this network namespace");
+		err = -EBUSY;
+	} else if (!sn->pump_portid) {
+		WRITE_ONCE(sn->pump_portid, info->snd_portid);
+		scws_event_pump(sn, SCWS_EVENT_PUMP_UP, info->snd_portid);
+	}
+	mutex_unlock(&sn->lock);
+	return err;
+}
+
+static int scws_nl_pump_unregister(struct sk_buff *skb, struct genl_info *info)
+{
+	struct scws_net *sn = scws_info_net(info);
+	bool mine;
+
+	mutex_lock(&sn->lock);
+	mine = sn->pump_portid && sn->pump_portid == info->snd_portid;
+	mutex_unlock(&sn->lock);
+	if (!mine) {
+		NL_SET_ERR_MSG(info->extack, "not the registered pump");
+		return -EPERM;
+	}
+	scws_pump_gone(sn, info->snd_portid);
+	return 0;
+}
+
+static int scws_nl_port_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct scws_net *sn = scws_info_net(info);
+	struct scws_port *port;
+	u32 channels, capacity;
+	int err = 0;
+
+	if (GENL_REQ_ATTR_CHECK(info, SCWS_A_PORT) ||
+	    GENL_REQ_ATTR_CHECK(info, SCWS_A_PORT_CHANNELS) ||
+	    GENL_REQ_ATTR_CHECK(info, SCWS_A_PORT_CAPACITY))
+		return -EINVAL;
+	port = scws_port_find(sn, nla_get_u16(info->attrs[SCWS_A_PORT]));
+	if (!port) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SCWS_A_PORT],
+				    "not a port of the module (see its ports= parameter)");
+		return -EINVAL;
+	}
+	channels = nla_get_u32(info->attrs[SCWS_A_PORT_CHANNELS]);
+	capacity = nla_get_u32(info->attrs[SCWS_A_PORT_CAPACITY]);
+	if (capacity > channels) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[SCWS_A_PORT_CAPACITY],
+				    "capacity exceeds channels");
+		return -EINVAL;
+	}
+
+	mutex_lock(&sn->lock);
+	if (!sn->pump_portid || sn->pump_portid != info->snd_portid) {
+		NL_SET_ERR_MSG(info->extack, "only the registered pump sets ports");
+		err = -EPERM;
+	} else {
+		WRITE_ONCE(port->channels, channels);
+		port->capacity = capacity;
+		scws_conn_dispatch(sn);
+	}
+	mutex_unlock(&sn->lock);
+	if (!err && !channels)
+		scws_conns_reset(sn, port, SCWS_REASON_NOT_SERVED);
+	return err;
+}
+
+static int scws_nl_conn_claim(struct sk_buff *skb, struct genl_info *info)
+{
+	struct scws_net *sn = scws_info_net(info);
+	struct sk_buff *msg;
+	void *hdr;
+	int fd, err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SCWS_A_CONN_ID))
+		return -EINVAL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &scws_family, 0,
+				SCWS_CMD_CONN_CLAIM);
+	if (!hdr) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	fd = scws_conn_claim(sn, info->snd_portid,
+			     nla_get_u64(info->attrs[SCWS_A_CONN_ID]), msg);
+	if (fd < 0) {
+		if (fd == -EPERM)
+			NL_SET_ERR_MSG(info->extack, "not the registered pump");
+		else if (fd == -ENOENT)
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[SCWS_A_CONN_ID],
+					    "no connection offered with this id in this network namespace");
+		nlmsg_free(msg);
+		return fd;
+	}
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+	if (err)
+		close_fd(fd);	/* the pump would never learn about it */
+	return err;
+}
+
+static int scws_port_info_fill(struct sk_buff *skb, struct scws_port *port)
+{
+	struct nlattr *nest = nla_nest_start(skb, SCWS_A_PORT_INFO);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, SCWS_PORT_A_PORT, port->port) ||
+	    nla_put_u32(skb, SCWS_PORT_A_CHANNELS, port->channels) ||
+	    nla_put_u32(skb, SCWS_PORT_A_CAPACITY,
+			port->capacity > port->offered ?
+			port->capacity - port->offered : 0) ||
+	    nla_put_u32(skb, SCWS_PORT_A_OFFERED, port->offered) ||
+	    nla_put_u32(skb, SCWS_PORT_A_QUEUED, port->queued) ||
+	    nla_put_u64_64bit(skb, SCWS_PORT_A_ACCEPTED, port->accepted,
+			      SCWS_PORT_A_PAD) ||
+	    nla_put_u64_64bit(skb, SCWS_PORT_A_HANDED_OFF, port->handed_off,
+			      SCWS_PORT_A_PAD) ||
+	    nla_put_u64_64bit(skb, SCWS_PORT_A_REFUSED,
+			      atomic64_read(&port->refused), SCWS_PORT_A_PAD) ||
+	    nla_put_u64_64bit(skb, SCWS_PORT_A_TIMED_OUT, port->timed_out,
+			      SCWS_PORT_A_PAD) ||
+	    nla_put_u64_64bit(skb, SCWS_PORT_A_RESET, port->reset,
+			      SCWS_PORT_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int scws_status_fill(struct sk_buff *skb, struct scws_net *sn)
+{
+	struct nlattr *ports;
+	unsigned int i;
+
+	if ((sn->pump_portid &&
+	     nla_put_u32(skb, SCWS_A_PUMP_PORTID, sn->pump_portid)) ||
+	    nla_put_u32(skb, SCWS_A_QUEUE_LEN, scws_params.queue_len) ||
+	    nla_put_u32(skb, SCWS_A_QUEUE_TIMEOUT_MS,
+			scws_params.queue_timeout_ms))
+		return -EMSGSIZE;
+	ports = nla_nest_start(skb, SCWS_A_PORTS);
+	if (!ports)
+		return -EMSGSIZE;
+	for (i = 0; i < scws_params.nports; i++)
+		if (scws_port_info_fill(skb, &sn->ports[i]))
+			return -EMSGSIZE;
+	nla_nest_end(skb, ports);
+	return 0;
+}
+
+static int scws_nl_status_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct scws_net *sn = scws_info_net(info);
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &scws_family, 0,
+				SCWS_CMD_STATUS_GET);
+	if (!hdr) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	mutex_lock(&sn->lock);
+	err = scws_status_fill(msg, sn);
+	mutex_unlock(&sn->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* cb->args[0]: connections already dumped. */
+static int scws_nl_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct scws_net *sn = scws_net(sock_net(skb->sk));
+	long skip = cb->args[0], done = 0;
+	struct scws_conn *conn;
+	unsigned int i;
+	void *hdr;
+
+	mutex_lock(&sn->lock);
+	for (i = 0; i < scws_params.nports; i++) {
+		list_for_each_entry(conn, &sn->ports[i].conns, node) {
+			if (done++ < skip)
+				continue;
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &scws_family,
+					  NLM_F_MULTI, SCWS_CMD_CONN_GET);
+			if (!hdr)
+				goto full;
+			if (scws_conn_fill(skb, sn, conn, -1)) {
+				genlmsg_cancel(skb, hdr);
+				goto full;
+			}
+			genlmsg_end(skb, hdr);
+			cb->args[0]++;
+		}
+	}
+full:
+	mutex_unlock(&sn->lock);
+	return skb->len;
+}
+
+static const struct genl_small_ops scws_ops[] = {
+	{
+		.cmd = SCWS_CMD_PUMP_REGISTER,
+		.doit = scws_nl_pump_register,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = SCWS_CMD_PUMP_UNREGISTER,
+		.doit = scws_nl_pump_unregister,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = SCWS_CMD_PORT_SET,
+		.doit = scws_nl_port_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = SCWS_CMD_CONN_CLAIM,
+		.doit = scws_nl_conn_claim,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = SCWS_CMD_CONN_GET,
+		.dumpit = scws_nl_conn_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = SCWS_CMD_STATUS_GET,
+		.doit = scws_nl_status_get,
+	},
+};
+
+static const struct genl_multicast_group scws_mcgrps[] = {
+	[SCWS_MCGRP_EVENTS] = {
+		.name = SCWS_GENL_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+static struct genl_family scws_family __ro_after_init = {
+	.name = SCWS_GENL_NAME,
+	.version = SCWS_GENL_VERSION,
+	.maxattr = SCWS_A_MAX,
+	.policy = scws_policy,
+	.netnsok = true,
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.small_ops = scws_ops,
+	.n_small_ops = ARRAY_SIZE(scws_ops),
+	.mcgrps = scws_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(scws_mcgrps),
+};
+
+int scws_send_conn_new(struct scws_net *sn, const struct scws_conn *conn)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &scws_family, 0, SCWS_CMD_CONN_NEW);
+	if (!hdr || scws_conn_fill(msg, sn, conn, -1)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_unicast(sn->net, msg, sn->pump_portid);
+}
+
+bool scws_events_wanted(struct net *net)
+{
+	return READ_ONCE(scws_family_live) &&
+	       genl_has_listeners(&scws_family, net, SCWS_MCGRP_EVENTS);
+}
+
+static struct sk_buff *scws_event_new(u8 event, u8 reason, void **hdr,
+				      gfp_t gfp)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &scws_family, 0, SCWS_CMD_EVENT);
+	if (!*hdr || nla_put_u8(msg, SCWS_A_EVENT, event) ||
+	    (reason && nla_put_u8(msg, SCWS_A_REASON, reason))) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void scws_event_send(struct net *net, struct sk_buff *msg, void *hdr,
+			    gfp_t gfp)
+{
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&scws_family, net, msg, 0, SCWS_MCGRP_EVENTS,
+				gfp);
+}
+
+void scws_event_conn(struct scws_net *sn, u8 event, u8 reason,
+		     const struct scws_conn *conn)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!scws_events_wanted(sn->net))
+		return;
+	msg = scws_event_new(event, reason, &hdr, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (scws_conn_fill(msg, sn, conn, -1)) {
+		nlmsg_free(msg);
+		return;
+	}
+	scws_event_send(sn->net, msg, hdr, GFP_KERNEL);
+}
+
+/* From the hook: atomic context, and no connection exists (id 0). */
+void scws_event_refused(struct net *net, const struct scws_tuple *t,
+			const struct scws_caller *c, u8 reason)
+{
+	struct scws_conn conn = {
+		.tuple = *t,
+		.caller = *c,
+		.accepted_at = jiffies,
+	};
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = scws_event_new(SCWS_EVENT_CONN_REFUSED, reason, &hdr,
+			     GFP_ATOMIC);
+	if (!msg)
+		return;
+	if (scws_conn_fill(msg, scws_net(net), &conn, -1)) {
+		nlmsg_free(msg);
+		return;
+	}
+	scws_event_send(net, msg, hdr, GFP_ATOMIC);
+}
+
+void scws_event_pump(struct scws_net *sn, u8 event, u32 portid)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!scws_events_wanted(sn->net))
+		return;
+	msg = scws_event_new(event, SCWS_REASON_NONE, &hdr, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (nla_put_u32(msg, SCWS_A_PUMP_PORTID, portid)) {
+		nlmsg_free(msg);
+		return;
+	}
+	scws_event_send(sn->net, msg, hdr, GFP_KERNEL);
+}
+
+/* The pump's socket is gone: reset what it would have served. */
+static int scws_netlink_notify(struct notifier_block *nb, unsigned long state,
+			       void *data)
+{
+	struct netlink_notify *n = data;
+
+	if (state != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+	scws_pump_gone(scws_net(n->net), n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block scws_netlink_notifier = {
+	.notifier_call = scws_netlink_notify,
+};
+
+int scws_genl_init(void)
+{
+	int err;
+
+	err = genl_register_family(&scws_family);
+	if (err)
+		return err;
+	WRITE_ONCE(scws_family_live, true);
+	err = netlink_register_notifier(&scws_netlink_notifier);
+	if (err) {
+		WRITE_ONCE(scws_family_live, false);
+		genl_unregister_family(&scws_family);
+	}
+	return err;
+}
+
+void scws_genl_exit(void)
+{
+	netlink_unregister_notifier(&scws_netlink_notifier);
+	WRITE_ONCE(scws_family_live, false);
+	genl_unregister_family(&scws_family);
+}

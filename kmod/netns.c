@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per network namespace state: the ports, their listeners and hooks, and
+ * the pump.  .init never fails: a failing init would break every
+ * unshare(CLONE_NEWNET) on the system, so what cannot be set up is logged
+ * and the namespace runs without it (ports it cannot hold stay unowned,
+ * without hooks nothing is refused at SYN time but connections are still
+ * reset when there is no pump).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "scws.h"
+
+unsigned int scws_net_id __read_mostly;
+
+struct scws_port *scws_port_find(struct scws_net *sn, u16 port)
+{
+	unsigned int i;
+
+	for (i = 0; i < scws_params.nports; i++)
+		if (sn->ports[i].port == port)
+			return &sn->ports[i];
+	return NULL;
+}
+
+void scws_pump_gone(struct scws_net *sn, u32 portid)
+{
+	unsigned int i;
+
+	mutex_lock(&sn->lock);
+	if (!portid || sn->pump_portid != portid) {
+		mutex_unlock(&sn->lock);
+		return;
+	}
+	WRITE_ONCE(sn->pump_portid, 0);
+	for (i = 0; i < scws_params.nports; i++) {
+		WRITE_ONCE(sn->ports[i].channels, 0);
+		sn->ports[i].capacity = 0;
+	}
+	scws_event_pump(sn, SCWS_EVENT_PUMP_DOWN, portid);
+	mutex_unlock(&sn->lock);
+	scws_conns_reset(sn, NULL, SCWS_REASON_PUMP_GONE);
+}
+
+static int __net_init scws_net_init(struct net *net)
+{
+	struct scws_net *sn = scws_net(net);
+	unsigned int i;
+	int err;
+
+	sn->net = net;
+	mutex_init(&sn->lock);
+	INIT_DELAYED_WORK(&sn->expire_work, scws_expire_work);
+	for (i = 0; i < scws_params.nports; i++) {
+		sn->ports[i].port = scws_params.ports[i];
+		INIT_LIST_HEAD(&sn->ports[i].conns);
+		atomic64_set(&sn->ports[i].refused, 0);
+	}
+	sn->records = scws_records_create();
+	if (!sn->records)
+		pr_warn("netns %u: no memory for caller records\n",
+			net->ns.inum);
+	err = scws_hook_register(net);
+	if (err)
+		pr_warn("netns %u: cannot register hooks (%d)\n",
+			net->ns.inum, err);
+	sn->hooked = !err;
+	scws_listeners_start(sn);
+	return 0;
+}
+
+static void __net_exit scws_net_exit(struct net *net)
+{
+	struct scws_net *sn = scws_net(net);
+
+	mutex_lock(&sn->lock);
+	WRITE_ONCE(sn->dying, true);
+	mutex_unlock(&sn->lock);
+
+	scws_listeners_stop(sn);
+	if (sn->hooked)
+		scws_hook_unregister(net);
+	cancel_delayed_work_sync(&sn->expire_work);
+	scws_conns_reset(sn, NULL, SCWS_REASON_SHUTDOWN);
+	scws_records_destroy(sn->records);
+	sn->records = NULL;
+}
+
+static struct pernet_operations scws_net_ops = {
+	.init = scws_net_init,
+	.exit = scws_net_exit,
+	.id = &scws_net_id,
+	.size = sizeof(struct scws_net),
+};
+
+int scws_pernet_init(void)
+{
+	return register_pernet_subsys(&scws_net_ops);
+}
+
+void scws_pernet_exit(void)
+{
+	unregister_pernet_subsys(&scws_net_ops);
+}

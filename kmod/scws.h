@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interfaces of the SCWS gateway module.
+ */
+#ifndef _SCWS_H
+#define _SCWS_H
+
+#include <linux/cred.h>
+#include <linux/in6.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <linux/scws.h>
+
+#define SCWS_MAX_PORTS		4
+#define SCWS_MAX_LISTENERS	(SCWS_MAX_PORTS * 2)
+
+/* Module parameters, fixed while the module is loaded. */
+struct scws_params {
+	u16 ports[SCWS_MAX_PORTS];
+	unsigned int nports;
+	bool ipv6;
+	unsigned int queue_len;
+	unsigned int queue_timeout_ms;
+};
+
+extern struct scws_params scws_params;
+extern struct workqueue_struct *scws_wq;
+extern unsigned int scws_net_id;
+
+/*
+ * Who connected: captured from current when the client's first SYN leaves
+ * connect(), held by reference so the hot path does no string work.
+ */
+struct scws_caller {
+	struct pid *pid;		/* NULL when unknown */
+	const struct cred *cred;
+	u32 secid;			/* 0 when unknown */
+	struct file *exe;		/* NULL when unknown */
+};
+
+/* Endpoints of a loopback TCP connection, seen from the client. */
+struct scws_tuple {
+	u8 family;
+	u16 sport;			/* client port, host order */
+	u16 dport;			/* SCWS port, host order */
+	struct in6_addr saddr;		/* IPv4 stored v4-mapped */
+};
+
+struct scws_net;
+
+struct scws_port {
+	u16 port;
+	u32 channels;
+	u32 capacity;
+	u32 offered;
+	u32 queued;
+	struct list_head conns;		/* FIFO, queued and offered */
+	u64 accepted;
+	u64 handed_off;
+	atomic64_t refused;		/* counted in the hook, unlocked */
+	u64 timed_out;
+	u64 reset;
+};
+
+struct scws_listener {
+	struct scws_net *sn;
+	struct scws_port *port;
+	struct socket *sock;
+	struct work_struct accept_work;
+	void (*saved_data_ready)(struct sock *sk);
+};
+
+struct scws_conn {
+	struct list_head node;
+	u64 id;
+	struct scws_port *port;
+	struct socket *sock;
+	struct scws_tuple tuple;	/* client side */
+	struct scws_caller caller;
+	unsigned long accepted_at;	/* jiffies */
+	unsigned long deadline;		/* jiffies */
+	bool offered;
+};
+
+struct scws_net {
+	struct net *net;
+	/* Protects everything below but the caller records. Never held
+	 * while blocking on anything the pump does.
+	 */
+	struct mutex lock;
+	u32 pump_portid;		/* 0: no pump */
+	bool dying;
+	struct scws_port ports[SCWS_MAX_PORTS];
+	struct scws_listener *listeners[SCWS_MAX_LISTENERS];
+	unsigned int nlisteners;
+	bool hooked;			/* LOCAL_OUT hooks registered */
+	struct delayed_work expire_work;
+	unsigned long expire_at;	/* when expire_work is due */
+	struct scws_records *records;	/* NULL: out of memory at init */
+};
+
+static inline struct scws_net *scws_net(const struct net *net)
+{
+	return net_generic(net, scws_net_id);
+}
+
+struct scws_port *scws_port_find(struct scws_net *sn, u16 port);
+
+/* caller.c */
+void scws_caller_capture(struct scws_caller *c);
+void scws_caller_from_sock(struct scws_caller *c, const struct sock *sk);
+void scws_caller_release(struct scws_caller *c);
+int scws_caller_fill(struct sk_buff *skb, const struct scws_caller *c,
+		     struct user_namespace *ns);
+
+/* records.c: caller identity per client socket, from SYN to accept */
+struct scws_records *scws_records_create(void);
+void scws_records_destroy(struct scws_records *r);
+bool scws_records_add(struct scws_records *r, const struct scws_tuple *t,
+		      const struct sock *sk, struct scws_caller *c);
+bool scws_records_seen(struct scws_records *r, const struct scws_tuple *t,
+		       const struct sock *sk);
+bool scws_records_take(struct scws_records *r, const struct scws_tuple *t,
+		       struct scws_caller *c);
+void scws_records_expire(struct scws_records *r, unsigned long max_age);
+
+/* hook.c */
+int scws_hook_register(struct net *net);
+void scws_hook_unregister(struct net *net);
+
+/* listener.c */
+int scws_listeners_start(struct scws_net *sn);
+void scws_listeners_stop(struct scws_net *sn);
+
+/* conn.c: scws_conn_claim returns the pump's new fd */
+void scws_conn_accepted(struct scws_net *sn, struct scws_port *port,
+			struct socket *sock);
+int scws_conn_claim(struct scws_net *sn, u32 portid, u64 id,
+		    struct sk_buff *reply);
+void scws_conn_dispatch(struct scws_net *sn);
+void scws_conns_reset(struct scws_net *sn, struct scws_port *port, u8 reason);
+bool scws_conns_pending(const struct scws_net *sn);
+void scws_expire_work(struct work_struct *work);
+int scws_conn_fill(struct sk_buff *skb, const struct scws_net *sn,
+		   const struct scws_conn *conn, int fd);
+
+/* netlink.c */
+int scws_genl_init(void);
+void scws_genl_exit(void);
+int scws_send_conn_new(struct scws_net *sn, const struct scws_conn *conn);
+void scws_event_conn(struct scws_net *sn, u8 event, u8 reason,
+		     const struct scws_conn *conn);
+void scws_event_refused(struct net *net, const struct scws_tuple *t,
+			const struct scws_caller *c, u8 reason);
+void scws_event_pump(struct scws_net *sn, u8 event, u32 portid);
+bool scws_events_wanted(struct net *net);
+
+/* netns.c */
+int scws_pernet_init(void);
+void scws_pernet_exit(void);
+void scws_pump_gone(struct scws_net *sn, u32 portid);
+
+#endif /* _SCWS_H */

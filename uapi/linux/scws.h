@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * scws.h - generic netlink ABI of the SCWS gateway module (scws.ko).
+ *
+ * Documentation
+ * =============
+ *
+ * The module owns the Smart Card Web Server ports (3516 HTTP, 4116 HTTPS by
+ * default) on 127.0.0.1 and ::1 in every network namespace, and hands each
+ * accepted connection to one userspace pump per namespace (scws-bipd), which
+ * carries the bytes to the card over BIP.  Everything below is per network
+ * namespace: a command acts on the namespace of the socket that sends it.
+ *
+ * Family SCWS_GENL_NAME, version SCWS_GENL_VERSION.  All attributes are
+ * validated strictly: unknown attributes, wrong types and out-of-range values
+ * fail with -EINVAL and an extack message.
+ *
+ * Permissions.  Every command that changes state carries GENL_UNS_ADMIN_PERM:
+ * the caller needs CAP_NET_ADMIN in the user namespace that owns the network
+ * namespace.  So root of a container that has its own user and network
+ * namespaces (unshare -Urn) may run the pump for its own namespace; it cannot
+ * reach any other namespace's ports, pump or connections.  SCWS_CMD_CONN_GET
+ * also needs it, because it reveals who connects.  SCWS_CMD_STATUS_GET is open
+ * to everyone: it returns counters only.  The "events" multicast group needs
+ * CAP_NET_ADMIN (GENL_MCAST_CAP_NET_ADMIN) for the same reason as CONN_GET.
+ *
+ * SCWS_CMD_PUMP_REGISTER
+ * ----------------------
+ * No attributes.  Makes the sending netlink socket the pump of its network
+ * namespace.  -EBUSY if another socket is registered.  The registration ends
+ * with SCWS_CMD_PUMP_UNREGISTER or when the socket is closed (the pump
+ * process dies): then every pending connection is reset and the ports refuse
+ * connects until a pump registers again.  Without a pump, connect() to an
+ * SCWS port fails at once with ECONNREFUSED.
+ *
+ * SCWS_CMD_PORT_SET (pump only)
+ * -----------------------------
+ *    SCWS_A_PORT: NLA_U16, one of the module's ports (required)
+ *    SCWS_A_PORT_CHANNELS: NLA_U32, card channels serving the port, 0..255
+ *    SCWS_A_PORT_CAPACITY: NLA_U32, free LISTEN channels, <= CHANNELS
+ *
+ * CHANNELS = 0 means the card does not serve the port: connects to it are
+ * refused.  Otherwise connects are accepted, and the module offers at most
+ * CAPACITY of them to the pump at a time; the others wait in a bounded queue
+ * (module parameter queue_len) and are reset after queue_timeout_ms.  CAPACITY
+ * is absolute: the pump's count of LISTEN channels not bound to a claimed
+ * connection.  Each successful claim lowers it by one in the module, so the
+ * pump only ever reports what it sees.
+ *
+ * SCWS_CMD_CONN_NEW (kernel to pump, unicast)
+ * ------------------------------------------
+ *    SCWS_A_CONN: NLA_NESTED, SCWS_CONN_A_* without SCWS_CONN_A_FD
+ *
+ * SCWS_CMD_CONN_CLAIM (pump only)
+ * -------------------------------
+ *    SCWS_A_CONN_ID: NLA_U64 (required)
+ *
+ * The reply (same command) carries SCWS_A_CONN with SCWS_CONN_A_FD: the
+ * connected TCP socket, installed in the pump's file table with O_CLOEXEC.
+ * The pump does the I/O on it.  -ENOENT for an id that is unknown in the
+ * caller's namespace (never existed, already claimed, expired, or belongs to
+ * another namespace); -EPERM if the caller is not the registered pump.
+ *
+ * SCWS_CMD_CONN_GET (dump)
+ * ------------------------
+ * One message per pending (queued or offered) connection, each with
+ * SCWS_A_CONN.
+ *
+ * SCWS_CMD_STATUS_GET
+ * -------------------
+ * Reply attributes:
+ *    SCWS_A_PUMP_PORTID: NLA_U32, present when a pump is registered
+ *    SCWS_A_QUEUE_LEN: NLA_U32, queue bound per port
+ *    SCWS_A_QUEUE_TIMEOUT_MS: NLA_U32
+ *    SCWS_A_PORTS: NLA_NESTED, one SCWS_A_PORT_INFO (nested SCWS_PORT_A_*)
+ *                  per port
+ *
+ * Events (multicast group SCWS_GENL_MCGRP_EVENTS, command SCWS_CMD_EVENT)
+ * -----------------------------------------------------------------------
+ *    SCWS_A_EVENT: NLA_U8, enum scws_event
+ *    SCWS_A_PUMP_PORTID: for pump up / down
+ *    SCWS_A_CONN: for connection events (caller identity included)
+ *    SCWS_A_REASON: NLA_U8, enum scws_reason, for refused and reset
+ *
+ * Caller identity (SCWS_CONN_A_CALLER, nested SCWS_CALLER_A_*) is taken when
+ * the client's first SYN leaves connect(): pid (in the pump's pid namespace
+ * as seen by the module: the initial one), uid and gid in the user namespace
+ * that owns the network namespace, LSM security context, and the path of the
+ * executable when known.  A connection whose first SYN was not seen (module
+ * loaded mid-handshake) carries the socket owner's uid/gid only.
+ */
+
+#ifndef _UAPI_LINUX_SCWS_H
+#define _UAPI_LINUX_SCWS_H
+
+#define SCWS_GENL_NAME "scws"
+#define SCWS_GENL_VERSION 1
+#define SCWS_GENL_MCGRP_EVENTS "events"
+
+#define SCWS_LABEL_MAX 256	/* longest LSM context reported, with NUL */
+#define SCWS_EXE_MAX 256	/* longest executable path reported, with NUL */
+#define SCWS_CHANNELS_MAX 255
+
+enum scws_cmd {
+	SCWS_CMD_UNSPEC,
+	SCWS_CMD_PUMP_REGISTER,
+	SCWS_CMD_PUMP_UNREGISTER,
+	SCWS_CMD_PORT_SET,
+	SCWS_CMD_CONN_NEW,
+	SCWS_CMD_CONN_CLAIM,
+	SCWS_CMD_CONN_GET,
+	SCWS_CMD_STATUS_GET,
+	SCWS_CMD_EVENT,
+	__SCWS_CMD_MAX
+};
+
+#define SCWS_CMD_MAX (__SCWS_CMD_MAX - 1)
+
+enum scws_attr {
+	SCWS_A_UNSPEC,
+	SCWS_A_PORT,			/* u16 */
+	SCWS_A_PORT_CHANNELS,		/* u32 */
+	SCWS_A_PORT_CAPACITY,		/* u32 */
+	SCWS_A_CONN_ID,			/* u64 */
+	SCWS_A_CONN,			/* nest, SCWS_CONN_A_* */
+	SCWS_A_PUMP_PORTID,		/* u32 */
+	SCWS_A_QUEUE_LEN,		/* u32 */
+	SCWS_A_QUEUE_TIMEOUT_MS,	/* u32 */
+	SCWS_A_PORTS,			/* nest of SCWS_A_PORT_INFO */
+	SCWS_A_PORT_INFO,		/* nest, SCWS_PORT_A_* */
+	SCWS_A_EVENT,			/* u8, enum scws_event */
+	SCWS_A_REASON,			/* u8, enum scws_reason */
+	SCWS_A_PAD,
+	__SCWS_A_LAST
+};
+
+#define SCWS_A_MAX (__SCWS_A_LAST - 1)
+
+enum scws_conn_attr {
+	SCWS_CONN_A_UNSPEC,
+	SCWS_CONN_A_ID,			/* u64, unique while the module is loaded */
+	SCWS_CONN_A_PORT,		/* u16, local (SCWS) port */
+	SCWS_CONN_A_FAMILY,		/* u8, AF_INET or AF_INET6 */
+	SCWS_CONN_A_PEER_ADDR,		/* binary, 4 or 16 bytes */
+	SCWS_CONN_A_PEER_PORT,		/* u16 */
+	SCWS_CONN_A_STATE,		/* u8, enum scws_conn_state */
+	SCWS_CONN_A_AGE_MS,		/* u32, since accept */
+	SCWS_CONN_A_FD,			/* u32, claim reply only */
+	SCWS_CONN_A_CALLER,		/* nest, SCWS_CALLER_A_* */
+	SCWS_CONN_A_PAD,
+	__SCWS_CONN_A_LAST
+};
+
+#define SCWS_CONN_A_MAX (__SCWS_CONN_A_LAST - 1)
+
+enum scws_caller_attr {
+	SCWS_CALLER_A_UNSPEC,
+	SCWS_CALLER_A_PID,		/* u32, 0 when unknown */
+	SCWS_CALLER_A_UID,		/* u32 */
+	SCWS_CALLER_A_GID,		/* u32 */
+	SCWS_CALLER_A_LABEL,		/* string, LSM context, may be absent */
+	SCWS_CALLER_A_EXE,		/* string, executable path, may be absent */
+	__SCWS_CALLER_A_LAST
+};
+
+#define SCWS_CALLER_A_MAX (__SCWS_CALLER_A_LAST - 1)
+
+enum scws_port_attr {
+	SCWS_PORT_A_UNSPEC,
+	SCWS_PORT_A_PORT,		/* u16 */
+	SCWS_PORT_A_CHANNELS,		/* u32, as set by the pump */
+	SCWS_PORT_A_CAPACITY,		/* u32, free channels left */
+	SCWS_PORT_A_OFFERED,		/* u32, offered, not yet claimed */
+	SCWS_PORT_A_QUEUED,		/* u32, waiting for capacity */
+	SCWS_PORT_A_ACCEPTED,		/* u64 counter */
+	SCWS_PORT_A_HANDED_OFF,		/* u64 counter */
+	SCWS_PORT_A_REFUSED,		/* u64 counter, SYNs refused */
+	SCWS_PORT_A_TIMED_OUT,		/* u64 counter */
+	SCWS_PORT_A_RESET,		/* u64 counter, reset for other reasons */
+	SCWS_PORT_A_PAD,
+	__SCWS_PORT_A_LAST
+};
+
+#define SCWS_PORT_A_MAX (__SCWS_PORT_A_LAST - 1)
+
+enum scws_conn_state {
+	SCWS_CONN_QUEUED,		/* waiting for pump capacity */
+	SCWS_CONN_OFFERED,		/* CONN_NEW sent, not claimed yet */
+};
+
+enum scws_event {
+	SCWS_EVENT_PUMP_UP = 1,
+	SCWS_EVENT_PUMP_DOWN,
+	SCWS_EVENT_CONN_ACCEPTED,	/* accepted and queued for the pump */
+	SCWS_EVENT_CONN_REFUSED,	/* SYN refused, SCWS_A_REASON says why */
+	SCWS_EVENT_CONN_HANDED_OFF,	/* claimed by the pump */
+	SCWS_EVENT_CONN_TIMED_OUT,	/* not claimed in time, reset */
+	SCWS_EVENT_CONN_RESET,		/* reset, SCWS_A_REASON says why */
+};
+
+enum scws_reason {
+	SCWS_REASON_NONE,
+	SCWS_REASON_NO_PUMP,		/* no pump registered */
+	SCWS_REASON_NOT_SERVED,		/* the card serves no channel on it */
+	SCWS_REASON_QUEUE_FULL,		/* queue_len connections waiting */
+	SCWS_REASON_PUMP_GONE,		/* the pump went away */
+	SCWS_REASON_SHUTDOWN,		/* namespace or module going away */
+};
+
+#endif /* _UAPI_LINUX_SCWS_H */
