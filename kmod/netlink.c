@@ -447,3 +447,7 @@ void scws_genl_exit(void)
 	WRITE_ONCE(scws_family_live, false);
 	genl_unregister_family(&scws_family);
 }
+
+#if IS_ENABLED(CONFIG_SCWS_KUNIT_TEST)
+#include "netlink_test.c"
+#endif

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the module core on live kernel objects: real network
+ * namespaces, real loopback TCP connections through the hook and the
+ * listeners, the per-port queue, its bound and its timeout.  The pump is a
+ * netlink port id nobody owns, so offers fail and connections stay queued.
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/in.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/net_namespace.h>
+
+#include "scws.h"
+
+#define FAKE_PUMP	0x5c05u
+
+struct scws_test_ctx {
+	struct net *net;
+	struct scws_net *sn;
+	struct socket *clients[8];
+	unsigned int nclients;
+	struct scws_params saved;
+};
+
+static int scws_test_init(struct kunit *test)
+{
+	struct scws_test_ctx *ctx;
+	struct net_device *lo;
+	int err;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	ctx->saved = scws_params;
+	ctx->net = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx->net));
+	ctx->sn = scws_net(ctx->net);
+	lo = ctx->net->loopback_dev;
+	rtnl_lock();
+	err = dev_change_flags(lo, lo->flags | IFF_UP, NULL);
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+	test->priv = ctx;
+	return 0;
+}
+
+static void scws_test_exit(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+
+	while (ctx->nclients)
+		sock_release(ctx->clients[--ctx->nclients]);
+	scws_conns_reset(ctx->sn, NULL, SCWS_REASON_SHUTDOWN);
+	scws_params = ctx->saved;
+	put_net(ctx->net);
+}
+
+static void scws_test_fake_pump(struct scws_test_ctx *ctx, u32 channels)
+{
+	mutex_lock(&ctx->sn->lock);
+	WRITE_ONCE(ctx->sn->pump_portid, FAKE_PUMP);
+	WRITE_ONCE(ctx->sn->ports[0].channels, channels);
+	ctx->sn->ports[0].capacity = channels;
+	mutex_unlock(&ctx->sn->lock);
+}
+
+static int scws_test_connect(struct kunit *test, int family)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct sockaddr_in6 sin6 = {
+		.sin6_family = AF_INET6,
+		.sin6_addr = IN6ADDR_LOOPBACK_INIT,
+		.sin6_port = htons(scws_params.ports[0]),
+	};
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+		.sin_port = htons(scws_params.ports[0]),
+	};
+	struct socket *sock;
+	int err;
+
+	KUNIT_ASSERT_LT(test, ctx->nclients, ARRAY_SIZE(ctx->clients));
+	err = sock_create_kern(ctx->net, family, SOCK_STREAM, IPPROTO_TCP,
+			       &sock);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	ctx->clients[ctx->nclients++] = sock;
+	if (family == AF_INET6)
+		return kernel_connect(sock, (struct sockaddr *)&sin6,
+				      sizeof(sin6), 0);
+	return kernel_connect(sock, (struct sockaddr *)&sin, sizeof(sin), 0);
+}
+
+/* Wait (up to 2 s) until the port's counters reach what the test expects. */
+static bool scws_test_wait(struct scws_port *port, struct scws_net *sn,
+			   u64 accepted)
+{
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		bool done;
+
+		flush_workqueue(scws_wq);
+		mutex_lock(&sn->lock);
+		done = port->accepted >= accepted;
+		mutex_unlock(&sn->lock);
+		if (done)
+			return true;
+		msleep(10);
+	}
+	return false;
+}
+
+static void scws_test_no_pump_refused(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+
+	KUNIT_EXPECT_EQ(test, scws_test_connect(test, AF_INET), -ECONNREFUSED);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&ctx->sn->ports[0].refused), 1);
+	KUNIT_EXPECT_EQ(test, ctx->sn->ports[0].accepted, 0);
+}
+
+static void scws_test_not_served_refused(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+
+	scws_test_fake_pump(ctx, 0);
+	KUNIT_EXPECT_EQ(test, scws_test_connect(test, AF_INET), -ECONNREFUSED);
+	if (scws_params.ipv6)
+		KUNIT_EXPECT_EQ(test, scws_test_connect(test, AF_INET6),
+				-ECONNREFUSED);
+}
+
+static void scws_test_accepts_in_fresh_netns(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct scws_port *port = &ctx->sn->ports[0];
+	struct scws_conn *conn;
+
+	scws_test_fake_pump(ctx, 1);
+	KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 1));
+
+	mutex_lock(&ctx->sn->lock);
+	KUNIT_EXPECT_EQ(test, port->queued, 1);
+	conn = list_first_entry_or_null(&port->conns, struct scws_conn, node);
+	KUNIT_ASSERT_NOT_NULL(test, conn);
+	/* The first SYN was sent by this very task: that is the caller. */
+	KUNIT_EXPECT_PTR_EQ(test, conn->caller.pid, task_tgid(current));
+	KUNIT_EXPECT_NOT_NULL(test, conn->caller.cred);
+	KUNIT_EXPECT_EQ(test, conn->tuple.dport, port->port);
+	KUNIT_EXPECT_FALSE(test, conn->offered);
+	mutex_unlock(&ctx->sn->lock);
+}
+
+static void scws_test_queue_bound(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct scws_port *port = &ctx->sn->ports[0];
+	int i;
+
+	scws_params.queue_len = 3;
+	scws_test_fake_pump(ctx, 1);
+	for (i = 0; i < 5; i++)
+		KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 5));
+
+	mutex_lock(&ctx->sn->lock);
+	KUNIT_EXPECT_EQ(test, port->queued, 3);
+	KUNIT_EXPECT_EQ(test, port->reset, 2);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&port->conns), 3);
+	mutex_unlock(&ctx->sn->lock);
+}
+
+static void scws_test_queue_timeout(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct scws_port *port = &ctx->sn->ports[0];
+
+	scws_params.queue_timeout_ms = 100;
+	scws_test_fake_pump(ctx, 1);
+	KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
+	KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 2));
+	msleep(400);
+	flush_delayed_work(&ctx->sn->expire_work);
+
+	mutex_lock(&ctx->sn->lock);
+	KUNIT_EXPECT_EQ(test, port->timed_out, 2);
+	KUNIT_EXPECT_EQ(test, port->queued, 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&port->conns));
+	mutex_unlock(&ctx->sn->lock);
+}
+
+static void scws_test_claim_other_netns(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct scws_port *port = &ctx->sn->ports[0];
+	struct scws_net *init_sn = scws_net(&init_net);
+	struct scws_conn *conn;
+	u32 init_pump;
+	u64 id;
+
+	scws_test_fake_pump(ctx, 1);
+	KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 1));
+	mutex_lock(&ctx->sn->lock);
+	conn = list_first_entry(&port->conns, struct scws_conn, node);
+	conn->offered = true;	/* as if CONN_NEW had reached the pump */
+	port->queued--;
+	port->offered++;
+	id = conn->id;
+	mutex_unlock(&ctx->sn->lock);
+
+	/* Another namespace's pump never finds it, whatever its port id. */
+	mutex_lock(&init_sn->lock);
+	init_pump = init_sn->pump_portid;
+	init_sn->pump_portid = FAKE_PUMP;
+	mutex_unlock(&init_sn->lock);
+	KUNIT_EXPECT_EQ(test, scws_conn_claim(init_sn, FAKE_PUMP, id, NULL),
+			-ENOENT);
+	mutex_lock(&init_sn->lock);
+	init_sn->pump_portid = init_pump;
+	mutex_unlock(&init_sn->lock);
+
+	/* In its own namespace only the registered pump may claim. */
+	KUNIT_EXPECT_EQ(test, scws_conn_claim(ctx->sn, FAKE_PUMP + 1, id, NULL),
+			-EPERM);
+	KUNIT_EXPECT_EQ(test, scws_conn_claim(ctx->sn, FAKE_PUMP, id + 1000,
+					      NULL), -ENOENT);
+	mutex_lock(&ctx->sn->lock);
+	KUNIT_EXPECT_EQ(test, port->offered, 1);
+	mutex_unlock(&ctx->sn->lock);
+}
+
+static void scws_test_pump_gone_resets(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct scws_port *port = &ctx->sn->ports[0];
+
+	scws_test_fake_pump(ctx, 2);
+	KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
+	KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 2));
+
+	scws_pump_gone(ctx->sn, FAKE_PUMP + 1);	/* someone else's socket */
+	KUNIT_EXPECT_EQ(test, READ_ONCE(ctx->sn->pump_portid), FAKE_PUMP);
+	scws_pump_gone(ctx->sn, FAKE_PUMP);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(ctx->sn->pump_portid), 0);
+	mutex_lock(&ctx->sn->lock);
+	KUNIT_EXPECT_EQ(test, port->reset, 2);
+	KUNIT_EXPECT_EQ(test, port->channels, 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&port->conns));
+	mutex_unlock(&ctx->sn->lock);
+	/* And new connects are refused at once again. */
+	KUNIT_EXPECT_EQ(test, scws_test_connect(test, AF_INET), -ECONNREFUSED);
+}
+
+static void scws_test_port_owned(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+		.sin_port = htons(scws_params.ports[0]),
+	};
+	struct socket *sock;
+
+	KUNIT_ASSERT_EQ(test, sock_create_kern(ctx->net, AF_INET, SOCK_STREAM,
+					       IPPROTO_TCP, &sock), 0);
+	sock_set_reuseaddr(sock->sk);
+	KUNIT_EXPECT_EQ(test, kernel_bind(sock, (struct sockaddr *)&sin,
+					  sizeof(sin)), -EADDRINUSE);
+	sock_release(sock);
+}
+
+static struct kunit_case scws_core_cases[] = {
+	KUNIT_CASE(scws_test_port_owned),
+	KUNIT_CASE(scws_test_no_pump_refused),
+	KUNIT_CASE(scws_test_not_served_refused),
+	KUNIT_CASE(scws_test_accepts_in_fresh_netns),
+	KUNIT_CASE(scws_test_queue_bound),
+	KUNIT_CASE(scws_test_queue_timeout),
+	KUNIT_CASE(scws_test_claim_other_netns),
+	KUNIT_CASE(scws_test_pump_gone_resets),
+	{}
+};
+
+static struct kunit_suite scws_core_suite = {
+	.name = "scws-core",
+	.init = scws_test_init,
+	.exit = scws_test_exit,
+	.test_cases = scws_core_cases,
+};
+
+kunit_test_suite(scws_core_suite);

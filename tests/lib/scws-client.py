@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Test client for the netns tests: connects to SCWS ports and reports
+exactly what the socket saw (connected, refused, reset, timeout)."""
+import argparse
+import errno
+import signal
+import socket
+import sys
+import time
+
+
+def family_of(host):
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def connect(host, port, timeout):
+    s = socket.socket(family_of(host), socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    t0 = time.monotonic()
+    try:
+        s.connect((host, port))
+        return s, "connected", time.monotonic() - t0
+    except ConnectionRefusedError:
+        return None, "refused", time.monotonic() - t0
+    except socket.timeout:
+        return None, "timeout", time.monotonic() - t0
+    except OSError as e:
+        return None, "error:" + errno.errorcode.get(e.errno, str(e.errno)), time.monotonic() - t0
+
+
+def read_state(s, timeout):
+    """What happens next on a connected socket: data, eof, reset, open."""
+    s.settimeout(timeout)
+    try:
+        data = s.recv(65536)
+        return "data:" + data.decode(errors="replace") if data else "eof"
+    except ConnectionResetError:
+        return "reset"
+    except socket.timeout:
+        return "open"
+
+
+def cmd_connect(a):
+    s, result, dt = connect(a.host, a.port, a.timeout)
+    out = result
+    if s and a.send is not None:
+        s.sendall(a.send.encode())
+        got = b""
+        s.settimeout(a.timeout)
+        try:
+            while len(got) < len(a.send.encode()):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                got += chunk
+            out = "echo:" + got.decode(errors="replace")
+        except ConnectionResetError:
+            out = "reset"
+        except socket.timeout:
+            out = "timeout"
+    elif s and a.read:
+        out = read_state(s, a.timeout)
+    print(out)
+    if a.ms:
+        print("ms=%d" % (dt * 1000))
+    return 0
+
+
+def cmd_hold(a):
+    """Open N connections, report, then on SIGTERM/stdin EOF report how
+    each one ended."""
+    socks, results = [], {}
+    for _ in range(a.count):
+        s, result, _ = connect(a.host, a.port, a.timeout)
+        results[result] = results.get(result, 0) + 1
+        if s:
+            socks.append(s)
+    print("held " + " ".join("%s=%d" % kv for kv in sorted(results.items())), flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: None)
+    sys.stdin.read() if not a.wait else time.sleep(a.wait)
+    states = {}
+    for s in socks:
+        st = read_state(s, 0.5)
+        st = st.split(":")[0]
+        states[st] = states.get(st, 0) + 1
+    print("ended " + " ".join("%s=%d" % kv for kv in sorted(states.items())), flush=True)
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("connect")
+    c.add_argument("host")
+    c.add_argument("port", type=int)
+    c.add_argument("--send")
+    c.add_argument("--read", action="store_true", help="report what comes next")
+    c.add_argument("--timeout", type=float, default=3)
+    c.add_argument("--ms", action="store_true", help="print connect time")
+    c.set_defaults(fn=cmd_connect)
+    h = sub.add_parser("hold")
+    h.add_argument("count", type=int)
+    h.add_argument("host")
+    h.add_argument("port", type=int)
+    h.add_argument("--timeout", type=float, default=3)
+    h.add_argument("--wait", type=float, help="seconds to hold instead of until stdin EOF")
+    h.set_defaults(fn=cmd_hold)
+    a = p.parse_args()
+    return a.fn(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,2 @@
+# Crashes the kernel: run.sh must fail (no status) and show the console.
+echo c >/proc/sysrq-trigger
