@@ -36,9 +36,11 @@ TEST_PUMP := $(BUILD)/tests/scws-test-pump
 
 tools: $(TEST_PUMP)
 
-$(TEST_PUMP): tests/pump/scws-test-pump.c $(LIBNL_SRCS) tools/lib/scws-nl.h uapi/linux/scws.h
+TEST_PUMP_SRCS := $(wildcard tests/pump/*.c)
+
+$(TEST_PUMP): $(TEST_PUMP_SRCS) tests/pump/pump.h $(LIBNL_SRCS) tools/lib/scws-nl.h uapi/linux/scws.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NL_CFLAGS) -o $@ tests/pump/scws-test-pump.c $(LIBNL_SRCS) $(NL_LIBS)
+	$(CC) $(CFLAGS) $(NL_CFLAGS) -o $@ $(TEST_PUMP_SRCS) $(LIBNL_SRCS) $(NL_LIBS)
 
 deps:
 	bash tools/deps.sh

@@ -146,7 +146,8 @@ void scws_conn_accepted(struct scws_net *sn, struct scws_port *port,
 	conn->deadline = conn->accepted_at + scws_timeout();
 	scws_tuple_of_child(sock->sk, &conn->tuple);
 	if (sn->records)
-		scws_records_take(sn->records, &conn->tuple, &conn->caller);
+		scws_records_take(sn->records, &conn->tuple, &conn->caller,
+				  &conn->decision);
 
 	mutex_lock(&sn->lock);
 	port->accepted++;
@@ -285,6 +286,9 @@ int scws_conn_fill(struct sk_buff *skb, const struct scws_net *sn,
 		       conn->offered ? SCWS_CONN_OFFERED : SCWS_CONN_QUEUED) ||
 	    nla_put_u32(skb, SCWS_CONN_A_AGE_MS, age) ||
 	    (fd >= 0 && nla_put_u32(skb, SCWS_CONN_A_FD, fd)) ||
+	    nla_put_u8(skb, SCWS_CONN_A_DECISION, conn->decision.kind) ||
+	    (conn->decision.kind == SCWS_DECISION_RULE &&
+	     nla_put_u32(skb, SCWS_CONN_A_RULE, conn->decision.rule)) ||
 	    scws_caller_fill(skb, &conn->caller, sn->net->user_ns)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

@@ -8,17 +8,24 @@
  * ECONNREFUSED immediately; on 6.1 any other errno leaves the client in
  * SYN_SENT until its timeout.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <linux/slab.h>
 #include <linux/tcp.h>
+#include <net/dst.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/ipv6/nf_reject.h>
 #include <net/sock.h>
 
 #include "scws.h"
+#include "policy.h"
 
 /* Fills @t when @skb is a client's SYN (no ACK) to a loopback address. */
 static bool scws_syn_tuple(struct sk_buff *skb, u8 pf, struct scws_tuple *t)
@@ -76,29 +83,181 @@ static void scws_identify(struct scws_caller *c, const struct sock *sk)
 		scws_caller_from_sock(c, sk);
 }
 
-static void scws_refuse(struct net *net, struct scws_port *port,
-			const struct scws_tuple *t, const struct sock *sk,
-			u8 reason)
-{
-	struct scws_caller c = {};
+static const struct scws_decision_info scws_no_decision;
 
+static void scws_refuse(struct net *net, struct scws_port *port,
+			const struct scws_tuple *t, const struct scws_caller *c,
+			u8 reason, const struct scws_decision_info *decision)
+{
 	atomic64_inc(&port->refused);
-	if (!scws_events_wanted(net))
-		return;
-	scws_identify(&c, sk);
-	scws_event_refused(net, t, &c, reason);
-	scws_caller_release(&c);
+	if (reason == SCWS_REASON_POLICY)
+		pr_info_ratelimited("netns %u: port %u refused to pid %d uid %d (%s %u)\n",
+				    net->ns.inum, t->dport,
+				    c->pid ? pid_nr(c->pid) : 0,
+				    c->cred ? from_kuid_munged(net->user_ns,
+							       c->cred->euid) : -1,
+				    decision->kind == SCWS_DECISION_RULE ?
+				    "rule" : "default", decision->rule);
+	if (scws_events_wanted(net))
+		scws_event_refused(net, t, c, reason, decision);
 }
 
-static void scws_record_caller(struct scws_net *sn, const struct scws_tuple *t,
-			       const struct sock *sk)
+/* Refuse a SYN sent from a timer: its connect() returned long ago. */
+static void scws_send_reset(struct net *net, struct sk_buff *skb, u8 pf)
 {
-	struct scws_caller c;
+	if (pf == NFPROTO_IPV4)
+		nf_send_reset(net, skb->sk, skb, NF_INET_LOCAL_OUT);
+	else
+		nf_send_reset6(net, skb->sk, skb, NF_INET_LOCAL_OUT);
+}
 
-	if (!sn->records || scws_records_seen(sn->records, t, sk))
+/*
+ * A SYN held while the caller's executable is hashed (which sleeps).  The
+ * skb keeps its socket's memory alive; the decision then lets it continue
+ * where the hook stopped it (the hook is last at LOCAL_OUT, so that is
+ * dst_output()) or answers it with a reset, which connect() reports as
+ * ECONNREFUSED.
+ */
+struct scws_held {
+	struct work_struct work;
+	struct scws_net *sn;
+	struct sk_buff *skb;		/* NULL: could not hold, dropped */
+	const struct sock *sk;
+	u8 pf;
+	struct scws_tuple tuple;
+	struct scws_port *port;
+	struct scws_caller caller;
+};
+
+#define SCWS_HELD_MAX 64
+
+static void scws_held_release(struct scws_held *h, enum scws_verdict v)
+{
+	struct net *net = h->sn->net;
+	struct sk_buff *skb = h->skb;
+
+	if (!skb)
 		return;
-	scws_identify(&c, sk);
-	scws_records_add(sn->records, t, sk, &c);
+	if (v != SCWS_VERDICT_ALLOW || READ_ONCE(h->sn->dying)) {
+		if (!READ_ONCE(h->sn->dying)) {
+			rcu_read_lock();
+			local_bh_disable();
+			scws_send_reset(net, skb, h->pf);
+			local_bh_enable();
+			rcu_read_unlock();
+		}
+		kfree_skb(skb);
+		return;
+	}
+	rcu_read_lock();
+	local_bh_disable();
+	dst_output(net, skb->sk, skb);
+	local_bh_enable();
+	rcu_read_unlock();
+}
+
+static void scws_held_work(struct work_struct *work)
+{
+	struct scws_held *h = container_of(work, struct scws_held, work);
+	struct scws_decision_info info = {};
+	u8 digest[SCWS_SHA256_LEN];
+	enum scws_verdict v;
+
+	/* A file we cannot hash has no digest: digest rules don't match it. */
+	if (h->caller.exe)
+		scws_digest_compute(h->caller.exe, digest);
+	v = scws_acp_decide(h->sn, h->tuple.dport, &h->caller, true, &info);
+	scws_records_decide(h->sn->records, &h->tuple, h->sk, v, &info);
+	if (v != SCWS_VERDICT_ALLOW)
+		scws_refuse(h->sn->net, h->port, &h->tuple, &h->caller,
+			    SCWS_REASON_POLICY, &info);
+	scws_held_release(h, v);
+	scws_caller_release(&h->caller);
+	atomic_dec(&h->sn->held);
+	kfree(h);
+}
+
+static unsigned int scws_hold(struct scws_net *sn, struct scws_port *port,
+			      struct sk_buff *skb, u8 pf,
+			      const struct scws_tuple *t, struct scws_caller *c)
+{
+	static const struct scws_decision_info pending;
+	struct scws_held *h;
+
+	if (!sn->records)
+		goto drop;
+	h = kzalloc(sizeof(*h), GFP_ATOMIC);
+	if (!h)
+		goto drop;
+	INIT_WORK(&h->work, scws_held_work);
+	h->sn = sn;
+	h->sk = skb->sk;
+	h->pf = pf;
+	h->tuple = *t;
+	h->port = port;
+	h->caller.pid = get_pid(c->pid);
+	h->caller.cred = c->cred ? get_cred(c->cred) : NULL;
+	h->caller.secid = c->secid;
+	h->caller.exe = c->exe ? get_file(c->exe) : NULL;
+	scws_records_add(sn->records, t, skb->sk, c, SCWS_VERDICT_DEFER,
+			 &pending);
+	/* Too many held, or a route we cannot keep: the retransmit decides. */
+	if (atomic_inc_return(&sn->held) <= SCWS_HELD_MAX && skb_dst_force(skb))
+		h->skb = skb;
+	queue_work(scws_wq, &h->work);
+	return h->skb ? NF_STOLEN : NF_DROP;
+
+drop:
+	scws_caller_release(c);
+	return NF_DROP;
+}
+
+/* A retransmitted SYN whose first one was seen: follow that decision. */
+static unsigned int scws_follow(struct net *net, struct sk_buff *skb, u8 pf,
+				u8 verdict)
+{
+	switch (verdict) {
+	case SCWS_VERDICT_ALLOW:
+		return NF_ACCEPT;
+	case SCWS_VERDICT_DENY:
+		scws_send_reset(net, skb, pf);
+		return NF_DROP;
+	default:
+		return NF_DROP;	/* still hashing: the held SYN goes first */
+	}
+}
+
+static unsigned int scws_judge(struct scws_net *sn, struct scws_port *port,
+			       struct sk_buff *skb, u8 pf,
+			       const struct scws_tuple *t)
+{
+	struct scws_decision_info info = {};
+	bool first = in_task();
+	struct scws_caller c;
+	enum scws_verdict v;
+	u8 seen;
+
+	if (sn->records && scws_records_lookup(sn->records, t, skb->sk, &seen))
+		return scws_follow(sn->net, skb, pf, seen);
+	scws_identify(&c, skb->sk);
+	v = scws_acp_decide(sn, t->dport, &c, false, &info);
+	switch (v) {
+	case SCWS_VERDICT_ALLOW:
+		if (sn->records)
+			scws_records_add(sn->records, t, skb->sk, &c, v, &info);
+		else
+			scws_caller_release(&c);
+		return NF_ACCEPT;
+	case SCWS_VERDICT_DEFER:
+		return scws_hold(sn, port, skb, pf, t, &c);
+	default:
+		scws_refuse(sn->net, port, t, &c, SCWS_REASON_POLICY, &info);
+		scws_caller_release(&c);
+		if (first)
+			return NF_DROP_ERR(-ECONNREFUSED);
+		scws_send_reset(sn->net, skb, pf);
+		return NF_DROP;
+	}
 }
 
 static unsigned int scws_hook(void *priv, struct sk_buff *skb,
@@ -106,6 +265,7 @@ static unsigned int scws_hook(void *priv, struct sk_buff *skb,
 {
 	struct scws_net *sn = scws_net(state->net);
 	struct sock *sk = skb->sk;
+	struct scws_caller c = {};
 	struct scws_port *port;
 	struct scws_tuple t;
 	u8 reason;
@@ -116,12 +276,13 @@ static unsigned int scws_hook(void *priv, struct sk_buff *skb,
 	if (!port)
 		return NF_ACCEPT;
 	reason = scws_refusal(sn, port);
-	if (reason) {
-		scws_refuse(state->net, port, &t, sk, reason);
-		return NF_DROP_ERR(-ECONNREFUSED);
-	}
-	scws_record_caller(sn, &t, sk);
-	return NF_ACCEPT;
+	if (!reason)
+		return scws_judge(sn, port, skb, state->pf, &t);
+	if (scws_events_wanted(state->net))
+		scws_identify(&c, sk);
+	scws_refuse(state->net, port, &t, &c, reason, &scws_no_decision);
+	scws_caller_release(&c);
+	return NF_DROP_ERR(-ECONNREFUSED);
 }
 
 static const struct nf_hook_ops scws_hook_ops[] = {
@@ -129,13 +290,14 @@ static const struct nf_hook_ops scws_hook_ops[] = {
 		.hook = scws_hook,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_OUT,
-		.priority = NF_IP_PRI_FILTER + 1,
+		/* Last, so a held SYN continues with dst_output(). */
+		.priority = NF_IP_PRI_LAST,
 	},
 	{
 		.hook = scws_hook,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_LOCAL_OUT,
-		.priority = NF_IP6_PRI_FILTER + 1,
+		.priority = NF_IP6_PRI_LAST,
 	},
 };
 

@@ -62,9 +62,14 @@ static int __init scws_init(void)
 		pr_err("invalid module parameters\n");
 		return err;
 	}
+	err = scws_digest_init();
+	if (err)
+		return err;
 	scws_wq = alloc_workqueue("scws", WQ_UNBOUND, 0);
-	if (!scws_wq)
-		return -ENOMEM;
+	if (!scws_wq) {
+		err = -ENOMEM;
+		goto digest_exit;
+	}
 	/* Namespaces first: a netlink command may arrive right after. */
 	err = scws_pernet_init();
 	if (err)
@@ -79,6 +84,8 @@ pernet_exit:
 	scws_pernet_exit();
 destroy_wq:
 	destroy_workqueue(scws_wq);
+digest_exit:
+	scws_digest_exit();
 	return err;
 }
 
@@ -87,6 +94,8 @@ static void __exit scws_exit(void)
 	scws_genl_exit();
 	scws_pernet_exit();
 	destroy_workqueue(scws_wq);
+	rcu_barrier();		/* policies freed with call_rcu() */
+	scws_digest_exit();
 }
 
 module_init(scws_init);

@@ -11,6 +11,7 @@
 #include <net/sock.h>
 
 #include "scws.h"
+#include "policy.h"
 
 enum scws_mcgrp {
 	SCWS_MCGRP_EVENTS,
@@ -26,6 +27,7 @@ static const struct nla_policy scws_policy[SCWS_A_MAX + 1] = {
 	[SCWS_A_PORT_CHANNELS] = NLA_POLICY_MAX(NLA_U32, SCWS_CHANNELS_MAX),
 	[SCWS_A_PORT_CAPACITY] = NLA_POLICY_MAX(NLA_U32, SCWS_CHANNELS_MAX),
 	[SCWS_A_CONN_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+	[SCWS_A_POLICY] = NLA_POLICY_NESTED(scws_policy_nl_policy),
 };
 
 static struct scws_net *scws_info_net(const struct genl_info *info)
@@ -255,6 +257,66 @@ full:
 	return skb->len;
 }
 
+static int scws_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct scws_net *sn = scws_net(net);
+	struct scws_policy *p = NULL, *old;
+
+	if (info->attrs[SCWS_A_POLICY]) {
+		p = scws_policy_from_nl(info->attrs[SCWS_A_POLICY],
+					net->user_ns, info->extack);
+		if (IS_ERR(p))
+			return PTR_ERR(p);
+	}
+	mutex_lock(&sn->policy_lock);
+	if (p)
+		p->gen = ++sn->policy_gen;
+	old = rcu_replace_pointer(sn->policy, p,
+				  lockdep_is_held(&sn->policy_lock));
+	mutex_unlock(&sn->policy_lock);
+	scws_policy_free_rcu(old);
+	return 0;
+}
+
+/*
+ * cb->args[0]: next rule to dump, args[1]: head sent.  A policy replaced
+ * mid-dump marks the dump interrupted (NLM_F_DUMP_INTR).
+ */
+static int scws_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct scws_net *sn = scws_net(sock_net(skb->sk));
+	const struct scws_policy *p;
+	u32 pos = cb->args[0];
+	void *hdr;
+	int err;
+
+	rcu_read_lock();
+	p = rcu_dereference(sn->policy);
+	cb->seq = p ? p->gen : 0;
+	if (cb->args[1] && (!p || pos >= p->nrules))
+		goto done;
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &scws_family, NLM_F_MULTI, SCWS_CMD_POLICY_GET);
+	if (!hdr)
+		goto done;
+	genl_dump_check_consistent(cb, hdr);
+	if (!cb->args[1])
+		err = scws_policy_fill_head(skb, p);
+	else
+		err = scws_policy_fill_rules(skb, p, &pos);
+	if (err) {
+		genlmsg_cancel(skb, hdr);
+		goto done;
+	}
+	genlmsg_end(skb, hdr);
+	cb->args[1] = 1;
+	cb->args[0] = pos;
+done:
+	rcu_read_unlock();
+	return skb->len;
+}
+
 static const struct genl_small_ops scws_ops[] = {
 	{
 		.cmd = SCWS_CMD_PUMP_REGISTER,
@@ -279,6 +341,14 @@ static const struct genl_small_ops scws_ops[] = {
 	}, {
 		.cmd = SCWS_CMD_STATUS_GET,
 		.doit = scws_nl_status_get,
+	}, {
+		.cmd = SCWS_CMD_POLICY_SET,
+		.doit = scws_nl_policy_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = SCWS_CMD_POLICY_GET,
+		.dumpit = scws_nl_policy_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
@@ -370,11 +440,13 @@ void scws_event_conn(struct scws_net *sn, u8 event, u8 reason,
 
 /* From the hook: atomic context, and no connection exists (id 0). */
 void scws_event_refused(struct net *net, const struct scws_tuple *t,
-			const struct scws_caller *c, u8 reason)
+			const struct scws_caller *c, u8 reason,
+			const struct scws_decision_info *decision)
 {
 	struct scws_conn conn = {
 		.tuple = *t,
 		.caller = *c,
+		.decision = *decision,
 		.accepted_at = jiffies,
 	};
 	struct sk_buff *msg;

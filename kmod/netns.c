@@ -13,6 +13,7 @@
 #include <net/netns/generic.h>
 
 #include "scws.h"
+#include "policy.h"
 
 unsigned int scws_net_id __read_mostly;
 
@@ -53,6 +54,8 @@ static int __net_init scws_net_init(struct net *net)
 
 	sn->net = net;
 	mutex_init(&sn->lock);
+	mutex_init(&sn->policy_lock);
+	atomic_set(&sn->held, 0);
 	INIT_DELAYED_WORK(&sn->expire_work, scws_expire_work);
 	for (i = 0; i < scws_params.nports; i++) {
 		sn->ports[i].port = scws_params.ports[i];
@@ -83,10 +86,13 @@ static void __net_exit scws_net_exit(struct net *net)
 	scws_listeners_stop(sn);
 	if (sn->hooked)
 		scws_hook_unregister(net);
+	/* No hook runs now: wait for the SYNs it held. */
+	flush_workqueue(scws_wq);
 	cancel_delayed_work_sync(&sn->expire_work);
 	scws_conns_reset(sn, NULL, SCWS_REASON_SHUTDOWN);
 	scws_records_destroy(sn->records);
 	sn->records = NULL;
+	scws_policy_free_rcu(rcu_replace_pointer(sn->policy, NULL, true));
 }
 
 static struct pernet_operations scws_net_ops = {

@@ -10,6 +10,7 @@
 #include <net/sock.h>
 
 #include "scws.h"
+#include "policy.h"
 
 #define SCWS_RECORDS_MAX	1024
 #define SCWS_RECORDS_BITS	8
@@ -22,6 +23,8 @@ struct scws_record {
 	unsigned long ino;		/* with sk: tells a reused pointer */
 	unsigned long born;		/* jiffies */
 	struct scws_caller caller;
+	u8 verdict;			/* enum scws_verdict */
+	struct scws_decision_info decision;
 };
 
 struct scws_records {
@@ -84,7 +87,8 @@ static unsigned long scws_sock_ino(const struct sock *sk)
 
 /* Takes over @c; returns false (and releases @c) when out of memory. */
 bool scws_records_add(struct scws_records *r, const struct scws_tuple *t,
-		      const struct sock *sk, struct scws_caller *c)
+		      const struct sock *sk, struct scws_caller *c,
+		      u8 verdict, const struct scws_decision_info *decision)
 {
 	struct scws_record *rec, *old;
 	LIST_HEAD(dead);
@@ -99,6 +103,8 @@ bool scws_records_add(struct scws_records *r, const struct scws_tuple *t,
 	rec->ino = scws_sock_ino(sk);
 	rec->born = jiffies;
 	rec->caller = *c;
+	rec->verdict = verdict;
+	rec->decision = *decision;
 	memset(c, 0, sizeof(*c));
 
 	spin_lock_bh(&r->lock);
@@ -118,9 +124,9 @@ bool scws_records_add(struct scws_records *r, const struct scws_tuple *t,
 	return true;
 }
 
-/* Has this very socket's first SYN been seen? */
-bool scws_records_seen(struct scws_records *r, const struct scws_tuple *t,
-		       const struct sock *sk)
+/* The verdict on this very socket's first SYN, if it was seen. */
+bool scws_records_lookup(struct scws_records *r, const struct scws_tuple *t,
+			 const struct sock *sk, u8 *verdict)
 {
 	unsigned long ino = scws_sock_ino(sk);
 	struct scws_record *rec;
@@ -129,13 +135,32 @@ bool scws_records_seen(struct scws_records *r, const struct scws_tuple *t,
 	spin_lock_bh(&r->lock);
 	rec = scws_record_find(r, t);
 	seen = rec && rec->sk == sk && rec->ino == ino;
+	if (seen)
+		*verdict = rec->verdict;
 	spin_unlock_bh(&r->lock);
 	return seen;
 }
 
+/* A deferred decision was taken. */
+void scws_records_decide(struct scws_records *r, const struct scws_tuple *t,
+			 const struct sock *sk, u8 verdict,
+			 const struct scws_decision_info *decision)
+{
+	struct scws_record *rec;
+
+	spin_lock_bh(&r->lock);
+	rec = scws_record_find(r, t);
+	if (rec && rec->sk == sk) {
+		rec->verdict = verdict;
+		rec->decision = *decision;
+	}
+	spin_unlock_bh(&r->lock);
+}
+
 /* Hand the record of @t over to an accepted connection. */
 bool scws_records_take(struct scws_records *r, const struct scws_tuple *t,
-		       struct scws_caller *c)
+		       struct scws_caller *c,
+		       struct scws_decision_info *decision)
 {
 	struct scws_record *rec;
 	LIST_HEAD(dead);
@@ -146,6 +171,7 @@ bool scws_records_take(struct scws_records *r, const struct scws_tuple *t,
 	found = rec;
 	if (found) {
 		*c = rec->caller;
+		*decision = rec->decision;
 		memset(&rec->caller, 0, sizeof(rec->caller));
 		scws_record_unlink(r, rec, &dead);
 	}

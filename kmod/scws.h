@@ -54,6 +54,13 @@ struct scws_tuple {
 };
 
 struct scws_net;
+struct scws_policy;
+
+/* How the policy decided on a connection (enum scws_decision + rule). */
+struct scws_decision_info {
+	u8 kind;
+	u32 rule;
+};
 
 struct scws_port {
 	u16 port;
@@ -84,6 +91,7 @@ struct scws_conn {
 	struct socket *sock;
 	struct scws_tuple tuple;	/* client side */
 	struct scws_caller caller;
+	struct scws_decision_info decision;
 	unsigned long accepted_at;	/* jiffies */
 	unsigned long deadline;		/* jiffies */
 	bool offered;
@@ -104,6 +112,10 @@ struct scws_net {
 	struct delayed_work expire_work;
 	unsigned long expire_at;	/* when expire_work is due */
 	struct scws_records *records;	/* NULL: out of memory at init */
+	struct scws_policy __rcu *policy;	/* NULL: allow everyone */
+	struct mutex policy_lock;	/* serializes POLICY_SET */
+	u32 policy_gen;
+	atomic_t held;			/* SYNs held for hashing */
 };
 
 static inline struct scws_net *scws_net(const struct net *net)
@@ -124,12 +136,26 @@ int scws_caller_fill(struct sk_buff *skb, const struct scws_caller *c,
 struct scws_records *scws_records_create(void);
 void scws_records_destroy(struct scws_records *r);
 bool scws_records_add(struct scws_records *r, const struct scws_tuple *t,
-		      const struct sock *sk, struct scws_caller *c);
-bool scws_records_seen(struct scws_records *r, const struct scws_tuple *t,
-		       const struct sock *sk);
+		      const struct sock *sk, struct scws_caller *c,
+		      u8 verdict, const struct scws_decision_info *decision);
+bool scws_records_lookup(struct scws_records *r, const struct scws_tuple *t,
+			 const struct sock *sk, u8 *verdict);
+void scws_records_decide(struct scws_records *r, const struct scws_tuple *t,
+			 const struct sock *sk, u8 verdict,
+			 const struct scws_decision_info *decision);
 bool scws_records_take(struct scws_records *r, const struct scws_tuple *t,
-		       struct scws_caller *c);
+		       struct scws_caller *c,
+		       struct scws_decision_info *decision);
 void scws_records_expire(struct scws_records *r, unsigned long max_age);
+
+/* acp.c, digest.c */
+enum scws_verdict scws_acp_decide(struct scws_net *sn, u16 port,
+				  const struct scws_caller *c, bool hashed,
+				  struct scws_decision_info *info);
+bool scws_digest_lookup(const struct file *f, u8 *digest);
+int scws_digest_compute(struct file *f, u8 *digest);
+int scws_digest_init(void);
+void scws_digest_exit(void);
 
 /* hook.c */
 int scws_hook_register(struct net *net);
@@ -158,7 +184,8 @@ int scws_send_conn_new(struct scws_net *sn, const struct scws_conn *conn);
 void scws_event_conn(struct scws_net *sn, u8 event, u8 reason,
 		     const struct scws_conn *conn);
 void scws_event_refused(struct net *net, const struct scws_tuple *t,
-			const struct scws_caller *c, u8 reason);
+			const struct scws_caller *c, u8 reason,
+			const struct scws_decision_info *decision);
 void scws_event_pump(struct scws_net *sn, u8 event, u32 portid);
 bool scws_events_wanted(struct net *net);
 

@@ -28,6 +28,8 @@ result() {
 	fi
 }
 
+# insmod does not resolve dependencies: load what scws.ko links against.
+modprobe -a nf_reject_ipv4 nf_reject_ipv6
 insmod kmod/scws.ko
 result $? "insmod scws.ko into $(uname -r)"
 

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "pump.h"
@@ -17,11 +18,9 @@ int run_register_only(const struct pump_opts *opts)
 
 	if (pump_open(&nl))
 		return PUMP_EXIT_ERROR;
-	for (unsigned int i = 0; i < opts->n_ports; i++)
-		ports[i] = opts->ports[i];
+	memcpy(ports, opts->ports, sizeof(ports));
 	rc = pump_register(nl, ports, opts->n_ports);
 	if (rc == PUMP_EXIT_OK) {
-		puts("registered");
 		while (!pump_stop)
 			pump_wait(NULL, 0, -1);
 		scws_nl_unregister(nl);

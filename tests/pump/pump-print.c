@@ -47,23 +47,34 @@ static void print_caller(const struct scws_conn_info *ci)
 	print_text(ci->exe);
 }
 
-static void print_conn_fields(const struct scws_conn_info *ci, bool with_state)
+/* How the access control policy decided, when the module says. */
+static void print_decision(const struct scws_conn_info *ci)
+{
+	if (ci->has_decision)
+		printf(" decision=%s", scws_decision_name(ci->decision));
+	if (ci->has_rule)
+		printf(" rule=%u", ci->rule);
+}
+
+static void print_conn_fields(const struct scws_conn_info *ci, bool verbose)
 {
 	if (ci->has_id)
 		printf(" id=%llu", (unsigned long long)ci->id);
 	printf(" port=%u", ci->port);
 	print_peer(ci);
-	if (with_state)
+	if (verbose)
 		printf(" state=%s age_ms=%u", scws_conn_state_name(ci->state),
 		       ci->age_ms);
 	print_caller(ci);
+	if (verbose)
+		print_decision(ci);
 }
 
-void print_conn(const char *tag, const struct scws_conn_info *ci,
-		bool with_state)
+/* verbose adds state, age and the policy decision (--conns, events). */
+void print_conn(const char *tag, const struct scws_conn_info *ci, bool verbose)
 {
 	fputs(tag, stdout);
-	print_conn_fields(ci, with_state);
+	print_conn_fields(ci, verbose);
 	putchar('\n');
 }
 
@@ -74,8 +85,10 @@ void print_event(const struct scws_event_info *ev)
 		printf(" reason=%s", scws_reason_name(ev->reason));
 	if (ev->has_pump_portid)
 		printf(" pump=%u", ev->pump_portid);
-	if (ev->has_conn)
+	if (ev->has_conn) {
 		print_conn_fields(&ev->conn, false);
+		print_decision(&ev->conn);
+	}
 	putchar('\n');
 }
 

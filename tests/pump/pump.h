@@ -63,8 +63,7 @@ int pump_register(struct scws_nl *nl, struct pump_port *ports,
 		  unsigned int n_ports);
 
 /* pump-print.c: one line per fact, read by the tests */
-void print_conn(const char *tag, const struct scws_conn_info *ci,
-		bool with_state);
+void print_conn(const char *tag, const struct scws_conn_info *ci, bool verbose);
 void print_event(const struct scws_event_info *ev);
 void print_status(const struct scws_status *st);
 void print_failure(const char *what, const struct scws_nl *nl, int err);

@@ -22,7 +22,7 @@
 volatile sig_atomic_t pump_stop;
 static sigset_t wait_mask;	/* the mask while waiting: signals let in */
 
-static void usage(FILE *out)
+static void usage(void)
 {
 	fputs(
 "usage: scws-test-pump [options]\n"
@@ -51,7 +51,7 @@ static void usage(FILE *out)
 "  --help                  this text\n"
 "\n"
 "Exit: 0 ok, 1 unexpected error or bad usage, 2 the module refused.\n",
-	      out);
+	      stdout);
 }
 
 static void on_signal(int sig)
@@ -108,7 +108,10 @@ int pump_open(struct scws_nl **nlp)
 	return err;
 }
 
-/* Registers, then sets each port; every port starts with all of it free. */
+/*
+ * Registers, then sets each port (every port starts with all of it free),
+ * then says "registered": from then on the module may hand us connections.
+ */
 int pump_register(struct scws_nl *nl, struct pump_port *ports,
 		  unsigned int n_ports)
 {
@@ -127,6 +130,7 @@ int pump_register(struct scws_nl *nl, struct pump_port *ports,
 		}
 		ports[i].free = ports[i].capacity;
 	}
+	puts("registered");
 	return PUMP_EXIT_OK;
 }
 
@@ -187,8 +191,10 @@ static bool parse_mode(const char *s, enum pump_mode *mode)
 
 static bool set_action(struct pump_opts *o, enum pump_action action)
 {
-	if (o->action != ACTION_SERVE && o->action != action)
+	if (o->action != ACTION_SERVE && o->action != action) {
+		fputs("scws-test-pump: one one-shot mode at a time\n", stderr);
 		return false;
+	}
 	o->action = action;
 	return true;
 }
@@ -271,11 +277,11 @@ static int parse_args(int argc, char **argv, struct pump_opts *o)
 	o->reply = DEFAULT_REPLY;
 	while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
 		if (c == 'h') {
-			usage(stdout);
+			usage();
 			return PUMP_EXIT_OK;
 		}
 		if (!take_option(c, optarg, o)) {
-			usage(stderr);
+			fputs("Try 'scws-test-pump --help'.\n", stderr);
 			return PUMP_EXIT_ERROR;
 		}
 	}

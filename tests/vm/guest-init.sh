@@ -83,13 +83,14 @@ if [[ $SCWS_VM_MODE == script ]]; then
 	bash "${SCWS_VM_ARGV[@]}" </dev/null >"$TTY" 2>&1
 	status=$?
 else
+	exec 3<>"$TTY"
 	$bb stty -F "$TTY" sane rows "${SCWS_VM_ROWS:-24}" cols "${SCWS_VM_COLS:-80}"
 	if ((${#SCWS_VM_ARGV[@]})); then
-		bash "${SCWS_VM_ARGV[@]}" <"$TTY" >"$TTY" 2>&1
+		bash "${SCWS_VM_ARGV[@]}" <&3 >&3 2>&3
 		echo "[script exited with status $?; starting a shell in the VM, 'exit' powers it off]" >"$TTY"
 	fi
 	# setsid -c: the shell gets the serial line as its controlling tty (job control, ^C).
-	PS1='scws-vm:\w# ' setsid -w -c bash --norc -i <"$TTY" >"$TTY" 2>&1
+	PS1='scws-vm:\w# ' setsid -w -c bash --norc -i <&3 >&3 2>&3
 	status=$?
 fi
 

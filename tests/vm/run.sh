@@ -137,12 +137,11 @@ fi
 # bzImage if extraction fails.
 
 extract_vmlinux() { # extract_vmlinux BZIMAGE OUT: like the kernel's scripts/extract-vmlinux
-	local magic tool off
-	for magic in 'fd377a585a00:xz' '28b52ffd:zstd' '1f8b0800:gzip'; do
-		tool=${magic#*:}
+	local m tool off
+	for m in 'xz:\xfd7zXZ\x00' 'zstd:\x28\xb5\x2f\xfd' 'gzip:\x1f\x8b\x08\x00'; do
+		tool=${m%%:*}
 		command -v "$tool" >/dev/null || continue
-		off=$(LC_ALL=C grep -obUaP "$(sed 's/../\\x&/g' <<<"${magic%:*}")" "$1" |
-			head -n 1 | cut -d: -f1) || true
+		off=$(LC_ALL=C grep -obUaP "${m#*:}" "$1" | head -n 1 | cut -d: -f1) || true
 		[[ -n $off ]] || continue
 		# The payload is followed by trailing data, so the decompressor may complain.
 		tail -c "+$((off + 1))" "$1" | "$tool" -dc >"$2" 2>/dev/null || true
@@ -176,9 +175,10 @@ out=$tmp/out
 mkdir "$out"
 qpid=
 saved_tty=
+# shellcheck disable=SC2317 # only reached through the trap
 cleanup() {
-	[[ -n $qpid ]] && kill "$qpid" 2>/dev/null
-	[[ -n $saved_tty ]] && stty "$saved_tty" 2>/dev/null
+	if [[ -n $qpid ]]; then kill "$qpid" 2>/dev/null || true; fi
+	if [[ -n $saved_tty ]]; then stty "$saved_tty" 2>/dev/null || true; fi
 	if [[ ${SCWS_VM_KEEP:-} == 1 ]]; then
 		echo "vm/run.sh: kept $tmp" >&2
 	else
@@ -224,10 +224,12 @@ qemu=(qemu-system-x86_64 -accel tcg -machine pc -cpu max -smp 1 -m "$mem"
 	-serial "file:$tmp/console.log")
 if ((interactive)); then
 	# mux: Ctrl-a x quits, Ctrl-a c is the qemu monitor; signal=off: ^C goes to the guest.
+	# shellcheck disable=SC2054 # the commas are qemu's
 	qemu+=(-chardev stdio,id=tty,mux=on,signal=off -serial chardev:tty -mon chardev=tty)
 	[[ -t 0 ]] && saved_tty=$(stty -g)
 	echo "vm/run.sh: booting $kver (Ctrl-a x kills the VM)..." >&2
 else
+	# shellcheck disable=SC2054 # the commas are qemu's
 	qemu+=(-chardev stdio,id=tty,signal=off -serial chardev:tty -monitor none)
 fi
 # shellcheck disable=SC2206 # word splitting of the extra args is intended
@@ -263,14 +265,16 @@ elif [[ ! $status =~ ^[0-9]+$ ]]; then
 	fail=125
 fi
 
-# Scan the guest's dmesg, or the console log if the guest never wrote one.
-log=$out/dmesg
-[[ -s $log ]] || log=$tmp/console.log
-if [[ -f $log ]] && bad=$(grep -aE "$BAD_DMESG" "$log"); then
-	problems+=("kernel log contains /$BAD_DMESG/:")
-	while IFS= read -r line; do problems+=("    $line"); done <<<"$bad"
-	((fail)) || fail=1
-fi
+# Scan the guest's dmesg; if that is clean or missing, the console log too (it has what
+# a panic prevented from being written, and what rotated out of the ring buffer).
+for log in "$out/dmesg" "$tmp/console.log"; do
+	if [[ -f $log ]] && bad=$(grep -aE "$BAD_DMESG" "$log"); then
+		problems+=("kernel log (${log##*/}) matches /$BAD_DMESG/:")
+		while IFS= read -r line; do problems+=("    $line"); done <<<"$bad"
+		((fail)) || fail=1
+		break
+	fi
+done
 if [[ -f $out/tainted ]]; then
 	taint=$(<"$out/tainted")
 	if ((taint & ~ALLOWED_TAINT)); then

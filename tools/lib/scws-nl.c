@@ -91,6 +91,8 @@ static const struct nla_policy conn_policy[SCWS_CONN_A_MAX + 1] = {
 	[SCWS_CONN_A_AGE_MS] = POL_U32,
 	[SCWS_CONN_A_FD] = POL_U32,
 	[SCWS_CONN_A_CALLER] = POL_NEST,
+	[SCWS_CONN_A_DECISION] = POL_U8,
+	[SCWS_CONN_A_RULE] = POL_U32,
 };
 
 static const struct nla_policy caller_policy[SCWS_CALLER_A_MAX + 1] = {
@@ -160,6 +162,8 @@ static int nle_to_errno(int nle)
 	};
 	int code = nle < 0 ? -nle : nle;
 
+	if (nle >= 0)
+		return 0;
 	if (code < (int)(sizeof(errnos) / sizeof(errnos[0])) && errnos[code])
 		return -errnos[code];
 	return -EIO;
@@ -255,6 +259,11 @@ int scws_nl_parse_conn(struct nlattr *nest, struct scws_conn_info *ci)
 			nla_get_u16(tb[SCWS_CONN_A_PEER_PORT]) : 0;
 	ci->state = tb[SCWS_CONN_A_STATE] ? nla_get_u8(tb[SCWS_CONN_A_STATE]) : 0;
 	ci->age_ms = get_u32(tb[SCWS_CONN_A_AGE_MS], 0);
+	ci->has_decision = tb[SCWS_CONN_A_DECISION] != NULL;
+	ci->decision = ci->has_decision ?
+		       nla_get_u8(tb[SCWS_CONN_A_DECISION]) : 0;
+	ci->has_rule = tb[SCWS_CONN_A_RULE] != NULL;
+	ci->rule = get_u32(tb[SCWS_CONN_A_RULE], 0);
 	err = parse_peer(tb, ci);
 	return err ? err : parse_caller(tb[SCWS_CONN_A_CALLER], ci);
 }
@@ -522,11 +531,11 @@ static int receive(struct scws_nl *nl)
 static int wait_done(struct scws_nl *nl, struct scws_req *req)
 {
 	int64_t deadline = now_ms() + SCWS_NL_TIMEOUT_MS;
-	int64_t left;
-	int err;
 
 	while (!req->done) {
-		left = deadline - now_ms();
+		int64_t left = deadline - now_ms();
+		int err;
+
 		if (left <= 0)
 			return -ETIMEDOUT;
 		err = poll_in(scws_nl_fd(nl), (int)left);
@@ -632,13 +641,28 @@ int scws_nl_port_set(struct scws_nl *nl, uint16_t port, uint32_t channels,
 	return request(nl, msg, NULL, NULL);
 }
 
+struct claim_ctx {
+	uint64_t id;
+	struct scws_conn_info ci;
+};
+
 static int on_claim_reply(struct nlmsghdr *nlh, void *arg)
 {
-	struct scws_conn_info *ci = arg;
+	struct claim_ctx *ctx = arg;
+	struct nlattr *tb[SCWS_A_MAX + 1];
+	int err;
 
-	if (ci->fd >= 0)
+	if (ctx->ci.fd >= 0)
 		return -EBADMSG;	/* one reply only; keep the first fd */
-	return scws_nl_parse_conn_msg(nlh, ci);
+	err = parse_genl(nlh, tb);
+	if (!err)
+		err = scws_nl_parse_conn(tb[SCWS_A_CONN], &ctx->ci);
+	/* The reply may leave the id out: it is the one we asked for. */
+	if (!err && ctx->ci.has_id && ctx->ci.id != ctx->id)
+		err = -EBADMSG;
+	ctx->ci.has_id = true;
+	ctx->ci.id = ctx->id;
+	return err;
 }
 
 /*
@@ -647,27 +671,27 @@ static int on_claim_reply(struct nlmsghdr *nlh, void *arg)
  */
 int scws_nl_claim(struct scws_nl *nl, uint64_t id, struct scws_conn_info *conn)
 {
-	struct scws_conn_info local;
-	struct scws_conn_info *ci = conn ? conn : &local;
-	struct nl_msg *msg;
+	struct nl_msg *msg = new_msg(nl, SCWS_CMD_CONN_CLAIM, NLM_F_ACK);
+	struct claim_ctx ctx = { .id = id };
 	int err;
 
-	conn_info_init(ci);
-	msg = new_msg(nl, SCWS_CMD_CONN_CLAIM, NLM_F_ACK);
+	conn_info_init(&ctx.ci);
 	if (!msg)
 		return -ENOMEM;
 	if (nla_put_u64(msg, SCWS_A_CONN_ID, id) < 0) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	err = request(nl, msg, on_claim_reply, ci);
-	if (!err && ci->fd < 0)
+	err = request(nl, msg, on_claim_reply, &ctx);
+	if (!err && ctx.ci.fd < 0)
 		err = -EBADMSG;
-	if (err && ci->fd >= 0) {
-		close(ci->fd);	/* installed, but the answer was unusable */
-		ci->fd = -1;
+	if (err && ctx.ci.fd >= 0) {
+		close(ctx.ci.fd);	/* installed, but the answer was unusable */
+		ctx.ci.fd = -1;
 	}
-	return err ? err : ci->fd;
+	if (conn)
+		*conn = ctx.ci;
+	return err ? err : ctx.ci.fd;
 }
 
 static int on_status_reply(struct nlmsghdr *nlh, void *arg)
@@ -873,6 +897,7 @@ const char *scws_reason_name(unsigned int reason)
 		[SCWS_REASON_QUEUE_FULL] = "queue-full",
 		[SCWS_REASON_PUMP_GONE] = "pump-gone",
 		[SCWS_REASON_SHUTDOWN] = "shutdown",
+		[SCWS_REASON_POLICY] = "policy",
 	};
 
 	return NAME_OF(names, reason);
@@ -886,4 +911,15 @@ const char *scws_conn_state_name(unsigned int state)
 	};
 
 	return NAME_OF(names, state);
+}
+
+const char *scws_decision_name(unsigned int decision)
+{
+	static const char *const names[] = {
+		[SCWS_DECISION_NO_POLICY] = "no-policy",
+		[SCWS_DECISION_RULE] = "rule",
+		[SCWS_DECISION_DEFAULT] = "default",
+	};
+
+	return NAME_OF(names, decision);
 }

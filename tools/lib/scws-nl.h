@@ -51,6 +51,10 @@ struct scws_conn_info {
 	uint32_t gid;			/* (uint32_t)-1 when absent */
 	char label[SCWS_LABEL_MAX];	/* LSM context, "" if absent */
 	char exe[SCWS_EXE_MAX];		/* executable path, "" if absent */
+	bool has_decision;
+	uint8_t decision;		/* enum scws_decision */
+	bool has_rule;
+	uint32_t rule;			/* index of the rule that decided */
 };
 
 /* One port's line of SCWS_CMD_STATUS_GET. */
@@ -96,23 +100,39 @@ struct scws_nl_handlers {
 
 typedef void (*scws_nl_conn_fn)(void *arg, const struct scws_conn_info *conn);
 
-/* Socket. */
+/*
+ * Socket.  scws_nl_open() returns 0 or -errno: -ENOENT when the family is not
+ * registered (module not loaded), -EPROTO when it lacks the events group;
+ * scws_nl_open_strerror() words these for a message.  scws_nl_dispatch()
+ * reads what is queued (never blocks) and calls the handlers; -ENOBUFS means
+ * the kernel dropped messages for us (list the connections to catch up).
+ */
 int scws_nl_open(struct scws_nl **nlp);
 const char *scws_nl_open_strerror(int err);
 void scws_nl_close(struct scws_nl *nl);
-int scws_nl_fd(const struct scws_nl *nl);
+int scws_nl_fd(const struct scws_nl *nl);		/* for poll() */
 uint32_t scws_nl_portid(const struct scws_nl *nl);
 void scws_nl_set_handlers(struct scws_nl *nl,
 			  const struct scws_nl_handlers *handlers, void *arg);
 int scws_nl_dispatch(struct scws_nl *nl);
-int scws_nl_subscribe_events(struct scws_nl *nl);
+int scws_nl_subscribe_events(struct scws_nl *nl);	/* CAP_NET_ADMIN */
 
-/* Errors. */
+/*
+ * Errors.  scws_nl_extack() is the kernel's message for the last failed
+ * command ("" if none); scws_nl_perror() prints
+ * "scws: [what: ][extack: ]strerror" to stderr; scws_errno_name() gives
+ * "EBUSY" for -EBUSY.
+ */
 const char *scws_nl_extack(const struct scws_nl *nl);
 void scws_nl_perror(const struct scws_nl *nl, const char *what, int err);
 const char *scws_errno_name(int err);
 
-/* Commands. */
+/*
+ * Commands: 0 or -errno, waiting at most SCWS_NL_TIMEOUT_MS (-ETIMEDOUT).
+ * scws_nl_claim() returns the connected socket (O_CLOEXEC, the caller closes
+ * it) and, if conn is given, the reply's description of it.
+ * scws_nl_conn_dump() calls fn once per pending connection.
+ */
 int scws_nl_register(struct scws_nl *nl);
 int scws_nl_unregister(struct scws_nl *nl);
 int scws_nl_port_set(struct scws_nl *nl, uint16_t port, uint32_t channels,
@@ -122,7 +142,11 @@ int scws_nl_claim(struct scws_nl *nl, uint64_t id,
 int scws_nl_status_get(struct scws_nl *nl, struct scws_status *status);
 int scws_nl_conn_dump(struct scws_nl *nl, scws_nl_conn_fn fn, void *arg);
 
-/* Decoders, public for unit tests and fuzzers. */
+/*
+ * Decoders, public for unit tests and fuzzers: 0, -EBADMSG, or -E2BIG for
+ * more than SCWS_NL_PORTS_MAX ports.  nlh->nlmsg_len bytes must be readable.
+ * A CONN message must carry an id; an event's connection need not.
+ */
 int scws_nl_parse_conn(struct nlattr *nest, struct scws_conn_info *conn);
 int scws_nl_parse_conn_msg(struct nlmsghdr *nlh, struct scws_conn_info *conn);
 int scws_nl_parse_status(struct nlmsghdr *nlh, struct scws_status *status);
@@ -132,5 +156,6 @@ int scws_nl_parse_event(struct nlmsghdr *nlh, struct scws_event_info *ev);
 const char *scws_event_name(unsigned int type);
 const char *scws_reason_name(unsigned int reason);
 const char *scws_conn_state_name(unsigned int state);
+const char *scws_decision_name(unsigned int decision);
 
 #endif /* SCWS_NL_H */

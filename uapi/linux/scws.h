@@ -82,6 +82,62 @@
  *    SCWS_A_CONN: for connection events (caller identity included)
  *    SCWS_A_REASON: NLA_U8, enum scws_reason, for refused and reset
  *
+ * SCWS_CMD_POLICY_SET
+ * -------------------
+ *    SCWS_A_POLICY: NLA_NESTED (absent: clear the policy, allow everyone)
+ *       SCWS_POLICY_A_DEFAULT: NLA_U8, enum scws_action, deny when absent
+ *       SCWS_POLICY_A_RULES: NLA_NESTED, up to SCWS_POLICY_MAX_RULES of
+ *          SCWS_POLICY_A_RULE: NLA_NESTED
+ *             SCWS_RULE_A_ACTION: NLA_U8 (required)
+ *             SCWS_RULE_A_PORT: NLA_U16, one of the module's ports (the
+ *                               rule applies to that port only)
+ *             and one or more selectors, all of which must match:
+ *             SCWS_RULE_A_UID_MIN + SCWS_RULE_A_UID_MAX: NLA_U32 each,
+ *                               effective uid in [MIN, MAX]
+ *             SCWS_RULE_A_GID: NLA_U32, effective gid
+ *             SCWS_RULE_A_GROUP: NLA_U32, a supplementary group
+ *             SCWS_RULE_A_LABEL: NLA_NUL_STRING, LSM context, exact
+ *             SCWS_RULE_A_LABEL_PREFIX: NLA_NUL_STRING, LSM context prefix
+ *             SCWS_RULE_A_EXE: NLA_NUL_STRING, absolute executable path
+ *             SCWS_RULE_A_EXE_SHA256: binary, SHA-256 of the executable
+ *             SCWS_RULE_A_TRUSTED: NLA_U8, enum scws_trust
+ *             SCWS_RULE_A_ALL: NLA_FLAG, alone: every caller
+ *       SCWS_POLICY_A_TRUST: NLA_NESTED, up to SCWS_POLICY_MAX_TRUST of
+ *          SCWS_POLICY_A_DIGEST: binary, the manufacturer's trusted
+ *                                executables (SHA-256)
+ *
+ * The policy replaces the previous one as a whole (RCU): a connect is
+ * judged by the old or the new policy, never by a mix.  Established
+ * connections are not touched.  The first rule whose port scope and
+ * selectors all match decides; none matching, the default does.  Uids and
+ * gids are those of the user namespace owning the network namespace.
+ * Invalid input (unknown selector, empty rule, uid range upside down,
+ * label too long, too many rules, a port the module does not own) fails
+ * with -EINVAL and an extack message naming the rule index; nothing
+ * changes then.  The caller needs CAP_NET_ADMIN over the network namespace
+ * (GENL_UNS_ADMIN_PERM): root of a container with its own user and network
+ * namespaces sets the policy of its own namespace's ports only, which
+ * protect only that namespace's card and processes.
+ *
+ * Executable digests are computed by the module (SHA-256, crypto API) and
+ * cached per inode until the file changes.  When a rule needs the digest
+ * of a binary not hashed yet, the module holds that first SYN while it
+ * hashes the file, then lets it go or answers it with a reset (the client
+ * sees ECONNREFUSED either way).
+ *
+ * SCWS_CMD_POLICY_GET (dump)
+ * --------------------------
+ * The first message carries SCWS_A_POLICY with SCWS_POLICY_A_LOADED (when
+ * a policy is set), SCWS_POLICY_A_DEFAULT and SCWS_POLICY_A_TRUST; the
+ * following ones carry SCWS_A_POLICY with SCWS_POLICY_A_RULES holding a
+ * run of rules, in order, each with SCWS_RULE_A_* as they were set.
+ *
+ * Decisions.  Connection attributes carry SCWS_CONN_A_DECISION (enum
+ * scws_decision) and, when a rule decided, SCWS_CONN_A_RULE (its index
+ * from 0).  A refusal by the policy is an SCWS_EVENT_CONN_REFUSED event
+ * with SCWS_A_REASON = SCWS_REASON_POLICY and the decision in its
+ * SCWS_A_CONN, plus a rate-limited kernel log line.
+ *
  * Caller identity (SCWS_CONN_A_CALLER, nested SCWS_CALLER_A_*) is taken when
  * the client's first SYN leaves connect(): pid (in the pump's pid namespace
  * as seen by the module: the initial one), uid and gid in the user namespace
@@ -111,6 +167,8 @@ enum scws_cmd {
 	SCWS_CMD_CONN_GET,
 	SCWS_CMD_STATUS_GET,
 	SCWS_CMD_EVENT,
+	SCWS_CMD_POLICY_SET,
+	SCWS_CMD_POLICY_GET,
 	__SCWS_CMD_MAX
 };
 
@@ -131,6 +189,7 @@ enum scws_attr {
 	SCWS_A_EVENT,			/* u8, enum scws_event */
 	SCWS_A_REASON,			/* u8, enum scws_reason */
 	SCWS_A_PAD,
+	SCWS_A_POLICY,			/* nest, SCWS_POLICY_A_* */
 	__SCWS_A_LAST
 };
 
@@ -148,6 +207,8 @@ enum scws_conn_attr {
 	SCWS_CONN_A_FD,			/* u32, claim reply only */
 	SCWS_CONN_A_CALLER,		/* nest, SCWS_CALLER_A_* */
 	SCWS_CONN_A_PAD,
+	SCWS_CONN_A_DECISION,		/* u8, enum scws_decision */
+	SCWS_CONN_A_RULE,		/* u32, rule index when DECISION_RULE */
 	__SCWS_CONN_A_LAST
 };
 
@@ -205,6 +266,60 @@ enum scws_reason {
 	SCWS_REASON_QUEUE_FULL,		/* queue_len connections waiting */
 	SCWS_REASON_PUMP_GONE,		/* the pump went away */
 	SCWS_REASON_SHUTDOWN,		/* namespace or module going away */
+	SCWS_REASON_POLICY,		/* denied by the access control policy */
 };
+
+/* How the access control policy decided on a connection. */
+enum scws_decision {
+	SCWS_DECISION_NO_POLICY,	/* no policy loaded: all allowed */
+	SCWS_DECISION_RULE,		/* SCWS_CONN_A_RULE matched first */
+	SCWS_DECISION_DEFAULT,		/* no rule matched: the default */
+};
+
+enum scws_action {
+	SCWS_ACTION_DENY,
+	SCWS_ACTION_ALLOW,
+};
+
+enum scws_trust {
+	SCWS_TRUST_MANUFACTURER = 1,	/* digest in the manufacturer's list */
+	SCWS_TRUST_ANY,			/* in the manufacturer's or card's */
+};
+
+#define SCWS_POLICY_MAX_RULES	16384
+#define SCWS_POLICY_MAX_TRUST	4096
+#define SCWS_SHA256_LEN		32
+
+enum scws_policy_attr {
+	SCWS_POLICY_A_UNSPEC,
+	SCWS_POLICY_A_DEFAULT,		/* u8, enum scws_action; deny if absent */
+	SCWS_POLICY_A_RULES,		/* nest of SCWS_POLICY_A_RULE */
+	SCWS_POLICY_A_RULE,		/* nest, SCWS_RULE_A_* */
+	SCWS_POLICY_A_TRUST,		/* nest of SCWS_POLICY_A_DIGEST */
+	SCWS_POLICY_A_DIGEST,		/* binary, SCWS_SHA256_LEN */
+	SCWS_POLICY_A_LOADED,		/* flag, in POLICY_GET: a policy is set */
+	__SCWS_POLICY_A_LAST
+};
+
+#define SCWS_POLICY_A_MAX (__SCWS_POLICY_A_LAST - 1)
+
+enum scws_rule_attr {
+	SCWS_RULE_A_UNSPEC,
+	SCWS_RULE_A_ACTION,		/* u8, enum scws_action (required) */
+	SCWS_RULE_A_PORT,		/* u16, one of the module's ports */
+	SCWS_RULE_A_UID_MIN,		/* u32, with UID_MAX: a uid range */
+	SCWS_RULE_A_UID_MAX,		/* u32 */
+	SCWS_RULE_A_GID,		/* u32, primary (effective) gid */
+	SCWS_RULE_A_GROUP,		/* u32, a supplementary group */
+	SCWS_RULE_A_LABEL,		/* string, LSM context, exact */
+	SCWS_RULE_A_LABEL_PREFIX,	/* string, LSM context prefix */
+	SCWS_RULE_A_EXE,		/* string, executable path */
+	SCWS_RULE_A_EXE_SHA256,		/* binary, SCWS_SHA256_LEN */
+	SCWS_RULE_A_TRUSTED,		/* u8, enum scws_trust */
+	SCWS_RULE_A_ALL,		/* flag: matches every caller */
+	__SCWS_RULE_A_LAST
+};
+
+#define SCWS_RULE_A_MAX (__SCWS_RULE_A_LAST - 1)
 
 #endif /* _UAPI_LINUX_SCWS_H */

@@ -1,3 +1,4 @@
+#!/bin/bash
 # Writes to /etc, /tmp, /var, /root and the checkout; none of it may reach the host.
 set -e
 echo guest >/etc/scws-vm-selftest

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The Smart Card Web Server's insides, shared by http*.c and site*.c:
+ *
+ *   http_buf.c       growable byte buffers
+ *   http_parse.c     incremental HTTP/1.1 request parser
+ *   http_url.c       request-target: percent-decoding, dot segments
+ *   http_response.c  status line, headers, Content-Length or chunked body
+ *   http_router.c    method, path and protection -> static file or /cgi/
+ *   http_conn.c      struct scws_http (card.h): bytes in, bytes out
+ *   site.c           struct scws_site: the content store in the card state
+ *   site_import.c    the one-time import of --content DIR
+ *   site_mime.c      content types by file extension
+ *   site_cgi.c       /cgi/ dispatch and name=value parameters
+ *   site_cgi_fs.c    /cgi/display, /cgi/update (the card's files)
+ *   site_phonebook.c /cgi/phonebook, /cgi/unblock
+ *   site_adn.c       EF_ADN record codec
+ *   auth.c           HTTP Basic and Digest against the card PIN
+ *
+ * Limits (RFC 9110/9112 status in brackets):
+ *   method            16 characters; unknown methods          [405 + Allow]
+ *   request-target    1024 bytes as sent; 1025 and more       [414]
+ *   header section    4096 bytes (field lines and their line ends, not the
+ *                     request line) and 32 fields; more        [431]
+ *   body              16384 bytes after de-chunking; more      [413]
+ *   chunk-size line   256 bytes with its extensions; more      [400]
+ * Anything malformed is 400, an HTTP major version other than 1 is 505,
+ * a transfer coding other than chunked is 501.  Every error that leaves the
+ * input stream in doubt closes the connection after its response.
+ */
+#ifndef SCWS_CARD_HTTP_H
+#define SCWS_CARD_HTTP_H
+
+#include "card.h"
+
+#define HTTP_MAX_METHOD 16
+#define HTTP_MAX_TARGET 1024
+#define HTTP_MAX_HEADERS 4096
+#define HTTP_MAX_FIELDS 32
+#define HTTP_MAX_BODY 16384
+#define HTTP_MAX_CHUNK_LINE 256
+/* "METHOD SP target SP HTTP/1.1 CR LF" at the limits. */
+#define HTTP_MAX_REQUEST_LINE (HTTP_MAX_METHOD + 1 + HTTP_MAX_TARGET + 1 + 8 + 2)
+
+#define HTTP_REALM "SCWS"
+
+/* ---- http_buf.c ---- */
+struct http_buf {
+	uint8_t *data;
+	size_t len, cap;
+	bool oom;		/* sticky: a put failed */
+};
+
+void http_buf_free(struct http_buf *b);
+bool http_buf_put(struct http_buf *b, const void *data, size_t len);
+bool http_buf_puts(struct http_buf *b, const char *s);
+bool http_buf_printf(struct http_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* s with & < > " ' escaped for HTML text and attribute values. */
+bool http_buf_put_html(struct http_buf *b, const char *s);
+/* Drops the first n bytes. */
+void http_buf_drop(struct http_buf *b, size_t n);
+
+/* ---- http_parse.c ---- */
+enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_OTHER };
+
+struct http_field {
+	const char *name;	/* as sent; compare case-insensitively */
+	const char *value;	/* leading and trailing whitespace removed */
+};
+
+struct http_request {
+	enum http_method method;
+	const char *method_name;
+	const char *target;	/* as sent, NUL-terminated */
+	int minor;		/* HTTP/1.minor: 0 or 1 */
+	struct http_field fields[HTTP_MAX_FIELDS];
+	size_t nfields;
+	bool keep_alive;	/* the client allows another request */
+	const uint8_t *body;	/* NUL-terminated for convenience */
+	size_t body_len;
+};
+
+/* The first field called name, or NULL. */
+const char *http_request_field(const struct http_request *r, const char *name);
+
+enum http_parse_state {
+	PARSE_HEAD,		/* request line and header fields */
+	PARSE_BODY,		/* Content-Length body */
+	PARSE_CHUNK_SIZE,
+	PARSE_CHUNK_DATA,
+	PARSE_CHUNK_END,	/* the line end after a chunk's data */
+	PARSE_TRAILER,
+	PARSE_DONE,		/* req is complete */
+	PARSE_ERROR,		/* error holds the status to answer */
+};
+
+struct http_parser {
+	enum http_parse_state state;
+	int error;
+	bool continue_due;	/* "100 Continue" should go out now */
+	struct http_request req;
+	/* head: request line + field lines, parsed in place */
+	char head[HTTP_MAX_REQUEST_LINE + HTTP_MAX_HEADERS + 2];
+	size_t head_len, line_start;
+	size_t rl_len;		/* request line length, 0 until complete */
+	size_t rl_spaces, rl_part_len;
+	/* body */
+	struct http_buf body;
+	size_t remaining;	/* Content-Length or current chunk bytes left */
+	char line[HTTP_MAX_CHUNK_LINE];
+	size_t line_len;
+	size_t trailer_len;
+	bool chunked;
+};
+
+void http_parser_init(struct http_parser *p);
+void http_parser_free(struct http_parser *p);
+/* Forgets the finished request and gets ready for the next one. */
+void http_parser_next(struct http_parser *p);
+/* Feeds bytes; returns how many were used.  Stops at the end of a request
+ * (PARSE_DONE) or at the first error (PARSE_ERROR); the rest belongs to
+ * the next request. */
+size_t http_parser_feed(struct http_parser *p, const uint8_t *data, size_t len);
+/* Whether part of a request has arrived. */
+bool http_parser_started(const struct http_parser *p);
+
+/* ---- http_url.c ---- */
+/* Percent-decodes s[0..len) into out (NUL-terminated); with form, '+' is a
+ * space.  Returns the decoded length, or -1 on a bad escape, an encoded
+ * NUL or too little room. */
+long http_pct_decode(const char *s, size_t len, bool form, char *out,
+		     size_t cap);
+/* Origin-form ("/a/b?q") or absolute-form ("http://host/a/b?q") target to
+ * a decoded path without dot segments or empty segments ("/a/b", a final
+ * '/' kept) and the raw query (NULL without '?').  0, or 400. */
+int http_target_split(const char *target, char *path, size_t cap,
+		      const char **query);
+
+/* ---- http_response.c ---- */
+struct http_reply {
+	int status;
+	const char *content_type;	/* NULL: none */
+	struct http_buf fields;	/* extra "Name: value\r\n" lines */
+	struct http_buf body;	/* owned body, or ... */
+	const uint8_t *body_ref;	/* ... borrowed, valid until written */
+	size_t body_ref_len;
+	bool dynamic;		/* chunked for HTTP/1.1 clients */
+	bool close;		/* close the connection after this one */
+	bool no_store;		/* Cache-Control: no-store */
+};
+
+void http_reply_init(struct http_reply *r);
+void http_reply_free(struct http_reply *r);
+/* Back to an empty 200, keeping allocations. */
+void http_reply_reset(struct http_reply *r);
+bool http_reply_field(struct http_reply *r, const char *name,
+		      const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* status with a small HTML page; detail (plain text) may be NULL. */
+void http_reply_error(struct http_reply *r, int status, const char *detail);
+/* Starts an HTML page: doctype, title, the portal's style sheet. */
+void http_reply_html_begin(struct http_reply *r, const char *title);
+void http_reply_html_end(struct http_reply *r);
+const char *http_status_reason(int status);
+/* Appends r, answering req (NULL for a request that never parsed), to out:
+ * no body for HEAD, 1xx, 204, 304; chunked only for dynamic bodies to
+ * HTTP/1.1 clients.  0 or -ENOMEM. */
+int http_reply_write(const struct http_reply *r, const struct http_request *req,
+		     struct http_buf *out);
+
+/* ---- http_router.c ---- */
+void http_route(struct scws_site *site, const struct http_request *req,
+		struct http_reply *r);
+
+/* ---- site*.c ---- */
+struct http_auth;
+
+struct scws_site {
+	struct card_state *st;
+	struct card_pin *pin;
+	struct card_fs *fs;
+	struct http_auth *auth;
+};
+
+#define SITE_CONTENT_PREFIX "content/"
+#define SITE_PROTECTED_KEY "site/protected"
+#define SITE_IMPORTED_KEY "site/imported"
+/* Longest resource path: the state's 255-byte keys minus "content/". */
+#define SITE_MAX_PATH (255 - 8)
+
+struct site_resource {
+	const char *content_type;
+	const uint8_t *body;
+	size_t len;
+};
+
+/* path starts with '/'.  0 or -ENOENT (or -EIO for a damaged entry). */
+int site_resource_get(const struct scws_site *s, const char *path,
+		      struct site_resource *res);
+int site_resource_put(struct scws_site *s, const char *path,
+		      const char *content_type, const void *body, size_t len);
+/* Whether path falls under a prefix listed in the protection list. */
+bool site_is_protected(const struct scws_site *s, const char *path);
+/* Imports a content folder into the state (regular files; ".protected"
+ * becomes the protection list).  0 or -errno. */
+int site_import(struct scws_site *s, const char *dir);
+const char *site_content_type(const char *name);
+void site_serve_static(struct scws_site *s, const struct http_request *req,
+		       const char *path, struct http_reply *r);
+
+/* site_cgi.c: one call of a /cgi/ application. */
+#define CGI_MAX_PARAMS 16
+
+struct cgi_param {
+	char *name;
+	char *value;
+};
+
+struct cgi_call {
+	struct scws_site *site;
+	const struct http_request *req;
+	struct http_reply *reply;
+	const char *app;
+	struct cgi_param params[CGI_MAX_PARAMS];
+	size_t nparams;
+	char *storage;		/* decoded names and values */
+	size_t storage_len, storage_cap;
+	int authorised;		/* -1 not asked yet, 0 no, 1 yes */
+};
+
+void site_cgi(struct scws_site *s, const struct http_request *req,
+	      const char *app, const char *query, struct http_reply *r);
+/* Parses "a=1&b=2" (strict: names non-empty, no duplicates, valid
+ * escapes).  0 or 400. */
+int cgi_parse_params(struct cgi_call *c, const char *s, size_t len);
+/* The value of name, or NULL. */
+const char *cgi_param(const struct cgi_call *c, const char *name);
+/* Fails (400) on parameters other than the NULL-terminated allowed list. */
+bool cgi_only_params(struct cgi_call *c, const char *const *allowed);
+/* true when the request carries the right PIN; else the reply is already
+ * the 401 (or 400) to send.  Asks the card once per request. */
+bool cgi_require_pin(struct cgi_call *c);
+
+void cgi_display(struct cgi_call *c);
+void cgi_update(struct cgi_call *c);
+void cgi_phonebook(struct cgi_call *c);
+void cgi_unblock(struct cgi_call *c);
+
+/* site_adn.c: TS 31.102 4.4.2.3 records of 14 + alpha bytes. */
+#define ADN_MAX_NAME 64		/* UTF-8 bytes incl. NUL */
+#define ADN_MAX_NUMBER 22	/* '+' + 20 digits + NUL */
+
+struct adn_entry {
+	char name[ADN_MAX_NAME];
+	char number[ADN_MAX_NUMBER];
+};
+
+/* 1 for an empty record, 0 for an entry, -1 if the record is malformed. */
+int adn_decode(const uint8_t *rec, size_t len, struct adn_entry *e);
+/* 0, or -1 if the name does not fit the alpha field or the number is not
+ * [+]digits / * # (at most 20). */
+int adn_encode(const struct adn_entry *e, uint8_t *rec, size_t len);
+
+#endif /* SCWS_CARD_HTTP_H */

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scws-card: a virtual UICC with a Smart Card Web Server, plugged into
+ * pcscd through the vsmartcard vpcd reader driver.  One thread, one poll()
+ * loop: the vpcd link, signals, and (test tooling) the debug port.
+ */
+#include "baud.h"
+#include "card.h"
+#include "cat.h"
+#include "debug_port.h"
+#include "fs.h"
+#include "log.h"
+#include "pin.h"
+#include "tls.h"
+#include "uicc.h"
+#include "vpcd.h"
+#include "aram.h"
+#include "apdu.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_STATE "./scws-card.state"
+
+struct options {
+	char host[256], port[8];
+	const char *state, *content;
+	bool reset_state, extended_apdu;
+	unsigned int http_channels, https_channels;
+	uint16_t http_port, https_port;
+	unsigned long baud;
+	int debug_port;			/* 0 = off */
+	unsigned int faults;
+	int verbose;
+};
+
+struct card {
+	struct options opt;
+	struct card_state *st;
+	struct card_fs *fs;
+	struct card_pin *pin;
+	struct scws_site *site;
+	struct card_tls *tls;
+	struct cat *cat;
+	struct aram *aram;
+	struct uicc *uicc;
+	struct vpcd *vpcd;
+	struct debug_port *debug;
+	unsigned long apdus;
+};
+
+static void usage(FILE *to)
+{
+	fputs(
+"Usage: scws-card [OPTION]...\n"
+"A virtual UICC with a Smart Card Web Server, for pcscd's vpcd reader.\n"
+"\n"
+"  --vpcd HOST:PORT      vpcd to connect to (default 127.0.0.1:35963)\n"
+"  --state FILE          card state file (default ./scws-card.state)\n"
+"  --reset-state         start from a factory-fresh state, replacing FILE\n"
+"  --content DIR         web content imported into a fresh state\n"
+"  --channels P=N[,P=M]  BIP server channels: first port plain HTTP, second\n"
+"                        HTTPS (default 3516=2,4116=2)\n"
+"  --extended-apdu       assume the terminal sends extended APDUs\n"
+"  --baud N              emulate an ISO 7816 T=1 link at N bit/s\n"
+"  -v, --verbose         more logging on stderr (-vv: every APDU)\n"
+"  -h, --help            this text\n"
+"\n"
+"Test tooling (never for production use):\n"
+"  --debug-port PORT     serve HTTP directly on 127.0.0.1:PORT, no BIP\n"
+"  --fault MODE[,MODE]   misbehave on purpose: bad-tlv, bad-length, busy\n"
+"\n"
+"See scws-card(1).\n", to);
+}
+
+static bool parse_ulong(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return !errno && end != s && !*end && *out <= max && s[0] != '-';
+}
+
+/* "3516=2,4116=2": first entry plain HTTP, second HTTPS. */
+static bool parse_channels(const char *s, struct options *o)
+{
+	char buf[64], *save = NULL, *item;
+	int i = 0;
+
+	if (strlen(s) >= sizeof(buf))
+		return false;
+	strcpy(buf, s);
+	o->http_channels = o->https_channels = 0;
+	for (item = strtok_r(buf, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save), i++) {
+		char *eq = strchr(item, '=');
+		unsigned long port, n;
+
+		if (!eq || i > 1)
+			return false;
+		*eq = '\0';
+		if (!parse_ulong(item, 65535, &port) || !port ||
+		    !parse_ulong(eq + 1, CAT_MAX_CHANNELS, &n))
+			return false;
+		if (i == 0) {
+			o->http_port = (uint16_t)port;
+			o->http_channels = (unsigned int)n;
+		} else {
+			o->https_port = (uint16_t)port;
+			o->https_channels = (unsigned int)n;
+		}
+	}
+	return i > 0 && o->http_channels + o->https_channels <= CAT_MAX_CHANNELS;
+}
+
+static bool parse_faults(const char *s, unsigned int *faults)
+{
+	char buf[64], *save = NULL, *m;
+
+	if (strlen(s) >= sizeof(buf))
+		return false;
+	strcpy(buf, s);
+	for (m = strtok_r(buf, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(m, "bad-tlv"))
+			*faults |= UICC_FAULT_BAD_TLV;
+		else if (!strcmp(m, "bad-length"))
+			*faults |= UICC_FAULT_BAD_LENGTH;
+		else if (!strcmp(m, "busy"))
+			*faults |= UICC_FAULT_BUSY;
+		else
+			return false;
+	}
+	return true;
+}
+
+/* 0 to run, 1 to exit successfully (--help), 2 on a usage error. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	enum { O_VPCD = 256, O_STATE, O_RESET, O_CONTENT, O_CHANNELS, O_BAUD,
+	       O_DEBUG_PORT, O_FAULT, O_EXTENDED };
+	static const struct option longopts[] = {
+		{ "vpcd", required_argument, NULL, O_VPCD },
+		{ "state", required_argument, NULL, O_STATE },
+		{ "reset-state", no_argument, NULL, O_RESET },
+		{ "content", required_argument, NULL, O_CONTENT },
+		{ "channels", required_argument, NULL, O_CHANNELS },
+		{ "extended-apdu", no_argument, NULL, O_EXTENDED },
+		{ "baud", required_argument, NULL, O_BAUD },
+		{ "debug-port", required_argument, NULL, O_DEBUG_PORT },
+		{ "fault", required_argument, NULL, O_FAULT },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cat_config defaults;
+	unsigned long n;
+	int c;
+
+	cat_config_init(&defaults);
+	memset(o, 0, sizeof(*o));
+	strcpy(o->host, VPCD_DEFAULT_HOST);
+	strcpy(o->port, VPCD_DEFAULT_PORT);
+	o->state = DEFAULT_STATE;
+	o->http_channels = defaults.http_channels;
+	o->https_channels = defaults.https_channels;
+	o->http_port = defaults.http_port;
+	o->https_port = defaults.https_port;
+
+	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_VPCD:
+			if (!vpcd_parse_addr(optarg, o->host, sizeof(o->host),
+					     o->port, sizeof(o->port)))
+				goto bad;
+			break;
+		case O_STATE:
+			o->state = optarg;
+			break;
+		case O_RESET:
+			o->reset_state = true;
+			break;
+		case O_CONTENT:
+			o->content = optarg;
+			break;
+		case O_CHANNELS:
+			if (!parse_channels(optarg, o))
+				goto bad;
+			break;
+		case O_EXTENDED:
+			o->extended_apdu = true;
+			break;
+		case O_BAUD:
+			if (!parse_ulong(optarg, 100000000, &o->baud) || !o->baud)
+				goto bad;
+			break;
+		case O_DEBUG_PORT:
+			if (!parse_ulong(optarg, 65535, &n) || !n)
+				goto bad;
+			o->debug_port = (int)n;
+			break;
+		case O_FAULT:
+			if (!parse_faults(optarg, &o->faults))
+				goto bad;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind == argc)
+		return 0;
+	fprintf(stderr, "scws-card: unexpected argument '%s'\n", argv[optind]);
+	return 2;
+bad:
+	for (n = 0; longopts[n].val != c; n++)
+		;
+	fprintf(stderr, "scws-card: invalid value '%s' for --%s\n", optarg,
+		longopts[n].name);
+	return 2;
+}
+
+/* ---- the vpcd side: power, ATR, APDUs ---- */
+
+static void on_power(void *arg, enum vpcd_power what)
+{
+	struct card *card = arg;
+	static const char *const names[] = { "power off", "power on", "reset" };
+
+	card_info("%s", names[what]);
+	uicc_reset(card->uicc);
+}
+
+static size_t on_atr(void *arg, const uint8_t **atr)
+{
+	(void)arg;
+	return uicc_atr(atr);
+}
+
+static void sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { (time_t)(ns / 1000000000u),
+			       (long)(ns % 1000000000u) };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static size_t on_transmit(void *arg, const uint8_t *capdu, size_t len,
+			  uint8_t *resp)
+{
+	struct card *card = arg;
+	size_t n;
+
+	card_log_hex("C-APDU", capdu, len);
+	n = uicc_transmit(card->uicc, capdu, len, resp);
+	card_log_hex("R-APDU", resp, n);
+	card->apdus++;
+	/* The reply leaves once a real link would have carried both. */
+	if (card->opt.baud)
+		sleep_ns(t1_exchange_ns(len, n, card->opt.baud));
+	return n;
+}
+
+static void on_connected(void *arg, bool up)
+{
+	struct card *card = arg;
+
+	/* A new reader session starts from a cold card. */
+	if (up)
+		uicc_reset(card->uicc);
+}
+
+/* ---- set-up and tear-down ---- */
+
+static void card_close(struct card *card)
+{
+	if (card->st && card_state_save(card->st) != 0)
+		card_err("state not saved at exit");
+	vpcd_free(card->vpcd);
+	debug_port_free(card->debug);
+	uicc_free(card->uicc);
+	cat_free(card->cat);
+	aram_close(card->aram);
+	card_tls_free(card->tls);
+	scws_site_close(card->site);
+	card_pin_close(card->pin);
+	card_fs_close(card->fs);
+	card_state_close(card->st);
+}
+
+static bool card_open(struct card *card)
+{
+	struct options *o = &card->opt;
+	struct cat_config cfg;
+	struct uicc_parts parts;
+	struct vpcd_card link = { on_power, on_atr, on_transmit, on_connected,
+				  card };
+
+	card->st = card_state_open(o->state, o->reset_state);
+	if (!card->st)
+		return false;
+	card->fs = card_fs_open(card->st);
+	card->pin = card_pin_open(card->st);
+	card->aram = aram_open(card->st);
+	if (!card->fs || !card->pin || !card->aram)
+		return false;
+	card->site = scws_site_open(card->st, card->pin, o->content);
+	if (!card->site)
+		return false;
+	if (o->https_channels) {
+		card->tls = card_tls_new(card->st, o->verbose);
+		if (!card->tls)
+			return false;
+	}
+	cat_config_init(&cfg);
+	cfg.http_channels = o->http_channels;
+	cfg.https_channels = o->https_channels;
+	cfg.http_port = o->http_port;
+	cfg.https_port = o->https_port;
+	cfg.extended_apdu = o->extended_apdu;
+	cfg.site = card->site;
+	cfg.tls = card->tls;
+	cfg.verbose = o->verbose;
+	card->cat = cat_new(&cfg);
+	if (!card->cat)
+		return false;
+	parts = (struct uicc_parts){ card->fs, card->pin, card->cat,
+				     card->aram, o->faults };
+	card->uicc = uicc_new(&parts);
+	if (!card->uicc)
+		return false;
+	if (o->debug_port) {
+		card->debug = debug_port_new(o->debug_port, card->site);
+		if (!card->debug)
+			return false;
+	}
+	card->vpcd = vpcd_new(o->host, o->port, &link);
+	return card->vpcd != NULL;
+}
+
+/* ---- the loop ---- */
+
+static int signal_fd(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+enum { PFD_SIGNAL, PFD_VPCD, PFD_DEBUG, PFD_MAX = PFD_DEBUG + DEBUG_PORT_FDS };
+
+static int run(struct card *card, int sfd)
+{
+	struct pollfd pfd[PFD_MAX];
+
+	for (;;) {
+		int timeout = vpcd_timeout_ms(card->vpcd), n = PFD_DEBUG;
+		short ev = 0;
+
+		pfd[PFD_SIGNAL] = (struct pollfd){ sfd, POLLIN, 0 };
+		pfd[PFD_VPCD].fd = vpcd_pollfd(card->vpcd, &ev);
+		pfd[PFD_VPCD].events = ev;
+		pfd[PFD_VPCD].revents = 0;
+		if (card->debug)
+			n += debug_port_pollfds(card->debug, pfd + PFD_DEBUG,
+						DEBUG_PORT_FDS);
+		if (poll(pfd, (nfds_t)n, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			card_err("poll: %s", strerror(errno));
+			return 1;
+		}
+		if (pfd[PFD_SIGNAL].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == sizeof(si))
+				card_info("signal %u: shutting down", si.ssi_signo);
+			return 0;
+		}
+		vpcd_service(card->vpcd, pfd[PFD_VPCD].revents);
+		if (card->debug)
+			debug_port_service(card->debug, pfd + PFD_DEBUG,
+					   n - PFD_DEBUG);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct card card = { 0 };
+	int rc, sfd;
+
+	rc = parse_options(argc, argv, &card.opt);
+	if (rc)
+		return rc == 1 ? 0 : 2;
+	card_log_level = card.opt.verbose >= 2 ? CARD_LOG_DEBUG
+			 : card.opt.verbose ? CARD_LOG_INFO : CARD_LOG_ERR;
+	sfd = signal_fd();
+	if (sfd < 0) {
+		card_err("signals: %s", strerror(errno));
+		return 1;
+	}
+	if (!card_open(&card)) {
+		card_err("cannot start");
+		card_close(&card);
+		return 1;
+	}
+	card_info("ready: vpcd %s:%s, state %s, %u HTTP + %u HTTPS channels%s",
+		  card.opt.host, card.opt.port, card.opt.state,
+		  card.opt.http_channels, card.opt.https_channels,
+		  card.opt.faults ? ", FAULTS ON" : "");
+	rc = run(&card, sfd);
+	card_info("%lu APDUs exchanged", card.apdus);
+	card_close(&card);
+	close(sfd);
+	return rc;
+}

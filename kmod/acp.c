@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Access control decisions: who the caller is, as far as the policy needs
+ * to know, and the first rule that matches it.
+ */
+#include <linux/cred.h>
+#include <linux/dcache.h>
+#include <linux/security.h>
+#include <linux/string.h>
+
+#include "scws.h"
+#include "policy.h"
+
+static bool scws_in_groups(const struct group_info *gi, kgid_t g)
+{
+	int i;
+
+	for (i = 0; gi && i < gi->ngroups; i++)
+		if (gid_eq(gi->gid[i], g))
+			return true;
+	return false;
+}
+
+static bool scws_digest_matches(const struct scws_policy *p,
+				const struct scws_rule *r,
+				const struct scws_subject *s)
+{
+	if (s->digest_state != SCWS_DIGEST_KNOWN)
+		return false;
+	if ((r->sel & SCWS_SEL_DIGEST) &&
+	    memcmp(r->digest, s->digest, SCWS_SHA256_LEN))
+		return false;
+	/* The card's own list (trusted any) arrives with ARA-M support. */
+	if ((r->sel & SCWS_SEL_TRUSTED) && !scws_policy_trusts(p, s->digest))
+		return false;
+	return true;
+}
+
+bool scws_rule_matches(const struct scws_policy *p, const struct scws_rule *r,
+		       const struct scws_subject *s)
+{
+	u32 sel = r->sel;
+
+	if (r->port && r->port != s->port)
+		return false;
+	if (sel & SCWS_SEL_ALL)
+		return true;
+	if ((sel & SCWS_SEL_UID) && (s->uid < r->uid_min || s->uid > r->uid_max))
+		return false;
+	if ((sel & SCWS_SEL_GID) && s->gid != r->gid)
+		return false;
+	if ((sel & SCWS_SEL_GROUP) && !scws_in_groups(s->groups, r->group))
+		return false;
+	if ((sel & SCWS_SEL_LABEL) && (!s->label || strcmp(s->label, r->label)))
+		return false;
+	if ((sel & SCWS_SEL_LABEL_PREFIX) &&
+	    (!s->label || !str_has_prefix(s->label, r->label_prefix)))
+		return false;
+	if ((sel & SCWS_SEL_EXE) && (!s->exe || strcmp(s->exe, r->exe)))
+		return false;
+	if ((sel & SCWS_SEL_NEEDS_DIGEST) && !scws_digest_matches(p, r, s))
+		return false;
+	return true;
+}
+
+/*
+ * The LSM context of @secid in @buf, or NULL when there is none or it is too
+ * long to compare (rules hold at most SCWS_LABEL_MAX - 1 bytes).  Some LSMs
+ * count the NUL in the length, others don't.
+ */
+static const char *scws_label_of(u32 secid, char *buf, size_t size)
+{
+	const char *label = NULL;
+	char *ctx;
+	u32 len, n;
+
+	if (!secid || security_secid_to_secctx(secid, &ctx, &len))
+		return NULL;
+	n = strnlen(ctx, len);
+	if (n < size) {
+		memcpy(buf, ctx, n);
+		buf[n] = '\0';
+		label = buf;
+	}
+	security_release_secctx(ctx, len);
+	return label;
+}
+
+struct scws_cand {
+	const u32 *idx;
+	u32 n, pos;
+};
+
+/* Is the subject's key for index @kind known at all? */
+static bool scws_subject_has(const struct scws_subject *s, int kind)
+{
+	switch (kind) {
+	case SCWS_IDX_DIGEST:
+		return s->digest_state == SCWS_DIGEST_KNOWN;
+	case SCWS_IDX_EXE:
+		return s->exe;
+	case SCWS_IDX_LABEL:
+		return s->label;
+	default:
+		return true;
+	}
+}
+
+/*
+ * First match over the candidate lists (each ascending) merged in rule
+ * order: the index lists the subject's keys select, and the rules that
+ * have no indexable selector.
+ */
+enum scws_verdict scws_policy_decide(const struct scws_policy *p,
+				     const struct scws_subject *s,
+				     struct scws_decision_info *info)
+{
+	bool digest_unknown = s->digest_state == SCWS_DIGEST_UNKNOWN;
+	struct scws_cand c[SCWS_IDX_KINDS + 1];
+	const struct scws_index_entry *e;
+	int kind, n = 0, k, best;
+	u32 i;
+
+	for (kind = 0; kind < SCWS_IDX_KINDS; kind++) {
+		if (!scws_subject_has(s, kind))
+			continue;
+		e = scws_index_find(p, kind, s);
+		if (e)
+			c[n++] = (struct scws_cand){ e->rules, e->n, 0 };
+	}
+	c[n++] = (struct scws_cand){ p->scan, p->nscan, 0 };
+
+	for (;;) {
+		best = -1;
+		for (k = 0; k < n; k++)
+			if (c[k].pos < c[k].n &&
+			    (best < 0 || c[k].idx[c[k].pos] < c[best].idx[c[best].pos]))
+				best = k;
+		if (best < 0)
+			break;
+		i = c[best].idx[c[best].pos++];
+		/* A digest rule at or before this one might match first. */
+		if (digest_unknown && i >= p->first_digest_rule)
+			return SCWS_VERDICT_DEFER;
+		if (scws_rule_matches(p, &p->rules[i], s)) {
+			info->kind = SCWS_DECISION_RULE;
+			info->rule = i;
+			return p->rules[i].action == SCWS_ACTION_ALLOW ?
+				SCWS_VERDICT_ALLOW : SCWS_VERDICT_DENY;
+		}
+	}
+	if (digest_unknown && p->first_digest_rule < p->nrules)
+		return SCWS_VERDICT_DEFER;
+	info->kind = SCWS_DECISION_DEFAULT;
+	info->rule = 0;
+	return p->default_action == SCWS_ACTION_ALLOW ?
+		SCWS_VERDICT_ALLOW : SCWS_VERDICT_DENY;
+}
+
+/*
+ * Decide for @c connecting to @port.  Works in atomic context (the hook):
+ * the LSM context is formatted with GFP_ATOMIC by the LSMs, the path is
+ * built in @exe_buf, and a digest not in the cache makes it DEFER unless
+ * @hashed says the caller's executable was hashed already (then a missing
+ * digest means "no executable").
+ */
+enum scws_verdict scws_acp_decide(struct scws_net *sn, u16 port,
+				  const struct scws_caller *c, bool hashed,
+				  struct scws_decision_info *info)
+{
+	const struct scws_policy *p;
+	struct scws_subject s = { .port = port };
+	char label_buf[SCWS_LABEL_MAX];
+	char exe_buf[SCWS_EXE_MAX];
+	enum scws_verdict v;
+
+	rcu_read_lock();
+	p = rcu_dereference(sn->policy);
+	if (!p) {
+		rcu_read_unlock();
+		info->kind = SCWS_DECISION_NO_POLICY;
+		info->rule = 0;
+		return SCWS_VERDICT_ALLOW;
+	}
+	if (c->cred) {
+		s.uid = from_kuid(sn->net->user_ns, c->cred->euid);
+		s.gid = from_kgid(sn->net->user_ns, c->cred->egid);
+		s.groups = c->cred->group_info;
+	} else {
+		s.uid = (u32)-1;
+		s.gid = (u32)-1;
+	}
+	if (p->needs & SCWS_SEL_NEEDS_LABEL)
+		s.label = scws_label_of(c->secid, label_buf, sizeof(label_buf));
+	if ((p->needs & SCWS_SEL_EXE) && c->exe) {
+		char *path = d_path(&c->exe->f_path, exe_buf, sizeof(exe_buf));
+
+		if (!IS_ERR(path))
+			s.exe = path;
+	}
+	s.digest_state = SCWS_DIGEST_NONE;
+	if ((p->needs & SCWS_SEL_NEEDS_DIGEST) && c->exe) {
+		if (scws_digest_lookup(c->exe, s.digest))
+			s.digest_state = SCWS_DIGEST_KNOWN;
+		else if (!hashed)
+			s.digest_state = SCWS_DIGEST_UNKNOWN;
+	}
+	v = scws_policy_decide(p, &s, info);
+	rcu_read_unlock();
+	return v;
+}

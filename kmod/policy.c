@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Building the access control policy from POLICY_SET, indexing it, and
+ * dumping it back for POLICY_GET.
+ *
+ * Errors point at the offending attribute (extack bad attribute offset)
+ * with a fixed message: 6.1 has no formatted extack messages, and the
+ * offset tells the tool which rule it was.
+ */
+#include <linux/jhash.h>
+#include <linux/slab.h>
+#include <linux/bsearch.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include "scws.h"
+#include "policy.h"
+
+static const struct nla_policy scws_rule_policy[SCWS_RULE_A_MAX + 1] = {
+	[SCWS_RULE_A_UNSPEC] = { .strict_start_type = 1 },
+	[SCWS_RULE_A_ACTION] = NLA_POLICY_MAX(NLA_U8, SCWS_ACTION_ALLOW),
+	[SCWS_RULE_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[SCWS_RULE_A_UID_MIN] = { .type = NLA_U32 },
+	[SCWS_RULE_A_UID_MAX] = { .type = NLA_U32 },
+	[SCWS_RULE_A_GID] = { .type = NLA_U32 },
+	[SCWS_RULE_A_GROUP] = { .type = NLA_U32 },
+	[SCWS_RULE_A_LABEL] = { .type = NLA_NUL_STRING,
+				.len = SCWS_LABEL_MAX - 1 },
+	[SCWS_RULE_A_LABEL_PREFIX] = { .type = NLA_NUL_STRING,
+				       .len = SCWS_LABEL_MAX - 1 },
+	[SCWS_RULE_A_EXE] = { .type = NLA_NUL_STRING,
+			      .len = SCWS_EXE_MAX - 1 },
+	[SCWS_RULE_A_EXE_SHA256] = NLA_POLICY_EXACT_LEN(SCWS_SHA256_LEN),
+	[SCWS_RULE_A_TRUSTED] = NLA_POLICY_RANGE(NLA_U8, SCWS_TRUST_MANUFACTURER,
+						 SCWS_TRUST_ANY),
+	[SCWS_RULE_A_ALL] = { .type = NLA_FLAG },
+};
+
+const struct nla_policy scws_policy_nl_policy[SCWS_POLICY_A_MAX + 1] = {
+	[SCWS_POLICY_A_UNSPEC] = { .strict_start_type = 1 },
+	[SCWS_POLICY_A_DEFAULT] = NLA_POLICY_MAX(NLA_U8, SCWS_ACTION_ALLOW),
+	[SCWS_POLICY_A_RULES] = { .type = NLA_NESTED },
+	[SCWS_POLICY_A_TRUST] = { .type = NLA_NESTED },
+};
+
+static bool scws_is_module_port(u16 port)
+{
+	unsigned int i;
+
+	for (i = 0; i < scws_params.nports; i++)
+		if (scws_params.ports[i] == port)
+			return true;
+	return false;
+}
+
+static int scws_rule_strings(struct scws_rule *r, struct nlattr **tb)
+{
+	if (tb[SCWS_RULE_A_LABEL]) {
+		r->label = nla_strdup(tb[SCWS_RULE_A_LABEL], GFP_KERNEL);
+		if (!r->label)
+			return -ENOMEM;
+		r->sel |= SCWS_SEL_LABEL;
+	}
+	if (tb[SCWS_RULE_A_LABEL_PREFIX]) {
+		r->label_prefix = nla_strdup(tb[SCWS_RULE_A_LABEL_PREFIX],
+					     GFP_KERNEL);
+		if (!r->label_prefix)
+			return -ENOMEM;
+		r->sel |= SCWS_SEL_LABEL_PREFIX;
+	}
+	if (tb[SCWS_RULE_A_EXE]) {
+		r->exe = nla_strdup(tb[SCWS_RULE_A_EXE], GFP_KERNEL);
+		if (!r->exe)
+			return -ENOMEM;
+		r->sel |= SCWS_SEL_EXE;
+	}
+	return 0;
+}
+
+static int scws_rule_from_nl(struct scws_rule *r, const struct nlattr *attr,
+			     struct user_namespace *ns,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[SCWS_RULE_A_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, SCWS_RULE_A_MAX, attr, scws_rule_policy,
+			       extack);
+	if (err)
+		return err;
+	if (!tb[SCWS_RULE_A_ACTION]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "rule without an action");
+		return -EINVAL;
+	}
+	r->action = nla_get_u8(tb[SCWS_RULE_A_ACTION]);
+	if (tb[SCWS_RULE_A_PORT]) {
+		r->port = nla_get_u16(tb[SCWS_RULE_A_PORT]);
+		if (!scws_is_module_port(r->port)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[SCWS_RULE_A_PORT],
+					    "not a port of the module");
+			return -EINVAL;
+		}
+	}
+	if (!tb[SCWS_RULE_A_UID_MIN] != !tb[SCWS_RULE_A_UID_MAX]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "uid range needs both ends");
+		return -EINVAL;
+	}
+	if (tb[SCWS_RULE_A_UID_MIN]) {
+		r->uid_min = nla_get_u32(tb[SCWS_RULE_A_UID_MIN]);
+		r->uid_max = nla_get_u32(tb[SCWS_RULE_A_UID_MAX]);
+		if (r->uid_min > r->uid_max) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[SCWS_RULE_A_UID_MAX],
+					    "uid range upside down");
+			return -EINVAL;
+		}
+		r->sel |= SCWS_SEL_UID;
+	}
+	if (tb[SCWS_RULE_A_GID]) {
+		r->gid = nla_get_u32(tb[SCWS_RULE_A_GID]);
+		r->sel |= SCWS_SEL_GID;
+	}
+	if (tb[SCWS_RULE_A_GROUP]) {
+		r->group_id = nla_get_u32(tb[SCWS_RULE_A_GROUP]);
+		r->group = make_kgid(ns, r->group_id);
+		r->sel |= SCWS_SEL_GROUP;
+	}
+	if (tb[SCWS_RULE_A_EXE_SHA256]) {
+		nla_memcpy(r->digest, tb[SCWS_RULE_A_EXE_SHA256],
+			   SCWS_SHA256_LEN);
+		r->sel |= SCWS_SEL_DIGEST;
+	}
+	if (tb[SCWS_RULE_A_TRUSTED]) {
+		r->trusted = nla_get_u8(tb[SCWS_RULE_A_TRUSTED]);
+		r->sel |= SCWS_SEL_TRUSTED;
+	}
+	if (tb[SCWS_RULE_A_EXE] &&
+	    *(char *)nla_data(tb[SCWS_RULE_A_EXE]) != '/') {
+		NL_SET_ERR_MSG_ATTR(extack, tb[SCWS_RULE_A_EXE],
+				    "executable path must be absolute");
+		return -EINVAL;
+	}
+	err = scws_rule_strings(r, tb);
+	if (err)
+		return err;
+	if (tb[SCWS_RULE_A_ALL]) {
+		if (r->sel) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[SCWS_RULE_A_ALL],
+					    "'all' cannot be combined with other selectors");
+			return -EINVAL;
+		}
+		r->sel = SCWS_SEL_ALL;
+	}
+	if (!r->sel) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "rule without a selector");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int scws_digest_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, SCWS_SHA256_LEN);
+}
+
+static int scws_trust_from_nl(struct scws_policy *p, const struct nlattr *attr,
+			      struct netlink_ext_ack *extack)
+{
+	const struct nlattr *d;
+	int rem;
+
+	nla_for_each_nested(d, attr, rem) {
+		if (nla_type(d) != SCWS_POLICY_A_DIGEST ||
+		    nla_len(d) != SCWS_SHA256_LEN) {
+			NL_SET_ERR_MSG_ATTR(extack, d,
+					    "trust list holds SHA-256 digests only");
+			return -EINVAL;
+		}
+		if (p->ntrust == SCWS_POLICY_MAX_TRUST) {
+			NL_SET_ERR_MSG_ATTR(extack, d, "trust list too long");
+			return -EINVAL;
+		}
+		memcpy(p->trust[p->ntrust++], nla_data(d), SCWS_SHA256_LEN);
+	}
+	sort(p->trust, p->ntrust, SCWS_SHA256_LEN, scws_digest_cmp, NULL);
+	return 0;
+}
+
+/* The selector a rule is filed under: the most selective it has. */
+static int scws_rule_index_kind(const struct scws_rule *r)
+{
+	if (r->sel & SCWS_SEL_DIGEST)
+		return SCWS_IDX_DIGEST;
+	if (r->sel & SCWS_SEL_EXE)
+		return SCWS_IDX_EXE;
+	if (r->sel & SCWS_SEL_LABEL)
+		return SCWS_IDX_LABEL;
+	if ((r->sel & SCWS_SEL_UID) && r->uid_min == r->uid_max)
+		return SCWS_IDX_UID;
+	if (r->sel & SCWS_SEL_GID)
+		return SCWS_IDX_GID;
+	return -1;
+}
+
+u32 scws_index_hash(int kind, const struct scws_subject *s)
+{
+	switch (kind) {
+	case SCWS_IDX_DIGEST:
+		return jhash(s->digest, SCWS_SHA256_LEN, kind);
+	case SCWS_IDX_EXE:
+		return jhash(s->exe, strlen(s->exe), kind);
+	case SCWS_IDX_LABEL:
+		return jhash(s->label, strlen(s->label), kind);
+	case SCWS_IDX_UID:
+		return jhash_1word(s->uid, kind);
+	default:
+		return jhash_1word(s->gid, kind);
+	}
+}
+
+/* Does @r carry the key the subject @s has for index @kind? */
+bool scws_index_key_eq(int kind, const struct scws_rule *r,
+		       const struct scws_subject *s)
+{
+	switch (kind) {
+	case SCWS_IDX_DIGEST:
+		return !memcmp(r->digest, s->digest, SCWS_SHA256_LEN);
+	case SCWS_IDX_EXE:
+		return !strcmp(r->exe, s->exe);
+	case SCWS_IDX_LABEL:
+		return !strcmp(r->label, s->label);
+	case SCWS_IDX_UID:
+		return r->uid_min == s->uid;
+	default:
+		return r->gid == s->gid;
+	}
+}
+
+/* A subject whose index key is @r's, so a rule can be hashed like one. */
+static void scws_rule_as_subject(const struct scws_rule *r,
+				 struct scws_subject *s)
+{
+	memcpy(s->digest, r->digest, SCWS_SHA256_LEN);
+	s->exe = r->exe;
+	s->label = r->label;
+	s->uid = r->uid_min;
+	s->gid = r->gid;
+}
+
+const struct scws_index_entry *
+scws_index_find(const struct scws_policy *p, int kind,
+		const struct scws_subject *s)
+{
+	struct scws_index_entry *e;
+	u32 hash = scws_index_hash(kind, s);
+
+	hash_for_each_possible(p->index[kind], e, node, hash)
+		if (e->hash == hash && scws_index_key_eq(kind, e->key, s))
+			return e;
+	return NULL;
+}
+
+static int scws_list_add(u32 **list, u32 *n, u32 *cap, u32 idx)
+{
+	if (*n == *cap) {
+		u32 ncap = *cap ? *cap * 2 : 4;
+		u32 *nl = krealloc_array(*list, ncap, sizeof(u32), GFP_KERNEL);
+
+		if (!nl)
+			return -ENOMEM;
+		*list = nl;
+		*cap = ncap;
+	}
+	(*list)[(*n)++] = idx;
+	return 0;
+}
+
+static int scws_policy_index(struct scws_policy *p)
+{
+	struct scws_index_entry *e;
+	struct scws_subject key;
+	u32 i, scan_cap = 0;
+	int kind, err;
+
+	p->first_digest_rule = p->nrules;
+	for (i = 0; i < p->nrules; i++) {
+		const struct scws_rule *r = &p->rules[i];
+
+		p->needs |= r->sel;
+		if ((r->sel & SCWS_SEL_NEEDS_DIGEST) && p->first_digest_rule == p->nrules)
+			p->first_digest_rule = i;
+		kind = scws_rule_index_kind(r);
+		if (kind < 0) {
+			err = scws_list_add(&p->scan, &p->nscan, &scan_cap, i);
+			if (err)
+				return err;
+			continue;
+		}
+		scws_rule_as_subject(r, &key);
+		e = (struct scws_index_entry *)scws_index_find(p, kind, &key);
+		if (!e) {
+			e = kzalloc(sizeof(*e), GFP_KERNEL);
+			if (!e)
+				return -ENOMEM;
+			e->key = r;
+			e->hash = scws_index_hash(kind, &key);
+			hash_add(p->index[kind], &e->node, e->hash);
+		}
+		err = scws_list_add(&e->rules, &e->n, &e->cap, i);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static struct scws_policy *scws_policy_alloc(u32 nrules)
+{
+	struct scws_policy *p = kzalloc(sizeof(*p), GFP_KERNEL);
+	int k;
+
+	if (!p)
+		return NULL;
+	for (k = 0; k < SCWS_IDX_KINDS; k++)
+		hash_init(p->index[k]);
+	p->rules = kvcalloc(max(nrules, 1U), sizeof(*p->rules), GFP_KERNEL);
+	p->trust = kvcalloc(SCWS_POLICY_MAX_TRUST, SCWS_SHA256_LEN, GFP_KERNEL);
+	if (!p->rules || !p->trust) {
+		scws_policy_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static int scws_rules_count(const struct nlattr *rules,
+			    struct netlink_ext_ack *extack)
+{
+	const struct nlattr *a;
+	int rem, n = 0;
+
+	if (!rules)
+		return 0;
+	nla_for_each_nested(a, rules, rem) {
+		if (nla_type(a) != SCWS_POLICY_A_RULE) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "rule list holds rules only");
+			return -EINVAL;
+		}
+		if (++n > SCWS_POLICY_MAX_RULES) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "too many rules");
+			return -EINVAL;
+		}
+	}
+	return n;
+}
+
+struct scws_policy *scws_policy_from_nl(const struct nlattr *attr,
+					struct user_namespace *ns,
+					struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[SCWS_POLICY_A_MAX + 1];
+	const struct nlattr *a;
+	struct scws_policy *p;
+	int n, rem, err;
+
+	err = nla_parse_nested(tb, SCWS_POLICY_A_MAX, attr,
+			       scws_policy_nl_policy, extack);
+	if (err)
+		return ERR_PTR(err);
+	n = scws_rules_count(tb[SCWS_POLICY_A_RULES], extack);
+	if (n < 0)
+		return ERR_PTR(n);
+	p = scws_policy_alloc(n);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	p->default_action = tb[SCWS_POLICY_A_DEFAULT] ?
+		nla_get_u8(tb[SCWS_POLICY_A_DEFAULT]) : SCWS_ACTION_DENY;
+	if (tb[SCWS_POLICY_A_RULES]) {
+		nla_for_each_nested(a, tb[SCWS_POLICY_A_RULES], rem) {
+			err = scws_rule_from_nl(&p->rules[p->nrules++], a, ns,
+						extack);
+			if (err)
+				goto fail;
+		}
+	}
+	if (tb[SCWS_POLICY_A_TRUST]) {
+		err = scws_trust_from_nl(p, tb[SCWS_POLICY_A_TRUST], extack);
+		if (err)
+			goto fail;
+	}
+	err = scws_policy_index(p);
+	if (err)
+		goto fail;
+	return p;
+
+fail:
+	scws_policy_free(p);
+	return ERR_PTR(err);
+}
+
+void scws_policy_free(struct scws_policy *p)
+{
+	struct scws_index_entry *e;
+	struct hlist_node *tmp;
+	int k, b;
+	u32 i;
+
+	if (!p)
+		return;
+	for (k = 0; k < SCWS_IDX_KINDS; k++) {
+		hash_for_each_safe(p->index[k], b, tmp, e, node) {
+			kfree(e->rules);
+			kfree(e);
+		}
+	}
+	for (i = 0; p->rules && i < p->nrules; i++) {
+		kfree(p->rules[i].label);
+		kfree(p->rules[i].label_prefix);
+		kfree(p->rules[i].exe);
+	}
+	kvfree(p->rules);
+	kvfree(p->trust);
+	kfree(p->scan);
+	kfree(p);
+}
+
+static void scws_policy_free_cb(struct rcu_head *rcu)
+{
+	scws_policy_free(container_of(rcu, struct scws_policy, rcu));
+}
+
+void scws_policy_free_rcu(struct scws_policy *p)
+{
+	if (p)
+		call_rcu(&p->rcu, scws_policy_free_cb);
+}
+
+bool scws_policy_trusts(const struct scws_policy *p, const u8 *digest)
+{
+	return bsearch(digest, p->trust, p->ntrust, SCWS_SHA256_LEN,
+		       scws_digest_cmp);
+}
+
+/* POLICY_GET, first message: whether a policy is set, default, trust. */
+int scws_policy_fill_head(struct sk_buff *skb, const struct scws_policy *p)
+{
+	struct nlattr *nest, *trust;
+	u32 i;
+
+	nest = nla_nest_start(skb, SCWS_A_POLICY);
+	if (!nest)
+		return -EMSGSIZE;
+	if (!p) {
+		nla_nest_end(skb, nest);
+		return 0;
+	}
+	if (nla_put_flag(skb, SCWS_POLICY_A_LOADED) ||
+	    nla_put_u8(skb, SCWS_POLICY_A_DEFAULT, p->default_action))
+		goto cancel;
+	trust = nla_nest_start(skb, SCWS_POLICY_A_TRUST);
+	if (!trust)
+		goto cancel;
+	for (i = 0; i < p->ntrust; i++)
+		if (nla_put(skb, SCWS_POLICY_A_DIGEST, SCWS_SHA256_LEN,
+			    p->trust[i]))
+			goto cancel;
+	nla_nest_end(skb, trust);
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int scws_rule_fill(struct sk_buff *skb, const struct scws_rule *r)
+{
+	struct nlattr *nest = nla_nest_start(skb, SCWS_POLICY_A_RULE);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, SCWS_RULE_A_ACTION, r->action) ||
+	    (r->port && nla_put_u16(skb, SCWS_RULE_A_PORT, r->port)) ||
+	    ((r->sel & SCWS_SEL_UID) &&
+	     (nla_put_u32(skb, SCWS_RULE_A_UID_MIN, r->uid_min) ||
+	      nla_put_u32(skb, SCWS_RULE_A_UID_MAX, r->uid_max))) ||
+	    ((r->sel & SCWS_SEL_GID) &&
+	     nla_put_u32(skb, SCWS_RULE_A_GID, r->gid)) ||
+	    ((r->sel & SCWS_SEL_GROUP) &&
+	     nla_put_u32(skb, SCWS_RULE_A_GROUP, r->group_id)) ||
+	    (r->label && nla_put_string(skb, SCWS_RULE_A_LABEL, r->label)) ||
+	    (r->label_prefix &&
+	     nla_put_string(skb, SCWS_RULE_A_LABEL_PREFIX, r->label_prefix)) ||
+	    (r->exe && nla_put_string(skb, SCWS_RULE_A_EXE, r->exe)) ||
+	    ((r->sel & SCWS_SEL_DIGEST) &&
+	     nla_put(skb, SCWS_RULE_A_EXE_SHA256, SCWS_SHA256_LEN,
+		     r->digest)) ||
+	    ((r->sel & SCWS_SEL_TRUSTED) &&
+	     nla_put_u8(skb, SCWS_RULE_A_TRUSTED, r->trusted)) ||
+	    ((r->sel & SCWS_SEL_ALL) && nla_put_flag(skb, SCWS_RULE_A_ALL))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* POLICY_GET, next messages: rules from *@pos on, as many as fit. */
+int scws_policy_fill_rules(struct sk_buff *skb, const struct scws_policy *p,
+			   u32 *pos)
+{
+	struct nlattr *nest, *rules;
+	u32 start = *pos;
+
+	nest = nla_nest_start(skb, SCWS_A_POLICY);
+	if (!nest)
+		return -EMSGSIZE;
+	rules = nla_nest_start(skb, SCWS_POLICY_A_RULES);
+	if (!rules) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	while (*pos < p->nrules && !scws_rule_fill(skb, &p->rules[*pos]))
+		(*pos)++;
+	if (*pos == start) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, rules);
+	nla_nest_end(skb, nest);
+	return 0;
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * acp-policy.h - the SCWS access control policy: model, text parser, printer.
+ *
+ * Pure: no netlink, no I/O but the FILE * the printers are given, so it can
+ * be unit tested and fuzzed.  scws-nl-policy.h turns the model into
+ * SCWS_CMD_POLICY_SET attributes and POLICY_GET dumps back into the model.
+ *
+ * Text format, one statement a line, '#' starts a comment:
+ *
+ *   default deny|allow
+ *   trust manufacturer <64 hex digits>
+ *   allow|deny SELECTOR... [port N]
+ *
+ *   SELECTOR := uid N | uid A-B | gid N | group N | label STR
+ *             | label-prefix STR | exe /abs/path | exe-sha256 <64 hex>
+ *             | trusted manufacturer | trusted any | all
+ *
+ * STR is a word or a double-quoted string with the escapes \" \\ and \xNN
+ * (\xNN so that every label the kernel can hold prints back loadably).
+ * acp_print() writes this format; parsing its output gives an equal model.
+ */
+#ifndef ACP_POLICY_H
+#define ACP_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/scws.h>
+
+#define ACP_LABEL_MAX (SCWS_LABEL_MAX - 1)	/* bytes, without the NUL */
+#define ACP_EXE_MAX (SCWS_EXE_MAX - 1)
+#define ACP_ERRORS_MAX 20	/* errors kept by one parse; more are counted */
+#define ACP_ERROR_LEN 200
+
+/* Selector kinds, the bits of acp_rule.selectors. */
+enum acp_selector {
+	ACP_SEL_UID = 1u << 0,
+	ACP_SEL_GID = 1u << 1,
+	ACP_SEL_GROUP = 1u << 2,
+	ACP_SEL_LABEL = 1u << 3,
+	ACP_SEL_LABEL_PREFIX = 1u << 4,
+	ACP_SEL_EXE = 1u << 5,
+	ACP_SEL_EXE_SHA256 = 1u << 6,
+	ACP_SEL_TRUSTED = 1u << 7,
+	ACP_SEL_ALL = 1u << 8,
+};
+
+/* One rule.  A field means something only when its selector bit is set. */
+struct acp_rule {
+	uint8_t action;			/* enum scws_action */
+	uint16_t port;			/* 0: every port */
+	unsigned int selectors;		/* enum acp_selector bits */
+	uint32_t uid_min;
+	uint32_t uid_max;
+	uint32_t gid;
+	uint32_t group;
+	char *label;			/* owned; NULL when absent */
+	char *label_prefix;		/* owned; NULL when absent */
+	char *exe;			/* owned; NULL when absent */
+	uint8_t exe_sha256[SCWS_SHA256_LEN];
+	uint8_t trusted;		/* enum scws_trust */
+	unsigned int line;		/* source line, 0 if not parsed from text */
+};
+
+struct acp_policy {
+	uint8_t default_action;		/* enum scws_action, deny unless set */
+	size_t n_rules;
+	struct acp_rule *rules;		/* in order: the first match decides */
+	size_t n_trust;
+	uint8_t (*trust)[SCWS_SHA256_LEN];	/* manufacturer's digests */
+	size_t rules_cap;		/* private: allocated sizes */
+	size_t trust_cap;
+};
+
+struct acp_error {
+	unsigned int line;		/* from 1 */
+	unsigned int column;		/* from 1, in bytes */
+	char message[ACP_ERROR_LEN];
+};
+
+/* What a parse found wrong: the first ACP_ERRORS_MAX errors, and a count. */
+struct acp_errors {
+	unsigned int count;		/* all errors, may exceed ACP_ERRORS_MAX */
+	struct acp_error list[ACP_ERRORS_MAX];
+};
+
+/* Model. */
+void acp_policy_init(struct acp_policy *p);
+void acp_policy_free(struct acp_policy *p);
+void acp_rule_clear(struct acp_rule *r);
+/* Moves r (and its strings) into p: 0, -E2BIG past the limit, -ENOMEM.
+ * On failure r is left to the caller. */
+int acp_policy_add_rule(struct acp_policy *p, struct acp_rule *r);
+int acp_policy_add_trust(struct acp_policy *p,
+			 const uint8_t digest[SCWS_SHA256_LEN]);
+bool acp_rule_equal(const struct acp_rule *a, const struct acp_rule *b);
+bool acp_policy_equal(const struct acp_policy *a, const struct acp_policy *b);
+/* NULL if the rule is one the text format can express, else why not. */
+const char *acp_rule_problem(const struct acp_rule *r);
+
+/*
+ * Parses text (len bytes, need not be NUL terminated) into p, which it
+ * initialises.  Returns 0, or -EINVAL with errs filled (one error per bad
+ * line, the first of that line) and p empty, or -ENOMEM.
+ */
+int acp_parse(const char *text, size_t len, struct acp_policy *p,
+	      struct acp_errors *errs);
+/* "FILE:LINE:COL: error: MESSAGE" lines, then a note if some were dropped. */
+void acp_errors_print(FILE *f, const char *filename,
+		      const struct acp_errors *errs);
+
+/* Printing in the text format. */
+void acp_print(FILE *f, const struct acp_policy *p);
+void acp_print_rule(FILE *f, const struct acp_rule *r);
+void acp_print_hex(FILE *f, const uint8_t digest[SCWS_SHA256_LEN]);
+const char *acp_action_name(unsigned int action);	/* "allow", "deny" */
+const char *acp_trust_name(unsigned int trust);	/* "manufacturer", "any" */
+
+#endif /* ACP_POLICY_H */
