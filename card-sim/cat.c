@@ -209,6 +209,11 @@ size_t cat_pending(const struct cat *c)
 	return c->cmd.active && !c->cmd.fetched ? c->cmd.len : 0;
 }
 
+size_t cat_fetched_len(const struct cat *c)
+{
+	return c->cmd.active && c->cmd.fetched ? c->cmd.len : 0;
+}
+
 size_t cat_fetch(struct cat *c, uint8_t *out, size_t cap)
 {
 	if (!c->cmd.active || cap < c->cmd.len)

@@ -45,7 +45,6 @@ struct card_tls;
 
 /* Status words the engine returns; uicc.c turns 9000 into 91xx itself. */
 #define CAT_SW_OK 0x9000
-#define CAT_SW_BUSY 0x9300	/* toolkit busy, retry the ENVELOPE later */
 #define CAT_SW_ERROR 0x6F00	/* technical problem, no precise diagnosis */
 
 struct cat_config {
@@ -81,6 +80,11 @@ size_t cat_pending(const struct cat *c);
  * FETCH before the TERMINAL RESPONSE gets the same command again.  Returns
  * its length, or 0 if there is none or it does not fit in cap. */
 size_t cat_fetch(struct cat *c, uint8_t *out, size_t cap);
+
+/* Length of the command fetched and still awaiting its TERMINAL RESPONSE
+ * (0 if none): what a repeated FETCH would return.  Not announced with
+ * 91xx, since the terminal already has it. */
+size_t cat_fetched_len(const struct cat *c);
 
 /* CAT_SW_OK, or CAT_SW_ERROR when no command is outstanding, the response
  * is malformed or belongs to another command; the outstanding command then

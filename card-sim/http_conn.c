@@ -135,6 +135,10 @@ void scws_http_input_end(struct scws_http *h)
 
 size_t scws_http_pending(const struct scws_http *h, const uint8_t **data)
 {
+	if (!h->out.data) {
+		*data = (const uint8_t *)"";	/* nothing sent yet */
+		return 0;
+	}
 	*data = h->out.data + h->out_off;
 	return h->out.len - h->out_off;
 }

@@ -27,7 +27,8 @@ struct card_tls;
 struct card_tls_conn;
 
 /* Loads the key and certificate from st, or makes and stores new ones when
- * they are absent or do not match.  NULL on failure (logged). */
+ * they are absent or do not match.  With st NULL the identity is made and
+ * kept nowhere (tests).  NULL on failure (logged). */
 struct card_tls *card_tls_new(struct card_state *st, int verbose);
 void card_tls_free(struct card_tls *t);
 /* The certificate (DER), for tools that pin or show it. */

@@ -4,9 +4,10 @@
  * command dispatch, and the status-word rules every command shares
  * (TS 102 221 chapters 6, 10 and 11; ISO 7816-4 5.1 and 5.4).
  *
- * Protocol: the ATR offers T=0 first and T=1, so pcscd normally runs T=0.
- * vpcd does not tell the card which protocol was chosen and passes APDUs
- * through unchanged, so the card answers the way both protocols agree on:
+ * Protocol: the ATR offers T=0 and T=1; pcscd 1.9.9 picks T=1 when the
+ * application accepts both, T=0 when it insists.  vpcd does not tell the
+ * card which protocol was chosen and passes APDUs through unchanged (no
+ * TPDU mapping), so the card answers the way both protocols agree on:
  * a command that carries Le gets its data at once; a command without Le
  * that produces data (T=0 turns every case 4 into case 3) gets 61xx and
  * the data waits for GET RESPONSE.  Le shorter than fixed-size data gets

@@ -95,7 +95,7 @@ static void break_length(struct uicc *u, struct apdu_resp *r)
 uint16_t uicc_fetch(struct uicc *u, struct uicc_channel *ch,
 		    const struct apdu *c, struct apdu_resp *r)
 {
-	size_t want, n;
+	size_t n;
 	uint16_t sw = toolkit_p1p2(c);
 
 	(void)ch;
@@ -103,14 +103,13 @@ uint16_t uicc_fetch(struct uicc *u, struct uicc_channel *ch,
 		return sw;
 	if (c->nc || !c->ne)
 		return SW_WRONG_LENGTH;
-	want = cat_pending(u->p.cat);
-	if (!want)
-		return SW_CONDITIONS;	/* nothing to fetch */
-	if (c->ne < want)
-		return (uint16_t)(SW_WRONG_LE | (want > 0xFF ? 0 : want));
+	/* Not cat_pending(): a command fetched once may be fetched again
+	 * until its TERMINAL RESPONSE. */
 	n = cat_fetch(u->p.cat, r->data + r->len, r->cap - r->len);
 	if (!n)
-		return SW_TECHNICAL;
+		return SW_CONDITIONS;	/* nothing to fetch */
+	if (c->ne < n)
+		return (uint16_t)(SW_WRONG_LE | (n > 0xFF ? 0 : n));
 	if (u->p.faults & UICC_FAULT_BAD_TLV)
 		break_tlv(u, r->data + r->len, n);
 	r->len += n;

@@ -64,6 +64,7 @@ uint16_t uicc_verify(struct uicc *u, struct uicc_channel *ch,
 {
 	char pin[9];
 	uint16_t sw = key_ref_ok(c);
+	enum pin_result res;
 
 	(void)ch;
 	(void)r;
@@ -81,8 +82,8 @@ uint16_t uicc_verify(struct uicc *u, struct uicc_channel *ch,
 		return SW_WRONG_LENGTH;
 	if (!card_pin_from_block(c->data, pin))
 		return SW_WRONG_DATA;	/* malformed: no try counted */
-	return pin_result_sw(u, card_pin_verify(u->p.pin, pin),
-			     card_pin_tries_left(u->p.pin));
+	res = card_pin_verify(u->p.pin, pin);
+	return pin_result_sw(u, res, card_pin_tries_left(u->p.pin));
 }
 
 uint16_t uicc_change_pin(struct uicc *u, struct uicc_channel *ch,
@@ -90,6 +91,7 @@ uint16_t uicc_change_pin(struct uicc *u, struct uicc_channel *ch,
 {
 	char old_pin[9], new_pin[9];
 	uint16_t sw = key_ref_ok(c);
+	enum pin_result res;
 
 	(void)ch;
 	(void)r;
@@ -101,8 +103,8 @@ uint16_t uicc_change_pin(struct uicc *u, struct uicc_channel *ch,
 	    !card_pin_from_block(c->data + PIN_BLOCK, new_pin) ||
 	    !card_pin_valid(new_pin))
 		return SW_WRONG_DATA;
-	return pin_result_sw(u, card_pin_change(u->p.pin, old_pin, new_pin),
-			     card_pin_tries_left(u->p.pin));
+	res = card_pin_change(u->p.pin, old_pin, new_pin);
+	return pin_result_sw(u, res, card_pin_tries_left(u->p.pin));
 }
 
 /* UNBLOCK PIN: PUK (8 digits) then the new PIN; no data asks for the

@@ -32,6 +32,10 @@ enum {
 	BACKOFF_MIN_MS = 100,
 	BACKOFF_MAX_MS = 2000,
 	SEND_TIMEOUT_MS = 5000,
+	/* vpcd listens with a backlog of 0 and accepts only while it polls
+	 * for a card, so a SYN can sit unanswered; the kernel's own SYN
+	 * retries back off to 15 s and more, ours stay short. */
+	CONNECT_TIMEOUT_MS = 1000,
 };
 
 enum link { LINK_IDLE, LINK_CONNECTING, LINK_UP };
@@ -41,7 +45,8 @@ struct vpcd {
 	struct vpcd_card card;
 	enum link link;
 	int fd;
-	int64_t retry_at;	/* CLOCK_MONOTONIC ms of the next attempt */
+	int64_t retry_at;	/* CLOCK_MONOTONIC ms of the next attempt,
+				 * or the connect deadline while connecting */
 	int backoff_ms;
 	bool logged_down;	/* say "waiting for vpcd" once, not per try */
 	uint8_t in[2 + FRAME_MAX];
@@ -114,6 +119,7 @@ static int start_connect(struct vpcd *v)
 	freeaddrinfo(res);
 	if (r == 0 || errno == EINPROGRESS) {
 		v->link = LINK_CONNECTING;
+		v->retry_at = now_ms() + CONNECT_TIMEOUT_MS;
 		return 0;
 	}
 	return -1;
@@ -273,7 +279,7 @@ int vpcd_timeout_ms(const struct vpcd *v)
 {
 	int64_t left;
 
-	if (v->link != LINK_IDLE)
+	if (v->link == LINK_UP)
 		return -1;
 	left = v->retry_at - now_ms();
 	return left < 0 ? 0 : (int)left;
@@ -289,6 +295,8 @@ void vpcd_service(struct vpcd *v, short revents)
 	case LINK_CONNECTING:
 		if (revents & (POLLOUT | POLLERR | POLLHUP))
 			connected(v);
+		else if (now_ms() >= v->retry_at)
+			drop(v, "connect timed out");
 		return;
 	case LINK_UP:
 		if (revents & (POLLIN | POLLERR | POLLHUP))

@@ -230,14 +230,15 @@ int scws_conn_claim(struct scws_net *sn, u32 portid, u64 id,
 	int fd, err;
 
 	mutex_lock(&sn->lock);
-	if (!sn->pump_portid || sn->pump_portid != portid) {
-		mutex_unlock(&sn->lock);
-		return -EPERM;
-	}
+	/* Ids are looked up in the caller's namespace only. */
 	conn = scws_conn_find(sn, id);
 	if (!conn || !conn->offered) {
 		mutex_unlock(&sn->lock);
 		return -ENOENT;
+	}
+	if (!sn->pump_portid || sn->pump_portid != portid) {
+		mutex_unlock(&sn->lock);
+		return -EPERM;
 	}
 	scws_conn_unlink(conn);
 	if (conn->port->capacity)

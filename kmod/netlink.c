@@ -27,7 +27,9 @@ static const struct nla_policy scws_policy[SCWS_A_MAX + 1] = {
 	[SCWS_A_PORT_CHANNELS] = NLA_POLICY_MAX(NLA_U32, SCWS_CHANNELS_MAX),
 	[SCWS_A_PORT_CAPACITY] = NLA_POLICY_MAX(NLA_U32, SCWS_CHANNELS_MAX),
 	[SCWS_A_CONN_ID] = NLA_POLICY_MIN(NLA_U64, 1),
-	[SCWS_A_POLICY] = NLA_POLICY_NESTED(scws_policy_nl_policy),
+	[SCWS_A_POLICY_DEFAULT] = NLA_POLICY_MAX(NLA_U8, SCWS_ACTION_ALLOW),
+	[SCWS_A_POLICY_RULE] = NLA_POLICY_NESTED(scws_rule_policy),
+	[SCWS_A_POLICY_TRUST] = NLA_POLICY_EXACT_LEN(SCWS_SHA256_LEN),
 };
 
 static struct scws_net *scws_info_net(const struct genl_info *info)
@@ -257,18 +259,10 @@ full:
 	return skb->len;
 }
 
-static int scws_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
+static void scws_policy_replace(struct scws_net *sn, struct scws_policy *p)
 {
-	struct net *net = genl_info_net(info);
-	struct scws_net *sn = scws_net(net);
-	struct scws_policy *p = NULL, *old;
+	struct scws_policy *old;
 
-	if (info->attrs[SCWS_A_POLICY]) {
-		p = scws_policy_from_nl(info->attrs[SCWS_A_POLICY],
-					net->user_ns, info->extack);
-		if (IS_ERR(p))
-			return PTR_ERR(p);
-	}
 	mutex_lock(&sn->policy_lock);
 	if (p)
 		p->gen = ++sn->policy_gen;
@@ -276,44 +270,61 @@ static int scws_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 				  lockdep_is_held(&sn->policy_lock));
 	mutex_unlock(&sn->policy_lock);
 	scws_policy_free_rcu(old);
+}
+
+static int scws_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct scws_policy *p;
+
+	p = scws_policy_from_attrs(nlmsg_attrdata(info->nlhdr, GENL_HDRLEN),
+				   nlmsg_attrlen(info->nlhdr, GENL_HDRLEN),
+				   net->user_ns, info->extack);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	scws_policy_replace(scws_net(net), p);
+	return 0;
+}
+
+static int scws_nl_policy_clear(struct sk_buff *skb, struct genl_info *info)
+{
+	scws_policy_replace(scws_info_net(info), NULL);
 	return 0;
 }
 
 /*
- * cb->args[0]: next rule to dump, args[1]: head sent.  A policy replaced
- * mid-dump marks the dump interrupted (NLM_F_DUMP_INTR).
+ * cb->args[0]: position in the policy (see scws_policy_fill()), args[1]:
+ * done.  A policy replaced mid-dump marks the dump interrupted.
  */
 static int scws_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct scws_net *sn = scws_net(sock_net(skb->sk));
 	const struct scws_policy *p;
 	u32 pos = cb->args[0];
+	bool done;
 	void *hdr;
-	int err;
 
+	if (cb->args[1])
+		return 0;
 	rcu_read_lock();
 	p = rcu_dereference(sn->policy);
 	cb->seq = p ? p->gen : 0;
-	if (cb->args[1] && (!p || pos >= p->nrules))
-		goto done;
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &scws_family, NLM_F_MULTI, SCWS_CMD_POLICY_GET);
-	if (!hdr)
-		goto done;
+	if (!hdr) {
+		rcu_read_unlock();
+		return -EMSGSIZE;
+	}
 	genl_dump_check_consistent(cb, hdr);
-	if (!cb->args[1])
-		err = scws_policy_fill_head(skb, p);
-	else
-		err = scws_policy_fill_rules(skb, p, &pos);
-	if (err) {
+	done = !p || scws_policy_fill(skb, p, &pos);
+	rcu_read_unlock();
+	if (!done && pos == cb->args[0]) {
 		genlmsg_cancel(skb, hdr);
-		goto done;
+		return -EMSGSIZE;	/* one rule larger than a message */
 	}
 	genlmsg_end(skb, hdr);
-	cb->args[1] = 1;
 	cb->args[0] = pos;
-done:
-	rcu_read_unlock();
+	cb->args[1] = done;
 	return skb->len;
 }
 
@@ -348,6 +359,10 @@ static const struct genl_small_ops scws_ops[] = {
 	}, {
 		.cmd = SCWS_CMD_POLICY_GET,
 		.dumpit = scws_nl_policy_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = SCWS_CMD_POLICY_CLEAR,
+		.doit = scws_nl_policy_clear,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

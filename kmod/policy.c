@@ -17,7 +17,7 @@
 #include "scws.h"
 #include "policy.h"
 
-static const struct nla_policy scws_rule_policy[SCWS_RULE_A_MAX + 1] = {
+const struct nla_policy scws_rule_policy[SCWS_RULE_A_MAX + 1] = {
 	[SCWS_RULE_A_UNSPEC] = { .strict_start_type = 1 },
 	[SCWS_RULE_A_ACTION] = NLA_POLICY_MAX(NLA_U8, SCWS_ACTION_ALLOW),
 	[SCWS_RULE_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
@@ -35,13 +35,6 @@ static const struct nla_policy scws_rule_policy[SCWS_RULE_A_MAX + 1] = {
 	[SCWS_RULE_A_TRUSTED] = NLA_POLICY_RANGE(NLA_U8, SCWS_TRUST_MANUFACTURER,
 						 SCWS_TRUST_ANY),
 	[SCWS_RULE_A_ALL] = { .type = NLA_FLAG },
-};
-
-const struct nla_policy scws_policy_nl_policy[SCWS_POLICY_A_MAX + 1] = {
-	[SCWS_POLICY_A_UNSPEC] = { .strict_start_type = 1 },
-	[SCWS_POLICY_A_DEFAULT] = NLA_POLICY_MAX(NLA_U8, SCWS_ACTION_ALLOW),
-	[SCWS_POLICY_A_RULES] = { .type = NLA_NESTED },
-	[SCWS_POLICY_A_TRUST] = { .type = NLA_NESTED },
 };
 
 static bool scws_is_module_port(u16 port)
@@ -162,29 +155,6 @@ static int scws_rule_from_nl(struct scws_rule *r, const struct nlattr *attr,
 static int scws_digest_cmp(const void *a, const void *b)
 {
 	return memcmp(a, b, SCWS_SHA256_LEN);
-}
-
-static int scws_trust_from_nl(struct scws_policy *p, const struct nlattr *attr,
-			      struct netlink_ext_ack *extack)
-{
-	const struct nlattr *d;
-	int rem;
-
-	nla_for_each_nested(d, attr, rem) {
-		if (nla_type(d) != SCWS_POLICY_A_DIGEST ||
-		    nla_len(d) != SCWS_SHA256_LEN) {
-			NL_SET_ERR_MSG_ATTR(extack, d,
-					    "trust list holds SHA-256 digests only");
-			return -EINVAL;
-		}
-		if (p->ntrust == SCWS_POLICY_MAX_TRUST) {
-			NL_SET_ERR_MSG_ATTR(extack, d, "trust list too long");
-			return -EINVAL;
-		}
-		memcpy(p->trust[p->ntrust++], nla_data(d), SCWS_SHA256_LEN);
-	}
-	sort(p->trust, p->ntrust, SCWS_SHA256_LEN, scws_digest_cmp, NULL);
-	return 0;
 }
 
 /* The selector a rule is filed under: the most selective it has. */
@@ -314,7 +284,7 @@ static int scws_policy_index(struct scws_policy *p)
 	return 0;
 }
 
-static struct scws_policy *scws_policy_alloc(u32 nrules)
+static struct scws_policy *scws_policy_alloc(u32 nrules, u32 ntrust)
 {
 	struct scws_policy *p = kzalloc(sizeof(*p), GFP_KERNEL);
 	int k;
@@ -324,7 +294,7 @@ static struct scws_policy *scws_policy_alloc(u32 nrules)
 	for (k = 0; k < SCWS_IDX_KINDS; k++)
 		hash_init(p->index[k]);
 	p->rules = kvcalloc(max(nrules, 1U), sizeof(*p->rules), GFP_KERNEL);
-	p->trust = kvcalloc(SCWS_POLICY_MAX_TRUST, SCWS_SHA256_LEN, GFP_KERNEL);
+	p->trust = kvcalloc(max(ntrust, 1U), SCWS_SHA256_LEN, GFP_KERNEL);
 	if (!p->rules || !p->trust) {
 		scws_policy_free(p);
 		return NULL;
@@ -332,62 +302,84 @@ static struct scws_policy *scws_policy_alloc(u32 nrules)
 	return p;
 }
 
-static int scws_rules_count(const struct nlattr *rules,
-			    struct netlink_ext_ack *extack)
+/* Count the rules and trust entries; the caps are checked here. */
+static int scws_policy_count(const struct nlattr *head, int len, u32 *nrules,
+			     u32 *ntrust, struct netlink_ext_ack *extack)
 {
 	const struct nlattr *a;
-	int rem, n = 0;
+	int rem;
 
-	if (!rules)
-		return 0;
-	nla_for_each_nested(a, rules, rem) {
-		if (nla_type(a) != SCWS_POLICY_A_RULE) {
-			NL_SET_ERR_MSG_ATTR(extack, a,
-					    "rule list holds rules only");
-			return -EINVAL;
-		}
-		if (++n > SCWS_POLICY_MAX_RULES) {
+	*nrules = 0;
+	*ntrust = 0;
+	nla_for_each_attr(a, head, len, rem) {
+		if (nla_type(a) == SCWS_A_POLICY_RULE &&
+		    ++*nrules > SCWS_POLICY_MAX_RULES) {
 			NL_SET_ERR_MSG_ATTR(extack, a, "too many rules");
 			return -EINVAL;
 		}
-	}
-	return n;
-}
-
-struct scws_policy *scws_policy_from_nl(const struct nlattr *attr,
-					struct user_namespace *ns,
-					struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[SCWS_POLICY_A_MAX + 1];
-	const struct nlattr *a;
-	struct scws_policy *p;
-	int n, rem, err;
-
-	err = nla_parse_nested(tb, SCWS_POLICY_A_MAX, attr,
-			       scws_policy_nl_policy, extack);
-	if (err)
-		return ERR_PTR(err);
-	n = scws_rules_count(tb[SCWS_POLICY_A_RULES], extack);
-	if (n < 0)
-		return ERR_PTR(n);
-	p = scws_policy_alloc(n);
-	if (!p)
-		return ERR_PTR(-ENOMEM);
-	p->default_action = tb[SCWS_POLICY_A_DEFAULT] ?
-		nla_get_u8(tb[SCWS_POLICY_A_DEFAULT]) : SCWS_ACTION_DENY;
-	if (tb[SCWS_POLICY_A_RULES]) {
-		nla_for_each_nested(a, tb[SCWS_POLICY_A_RULES], rem) {
-			err = scws_rule_from_nl(&p->rules[p->nrules++], a, ns,
-						extack);
-			if (err)
-				goto fail;
+		if (nla_type(a) == SCWS_A_POLICY_TRUST &&
+		    ++*ntrust > SCWS_POLICY_MAX_TRUST) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "trust list too long");
+			return -EINVAL;
 		}
 	}
-	if (tb[SCWS_POLICY_A_TRUST]) {
-		err = scws_trust_from_nl(p, tb[SCWS_POLICY_A_TRUST], extack);
+	return 0;
+}
+
+static int scws_policy_add(struct scws_policy *p, const struct nlattr *a,
+			   struct user_namespace *ns,
+			   struct netlink_ext_ack *extack)
+{
+	switch (nla_type(a)) {
+	case SCWS_A_POLICY_DEFAULT:
+		p->default_action = nla_get_u8(a);
+		return 0;
+	case SCWS_A_POLICY_RULE:
+		return scws_rule_from_nl(&p->rules[p->nrules++], a, ns, extack);
+	case SCWS_A_POLICY_TRUST:
+		if (nla_len(a) != SCWS_SHA256_LEN) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "trust entries are SHA-256 digests");
+			return -EINVAL;
+		}
+		memcpy(p->trust[p->ntrust++], nla_data(a), SCWS_SHA256_LEN);
+		return 0;
+	default:
+		return 0;	/* validated by the family policy */
+	}
+}
+
+/*
+ * Build a policy from POLICY_SET's attributes (@head, @len), in order.  The
+ * extack's bad attribute points into the rule at fault.
+ */
+struct scws_policy *scws_policy_from_attrs(const struct nlattr *head, int len,
+					   struct user_namespace *ns,
+					   struct netlink_ext_ack *extack)
+{
+	const struct nlattr *a;
+	struct scws_policy *p;
+	u32 nrules, ntrust;
+	bool has_default = false;
+	int rem, err;
+
+	err = scws_policy_count(head, len, &nrules, &ntrust, extack);
+	if (err)
+		return ERR_PTR(err);
+	p = scws_policy_alloc(nrules, ntrust);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	nla_for_each_attr(a, head, len, rem) {
+		has_default |= nla_type(a) == SCWS_A_POLICY_DEFAULT;
+		err = scws_policy_add(p, a, ns, extack);
 		if (err)
 			goto fail;
 	}
+	if (!has_default) {
+		NL_SET_ERR_MSG(extack, "a policy needs a default action");
+		err = -EINVAL;
+		goto fail;
+	}
+	sort(p->trust, p->ntrust, SCWS_SHA256_LEN, scws_digest_cmp, NULL);
 	err = scws_policy_index(p);
 	if (err)
 		goto fail;
@@ -441,41 +433,9 @@ bool scws_policy_trusts(const struct scws_policy *p, const u8 *digest)
 		       scws_digest_cmp);
 }
 
-/* POLICY_GET, first message: whether a policy is set, default, trust. */
-int scws_policy_fill_head(struct sk_buff *skb, const struct scws_policy *p)
-{
-	struct nlattr *nest, *trust;
-	u32 i;
-
-	nest = nla_nest_start(skb, SCWS_A_POLICY);
-	if (!nest)
-		return -EMSGSIZE;
-	if (!p) {
-		nla_nest_end(skb, nest);
-		return 0;
-	}
-	if (nla_put_flag(skb, SCWS_POLICY_A_LOADED) ||
-	    nla_put_u8(skb, SCWS_POLICY_A_DEFAULT, p->default_action))
-		goto cancel;
-	trust = nla_nest_start(skb, SCWS_POLICY_A_TRUST);
-	if (!trust)
-		goto cancel;
-	for (i = 0; i < p->ntrust; i++)
-		if (nla_put(skb, SCWS_POLICY_A_DIGEST, SCWS_SHA256_LEN,
-			    p->trust[i]))
-			goto cancel;
-	nla_nest_end(skb, trust);
-	nla_nest_end(skb, nest);
-	return 0;
-
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
-}
-
 static int scws_rule_fill(struct sk_buff *skb, const struct scws_rule *r)
 {
-	struct nlattr *nest = nla_nest_start(skb, SCWS_POLICY_A_RULE);
+	struct nlattr *nest = nla_nest_start(skb, SCWS_A_POLICY_RULE);
 
 	if (!nest)
 		return -EMSGSIZE;
@@ -505,28 +465,32 @@ static int scws_rule_fill(struct sk_buff *skb, const struct scws_rule *r)
 	return 0;
 }
 
-/* POLICY_GET, next messages: rules from *@pos on, as many as fit. */
-int scws_policy_fill_rules(struct sk_buff *skb, const struct scws_policy *p,
-			   u32 *pos)
+/*
+ * POLICY_GET: put the policy's attributes from position *@pos on (0: the
+ * head, then the trust entries, then the rules) until @skb is full.
+ * Returns true when everything is in.
+ */
+bool scws_policy_fill(struct sk_buff *skb, const struct scws_policy *p,
+		      u32 *pos)
 {
-	struct nlattr *nest, *rules;
-	u32 start = *pos;
+	u32 head = 1, trust_end = head + p->ntrust;
 
-	nest = nla_nest_start(skb, SCWS_A_POLICY);
-	if (!nest)
-		return -EMSGSIZE;
-	rules = nla_nest_start(skb, SCWS_POLICY_A_RULES);
-	if (!rules) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
+	if (*pos == 0) {
+		if (nla_put_flag(skb, SCWS_A_POLICY_LOADED) ||
+		    nla_put_u8(skb, SCWS_A_POLICY_DEFAULT, p->default_action))
+			return false;
+		*pos = head;
 	}
-	while (*pos < p->nrules && !scws_rule_fill(skb, &p->rules[*pos]))
-		(*pos)++;
-	if (*pos == start) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, rules);
-	nla_nest_end(skb, nest);
-	return 0;
+	for (; *pos < trust_end; (*pos)++)
+		if (nla_put(skb, SCWS_A_POLICY_TRUST, SCWS_SHA256_LEN,
+			    p->trust[*pos - head]))
+			return false;
+	for (; *pos < trust_end + p->nrules; (*pos)++)
+		if (scws_rule_fill(skb, &p->rules[*pos - trust_end]))
+			return false;
+	return true;
 }
+
+#if IS_ENABLED(CONFIG_SCWS_KUNIT_TEST)
+#include "policy_test.c"
+#endif

@@ -107,14 +107,13 @@ enum scws_verdict {
 	SCWS_VERDICT_DEFER,		/* needs the digest first */
 };
 
-struct scws_policy *scws_policy_from_nl(const struct nlattr *attr,
-					struct user_namespace *ns,
-					struct netlink_ext_ack *extack);
+struct scws_policy *scws_policy_from_attrs(const struct nlattr *head, int len,
+					   struct user_namespace *ns,
+					   struct netlink_ext_ack *extack);
 void scws_policy_free(struct scws_policy *p);
 void scws_policy_free_rcu(struct scws_policy *p);
-int scws_policy_fill_head(struct sk_buff *skb, const struct scws_policy *p);
-int scws_policy_fill_rules(struct sk_buff *skb, const struct scws_policy *p,
-			   u32 *pos);
+bool scws_policy_fill(struct sk_buff *skb, const struct scws_policy *p,
+		      u32 *pos);
 
 enum scws_verdict scws_policy_decide(const struct scws_policy *p,
 				     const struct scws_subject *s,
@@ -123,7 +122,7 @@ bool scws_policy_trusts(const struct scws_policy *p, const u8 *digest);
 const struct scws_index_entry *
 scws_index_find(const struct scws_policy *p, int kind,
 		const struct scws_subject *s);
-extern const struct nla_policy scws_policy_nl_policy[SCWS_POLICY_A_MAX + 1];
+extern const struct nla_policy scws_rule_policy[SCWS_RULE_A_MAX + 1];
 bool scws_rule_matches(const struct scws_policy *p, const struct scws_rule *r,
 		       const struct scws_subject *s);
 

@@ -18,7 +18,7 @@
 #include <net/netns/generic.h>
 #include <linux/scws.h>
 
-#define SCWS_MAX_PORTS		4
+#define SCWS_MAX_PORTS		SCWS_PORTS_MAX
 #define SCWS_MAX_LISTENERS	(SCWS_MAX_PORTS * 2)
 
 /* Module parameters, fixed while the module is loaded. */

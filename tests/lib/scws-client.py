@@ -36,7 +36,7 @@ def read_state(s, timeout):
         return "data:" + data.decode(errors="replace") if data else "eof"
     except ConnectionResetError:
         return "reset"
-    except socket.timeout:
+    except (socket.timeout, BlockingIOError):
         return "open"
 
 
@@ -59,7 +59,11 @@ def cmd_connect(a):
         except socket.timeout:
             out = "timeout"
     elif s and a.read:
+        if a.ms:
+            print("connected_at_ms=%d" % (time.time() * 1000), flush=True)
         out = read_state(s, a.timeout)
+        if a.ms:
+            out += "\nended_at_ms=%d" % (time.time() * 1000)
     print(out)
     if a.ms:
         print("ms=%d" % (dt * 1000))
@@ -79,8 +83,9 @@ def cmd_hold(a):
     signal.signal(signal.SIGTERM, lambda *_: None)
     sys.stdin.read() if not a.wait else time.sleep(a.wait)
     states = {}
+    time.sleep(0.3)  # let resets in flight arrive, then look without waiting
     for s in socks:
-        st = read_state(s, 0.5)
+        st = read_state(s, 0)
         st = st.split(":")[0]
         states[st] = states.get(st, 0) + 1
     print("ended " + " ".join("%s=%d" % kv for kv in sorted(states.items())), flush=True)

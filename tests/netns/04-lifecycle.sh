@@ -13,7 +13,7 @@ out=$(unshare -Urn bash -c "
 	$PUMP --port 3516:2:2 --mode fixed --reply container-pump >$tmp/cpump 2>&1 &
 	for i in \$(seq 100); do $PUMP --status 2>/dev/null | grep -q '^pump=[0-9]' && break; sleep 0.05; done
 	$CLIENT connect 127.0.0.1 3516 --read
-	kill %1")
+	kill \$!")
 expect "container root runs its own namespace's pump" "data:container-pump" "$(head -n1 <<<"$out")"
 out=$(unshare -Urn bash -c "ip link set lo up; $CLIENT connect 127.0.0.1 3516")
 expect "a container without a pump is refused" refused "$out"
@@ -22,9 +22,11 @@ expect "a container without a pump is refused" refused "$out"
 ns=$(netns_new del)
 check "pump registered" start_pump "$ns" "$tmp/p1" --port 3516:2:2 --mode hold
 in_ns "$ns" $CLIENT hold 6 127.0.0.1 3516 --wait 1 >"$tmp/h1" &
+client=$!
 check "2 handed off, 4 queued" wait_for "$ns" "port=3516 .*queued=4 .*handed_off=2"
 ip netns del "$ns"
-wait
+wait "$client"
+kill "$PUMP_PID"
 check "netns deleted under live connections" grep -q "held connected=6" "$tmp/h1"
 
 # rmmod with 100 live connections: claimed by pumps and queued, in two
@@ -34,13 +36,16 @@ ns2=$(netns_new rm2)
 start_pump "$ns" "$tmp/p2" --port 3516:4:4 --port 4116:4:4 --mode hold >/dev/null
 start_pump "$ns2" "$tmp/p3" --port 3516:4:4 --mode hold >/dev/null
 in_ns "$ns" $CLIENT hold 36 127.0.0.1 3516 >"$tmp/h2" < <(sleep 5) &
+c1=$!
 in_ns "$ns" $CLIENT hold 36 ::1 4116 >"$tmp/h3" < <(sleep 5) &
+c2=$!
 in_ns "$ns2" $CLIENT hold 28 127.0.0.1 3516 >"$tmp/h4" < <(sleep 5) &
+c3=$!
 wait_for "$ns" "port=3516 .*queued=32 " && wait_for "$ns" "port=4116 .*queued=32 " &&
 	wait_for "$ns2" "port=3516 .*queued=24 "
 check "100 connections open (24 claimed, 76 queued)" test $? -eq 0
 check "rmmod with 100 live connections" rmmod scws
-wait
+wait "$c1" "$c2" "$c3"
 check "the module can be loaded again" insmod kmod/scws.ko
 expect "and owns the port again" refused "$(in_ns - $CLIENT connect 127.0.0.1 3516)"
 tap_end

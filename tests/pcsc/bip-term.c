@@ -335,7 +335,7 @@ static int channel_status(struct term *t)
 	return term_tr(t, tr, o);
 }
 
-static int handle(struct term *t)
+int term_answer(struct term *t)
 {
 	struct tlv cd;
 	int ch;
@@ -368,7 +368,7 @@ int term_proactive(struct term *t)
 		bool owed = false;
 
 		if ((term_sw(t) >> 8) == 0x91) {
-			if (term_fetch(t) || handle(t))
+			if (term_fetch(t) || term_answer(t))
 				return -1;
 			continue;
 		}

@@ -36,6 +36,8 @@ int term_tr(struct term *t, const uint8_t *tlvs, size_t len);
 /* ENVELOPE with data; retried while the card answers 9300. */
 int term_envelope(struct term *t, const uint8_t *data, size_t len);
 
+/* Answers the last fetched command the way term_proactive() would. */
+int term_answer(struct term *t);
 /* Answers proactive commands until the card has none pending. */
 int term_proactive(struct term *t);
 /* A client connects to listening channel id ch (1..7). */

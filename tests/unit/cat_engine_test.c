@@ -858,6 +858,8 @@ static void test_malformed_terminal_responses(void **state)
 	assert_non_null(http_last);
 	assert_int_equal(http_last->in_len, 0);	/* nothing was fed */
 	/* The command is still there for a repeated FETCH... */
+	assert_int_equal(cat_pending(t->c), 0);
+	assert_int_equal(cat_fetched_len(t->c), t->cmd_len);
 	assert_int_equal(cat_fetch(t->c, again, sizeof(again)), t->cmd_len);
 	assert_memory_equal(again, t->cmd, t->cmd_len);
 	/* ... and a correct response completes it. */
@@ -866,6 +868,7 @@ static void test_malformed_terminal_responses(void **state)
 	assert_int_equal(cat_terminal_response(t->c, tr, 22), CAT_SW_OK);
 	assert_non_null(http_last);
 	assert_memory_equal(http_last->in, "HELLO", 5);
+	assert_int_equal(cat_fetched_len(t->c), 0);
 	assert_int_equal(cat_terminal_response(t->c, tr, 22), CAT_SW_ERROR);
 	term_free(t);
 }

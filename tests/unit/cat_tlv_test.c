@@ -363,6 +363,27 @@ static void test_ber_lengths_and_errors(void **state)
 	assert_int_equal(cat_msg_parse(&m, out, w.len), 0);
 	assert_int_equal(m.n, 3);
 
+	/* A value of 295 needs 82 01 27: the template must fit after the
+	 * length grows, and nothing is written past the buffer if not. */
+	cat_writer_init(&w, out, 299);
+	mark = cat_ber_open(&w, CAT_BER_PROACTIVE);
+	cat_put_channel_data(&w, data, 200);
+	cat_put_channel_data(&w, data, 90);
+	cat_ber_close(&w, mark);
+	assert_false(w.overflow);
+	assert_int_equal(w.len, 299);
+	assert_memory_equal(out, "\xD0\x82\x01\x27\xB6\x81\xC8", 7);
+	assert_int_equal(cat_msg_parse(&m, out, w.len), 0);
+	assert_int_equal(m.n, 2);
+	out[298] = 0xEE;
+	cat_writer_init(&w, out, 298);
+	mark = cat_ber_open(&w, CAT_BER_PROACTIVE);
+	cat_put_channel_data(&w, data, 200);
+	cat_put_channel_data(&w, data, 90);
+	cat_ber_close(&w, mark);
+	assert_true(w.overflow);
+	assert_int_equal(out[298], 0xEE);
+
 	/* Short templates keep a one-byte length. */
 	cat_writer_init(&w, out, sizeof(out));
 	mark = cat_ber_open(&w, CAT_BER_EVENT);

@@ -57,9 +57,12 @@
  *
  * The reply (same command) carries SCWS_A_CONN with SCWS_CONN_A_FD: the
  * connected TCP socket, installed in the pump's file table with O_CLOEXEC.
- * The pump does the I/O on it.  -ENOENT for an id that is unknown in the
- * caller's namespace (never existed, already claimed, expired, or belongs to
- * another namespace); -EPERM if the caller is not the registered pump.
+ * The pump does the I/O on it.  -ENOENT for an id that is not offered in
+ * the caller's namespace (never existed, not offered yet, already claimed,
+ * expired, or belongs to another namespace); -EPERM if the caller is not the
+ * registered pump.  SCWS_CMD_CONN_GET lists the offered connections too, so
+ * a pump that lost CONN_NEW messages (receive buffer overrun) can catch up;
+ * the module does not offer a connection twice.
  *
  * SCWS_CMD_CONN_GET (dump)
  * ------------------------
@@ -79,32 +82,35 @@
  * -----------------------------------------------------------------------
  *    SCWS_A_EVENT: NLA_U8, enum scws_event
  *    SCWS_A_PUMP_PORTID: for pump up / down
- *    SCWS_A_CONN: for connection events (caller identity included)
+ *    SCWS_A_CONN: for connection events (caller identity included); for
+ *                 CONN_REFUSED its SCWS_CONN_A_ID is 0: no connection was
+ *                 made, the SYN was refused
  *    SCWS_A_REASON: NLA_U8, enum scws_reason, for refused and reset
  *
  * SCWS_CMD_POLICY_SET
  * -------------------
- *    SCWS_A_POLICY: NLA_NESTED (absent: clear the policy, allow everyone)
- *       SCWS_POLICY_A_DEFAULT: NLA_U8, enum scws_action, deny when absent
- *       SCWS_POLICY_A_RULES: NLA_NESTED, up to SCWS_POLICY_MAX_RULES of
- *          SCWS_POLICY_A_RULE: NLA_NESTED
- *             SCWS_RULE_A_ACTION: NLA_U8 (required)
- *             SCWS_RULE_A_PORT: NLA_U16, one of the module's ports (the
- *                               rule applies to that port only)
- *             and one or more selectors, all of which must match:
- *             SCWS_RULE_A_UID_MIN + SCWS_RULE_A_UID_MAX: NLA_U32 each,
- *                               effective uid in [MIN, MAX]
- *             SCWS_RULE_A_GID: NLA_U32, effective gid
- *             SCWS_RULE_A_GROUP: NLA_U32, a supplementary group
- *             SCWS_RULE_A_LABEL: NLA_NUL_STRING, LSM context, exact
- *             SCWS_RULE_A_LABEL_PREFIX: NLA_NUL_STRING, LSM context prefix
- *             SCWS_RULE_A_EXE: NLA_NUL_STRING, absolute executable path
- *             SCWS_RULE_A_EXE_SHA256: binary, SHA-256 of the executable
- *             SCWS_RULE_A_TRUSTED: NLA_U8, enum scws_trust
- *             SCWS_RULE_A_ALL: NLA_FLAG, alone: every caller
- *       SCWS_POLICY_A_TRUST: NLA_NESTED, up to SCWS_POLICY_MAX_TRUST of
- *          SCWS_POLICY_A_DIGEST: binary, the manufacturer's trusted
- *                                executables (SHA-256)
+ * A whole policy, as top-level attributes (a nest cannot exceed 64 KiB and
+ * policies of thousands of rules do):
+ *    SCWS_A_POLICY_DEFAULT: NLA_U8, enum scws_action (required)
+ *    SCWS_A_POLICY_RULE: NLA_NESTED, repeated, in order, at most
+ *                        SCWS_POLICY_MAX_RULES:
+ *       SCWS_RULE_A_ACTION: NLA_U8 (required)
+ *       SCWS_RULE_A_PORT: NLA_U16, one of the module's ports (the rule
+ *                         applies to that port only)
+ *       and one or more selectors, all of which must match:
+ *       SCWS_RULE_A_UID_MIN + SCWS_RULE_A_UID_MAX: NLA_U32 each,
+ *                         effective uid in [MIN, MAX]
+ *       SCWS_RULE_A_GID: NLA_U32, effective gid
+ *       SCWS_RULE_A_GROUP: NLA_U32, a supplementary group
+ *       SCWS_RULE_A_LABEL: NLA_NUL_STRING, LSM context, exact
+ *       SCWS_RULE_A_LABEL_PREFIX: NLA_NUL_STRING, LSM context prefix
+ *       SCWS_RULE_A_EXE: NLA_NUL_STRING, absolute executable path
+ *       SCWS_RULE_A_EXE_SHA256: binary, SHA-256 of the executable
+ *       SCWS_RULE_A_TRUSTED: NLA_U8, enum scws_trust
+ *       SCWS_RULE_A_ALL: NLA_FLAG, alone: every caller
+ *    SCWS_A_POLICY_TRUST: binary (SCWS_SHA256_LEN), repeated, at most
+ *                         SCWS_POLICY_MAX_TRUST: the manufacturer's trusted
+ *                         executables
  *
  * The policy replaces the previous one as a whole (RCU): a connect is
  * judged by the old or the new policy, never by a mix.  Established
@@ -113,11 +119,17 @@
  * gids are those of the user namespace owning the network namespace.
  * Invalid input (unknown selector, empty rule, uid range upside down,
  * label too long, too many rules, a port the module does not own) fails
- * with -EINVAL and an extack message naming the rule index; nothing
- * changes then.  The caller needs CAP_NET_ADMIN over the network namespace
+ * with -EINVAL, an extack message, and the extack bad-attribute offset
+ * pointing into the offending SCWS_A_POLICY_RULE (the tool counts the rule
+ * attributes before that offset to name the rule); nothing changes then.
+ * The caller needs CAP_NET_ADMIN over the network namespace
  * (GENL_UNS_ADMIN_PERM): root of a container with its own user and network
  * namespaces sets the policy of its own namespace's ports only, which
  * protect only that namespace's card and processes.
+ *
+ * SCWS_CMD_POLICY_CLEAR
+ * ---------------------
+ * No attributes.  Removes the policy: every caller is allowed again.
  *
  * Executable digests are computed by the module (SHA-256, crypto API) and
  * cached per inode until the file changes.  When a rule needs the digest
@@ -127,10 +139,11 @@
  *
  * SCWS_CMD_POLICY_GET (dump)
  * --------------------------
- * The first message carries SCWS_A_POLICY with SCWS_POLICY_A_LOADED (when
- * a policy is set), SCWS_POLICY_A_DEFAULT and SCWS_POLICY_A_TRUST; the
- * following ones carry SCWS_A_POLICY with SCWS_POLICY_A_RULES holding a
- * run of rules, in order, each with SCWS_RULE_A_* as they were set.
+ * Messages of top-level attributes which, concatenated in order, are the
+ * policy as it was set: SCWS_A_POLICY_LOADED (flag, only when a policy is
+ * set) and SCWS_A_POLICY_DEFAULT first, then every SCWS_A_POLICY_TRUST,
+ * then every SCWS_A_POLICY_RULE.  A policy replaced during the dump sets
+ * NLM_F_DUMP_INTR.
  *
  * Decisions.  Connection attributes carry SCWS_CONN_A_DECISION (enum
  * scws_decision) and, when a rule decided, SCWS_CONN_A_RULE (its index
@@ -139,8 +152,8 @@
  * SCWS_A_CONN, plus a rate-limited kernel log line.
  *
  * Caller identity (SCWS_CONN_A_CALLER, nested SCWS_CALLER_A_*) is taken when
- * the client's first SYN leaves connect(): pid (in the pump's pid namespace
- * as seen by the module: the initial one), uid and gid in the user namespace
+ * the client's first SYN leaves connect(): pid in the initial pid
+ * namespace, effective uid and gid in the user namespace
  * that owns the network namespace, LSM security context, and the path of the
  * executable when known.  A connection whose first SYN was not seen (module
  * loaded mid-handshake) carries the socket owner's uid/gid only.
@@ -156,6 +169,7 @@
 #define SCWS_LABEL_MAX 256	/* longest LSM context reported, with NUL */
 #define SCWS_EXE_MAX 256	/* longest executable path reported, with NUL */
 #define SCWS_CHANNELS_MAX 255
+#define SCWS_PORTS_MAX 4	/* most ports the module can own (ports=) */
 
 enum scws_cmd {
 	SCWS_CMD_UNSPEC,
@@ -169,6 +183,7 @@ enum scws_cmd {
 	SCWS_CMD_EVENT,
 	SCWS_CMD_POLICY_SET,
 	SCWS_CMD_POLICY_GET,
+	SCWS_CMD_POLICY_CLEAR,
 	__SCWS_CMD_MAX
 };
 
@@ -189,7 +204,10 @@ enum scws_attr {
 	SCWS_A_EVENT,			/* u8, enum scws_event */
 	SCWS_A_REASON,			/* u8, enum scws_reason */
 	SCWS_A_PAD,
-	SCWS_A_POLICY,			/* nest, SCWS_POLICY_A_* */
+	SCWS_A_POLICY_DEFAULT,		/* u8, enum scws_action */
+	SCWS_A_POLICY_RULE,		/* nest, SCWS_RULE_A_*, repeated */
+	SCWS_A_POLICY_TRUST,		/* binary, SHA-256, repeated */
+	SCWS_A_POLICY_LOADED,		/* flag, POLICY_GET: a policy is set */
 	__SCWS_A_LAST
 };
 
@@ -289,19 +307,6 @@ enum scws_trust {
 #define SCWS_POLICY_MAX_RULES	16384
 #define SCWS_POLICY_MAX_TRUST	4096
 #define SCWS_SHA256_LEN		32
-
-enum scws_policy_attr {
-	SCWS_POLICY_A_UNSPEC,
-	SCWS_POLICY_A_DEFAULT,		/* u8, enum scws_action; deny if absent */
-	SCWS_POLICY_A_RULES,		/* nest of SCWS_POLICY_A_RULE */
-	SCWS_POLICY_A_RULE,		/* nest, SCWS_RULE_A_* */
-	SCWS_POLICY_A_TRUST,		/* nest of SCWS_POLICY_A_DIGEST */
-	SCWS_POLICY_A_DIGEST,		/* binary, SCWS_SHA256_LEN */
-	SCWS_POLICY_A_LOADED,		/* flag, in POLICY_GET: a policy is set */
-	__SCWS_POLICY_A_LAST
-};
-
-#define SCWS_POLICY_A_MAX (__SCWS_POLICY_A_LAST - 1)
 
 enum scws_rule_attr {
 	SCWS_RULE_A_UNSPEC,

@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# scws-card through the real pcscd + vsmartcard vpcd: TAP, and a line
+# "card PASSED FAILED SKIPPED" appended to $SCWS_COUNTS.
+#
+# pcscd gets its own everything, so it never clashes with a system pcscd or
+# another test run: a private mount namespace (unshare -m) with a tmpfs on
+# /run, where a bind mount puts /run/pcscd in our temp dir (clients reach
+# the socket there through PCSCLITE_CSOCK_NAME); a config directory of its
+# own (pcscd --config) whose only reader is vpcd on a free port; and
+# --foreground --debug --apdu into a log file.  Every process started here
+# is stopped by its PID at the end.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+TOP=$PWD
+OUT=$TOP/build/card
+CARD=$OUT/scws-card
+APDU=$OUT/pcsc-apdu
+SCRIPTS=$TOP/tests/card/scripts
+ATR="3b:9f:96:80:b1:fe:45:1f:c7:80:31:e0:73:fa:21:5b:64:53:43:57:53:82:90:00:9b"
+PLAN=21
+
+N=0 PASS=0 FAIL=0 SKIP=0
+ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $*"; }
+not_ok() { N=$((N + 1)); FAIL=$((FAIL + 1)); echo "not ok $N - $*"; }
+skip() { N=$((N + 1)); SKIP=$((SKIP + 1)); echo "ok $N - $1 # SKIP $2"; }
+check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+counts() { echo "card $PASS $FAIL $SKIP" >>"${SCWS_COUNTS:-/dev/null}"; }
+skip_all() {
+	echo "1..$PLAN"
+	while [ "$N" -lt "$PLAN" ]; do skip "card test $((N + 1))" "$1"; done
+	counts
+	exit 0
+}
+
+echo "TAP version 13"
+for tool in pcscd unshare opensc-tool curl; do
+	command -v "$tool" >/dev/null || skip_all "$tool not installed"
+done
+VPCD_LIB=/usr/lib/pcsc/drivers/serial/libifdvpcd.so
+[ -e "$VPCD_LIB" ] || skip_all "vsmartcard-vpcd not installed"
+[ "$(id -u)" = 0 ] || skip_all "needs root for a private pcscd (unshare -m)"
+
+mkdir -p "$OUT"
+WERROR=()
+[ -n "${CI:-}" ] && WERROR=(-Werror)
+if ! cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O2 -g -Iuapi -Itools/lib \
+	-Icard-sim -o "$CARD" card-sim/*.c tools/lib/cat-tlv.c \
+	-lmbedtls -lmbedx509 -lmbedcrypto ||
+   ! cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O2 -g \
+	$(pkg-config --cflags libpcsclite) -o "$APDU" tests/pcsc/pcsc-apdu.c \
+	tests/pcsc/bip-term.c $(pkg-config --libs libpcsclite); then
+	echo "1..1"
+	not_ok "build scws-card and pcsc-apdu"
+	counts
+	exit 1
+fi
+echo "1..$PLAN"
+
+TMP=$(mktemp -d /tmp/scws-card-test.XXXXXX)
+PCSCD_PID="" CARD_PID=""
+cleanup() {
+	[ -n "$CARD_PID" ] && kill "$CARD_PID" 2>/dev/null
+	[ -n "$PCSCD_PID" ] && kill "$PCSCD_PID" 2>/dev/null
+	[ -n "$CARD_PID" ] && wait "$CARD_PID" 2>/dev/null
+	[ -n "$PCSCD_PID" ] && wait "$PCSCD_PID" 2>/dev/null
+	if [ "$FAIL" -gt 0 ]; then
+		echo "# logs kept in $TMP"
+	else
+		rm -rf "$TMP"
+	fi
+}
+trap cleanup EXIT
+
+# A port where vpcd can listen on it and the next one (two slots).
+free_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 40000))
+		if ! ss -Htln "( sport = :$p or sport = :$((p + 1)) )" | grep -q .; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+VPCD_PORT=$(free_port)
+DEBUG_PORT=$(free_port)
+mkdir -p "$TMP/run" "$TMP/conf"
+cat >"$TMP/conf/vpcd" <<EOF
+FRIENDLYNAME "SCWS card test"
+DEVICENAME   /dev/null:$VPCD_PORT
+LIBPATH      $VPCD_LIB
+CHANNELID    $VPCD_PORT
+EOF
+export PCSCLITE_CSOCK_NAME=$TMP/run/pcscd.comm
+READER="SCWS card test 00 00"
+
+start_pcscd() {
+	rm -f "$TMP/run/pcscd.comm" "$TMP/run/pcscd.pid"
+	# unshare execs sh, sh execs pcscd: $! is pcscd itself.
+	unshare --mount --propagation private -- sh -c \
+		'mount -t tmpfs scws-test /run && mkdir /run/pcscd &&
+		 mount --bind "$1" /run/pcscd &&
+		 exec pcscd --foreground --debug --apdu --config "$2"' \
+		sh "$TMP/run" "$TMP/conf" >>"$TMP/pcscd.log" 2>&1 &
+	PCSCD_PID=$!
+	for _ in $(seq 100); do
+		[ -S "$TMP/run/pcscd.comm" ] && return 0
+		kill -0 "$PCSCD_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+
+# start_card ARGS...: scws-card on our vpcd; returns once an APDU gets
+# through.  Right after a card went away pcscd may still believe in it
+# (it finds out at its next presence poll), so the first tries can fail.
+start_card() {
+	"$CARD" --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" \
+		--content card-sim/content -vv "$@" >>"$TMP/card.log" 2>&1 &
+	CARD_PID=$!
+	for _ in $(seq 30); do
+		kill -0 "$CARD_PID" 2>/dev/null || return 1
+		"$APDU" -q -r "$READER" -w 1 80F2000C00 >/dev/null 2>>"$TMP/apdu.log" &&
+			return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+# stop_card: SIGTERM, wait; returns the card's exit status.
+stop_card() {
+	local rc
+	[ -n "$CARD_PID" ] || return 1
+	kill "$CARD_PID" 2>/dev/null
+	wait "$CARD_PID" 2>/dev/null
+	rc=$?
+	CARD_PID=""
+	return "$rc"
+}
+
+# script NAME: runs tests/card/scripts/NAME.script, transcript in the log.
+script() {
+	echo "=== $1" >>"$TMP/apdu.log"
+	"$APDU" -r "$READER" -f "${2:-$SCRIPTS/$1.script}" >>"$TMP/apdu.log" 2>&1
+}
+
+# --- 1-2: pcscd and the card find each other
+if ! start_pcscd; then
+	not_ok "private pcscd starts"
+	tail -n 20 "$TMP/pcscd.log" | sed 's/^/# /'
+else
+	ok "private pcscd starts (vpcd on port $VPCD_PORT)"
+fi
+check "scws-card connects to vpcd, pcscd sees a card" start_card
+
+# --- 3-4: opensc-tool
+check "opensc-tool -a: the UICC ATR" \
+	test "$(opensc-tool -r 0 -a 2>/dev/null | tail -n1)" = "$ATR"
+check "opensc-tool -s: SELECT MF returns the FCP" \
+	bash -c "opensc-tool -r 0 -s 00A40004023F0000 2>/dev/null |
+		 grep -q '^62 18 82 02 78 21 83 02 3F 00'"
+
+# --- 5-10: APDU scripts
+check "files: SELECT, FCP, GET RESPONSE, READ BINARY, error SWs" script files
+check "PIN: VERIFY counters, protected EF" script pin
+check "ARA-M on a logical channel: store, get all, truncated STORE DATA" script aram
+check "toolkit: TERMINAL PROFILE -> 91xx, SET UP EVENT LIST, OPEN CHANNELs" script toolkit
+# "/index.html?pad=" is 16 characters: a target of exactly 1024, and 1025.
+long=$(printf 'A%.0s' $(seq 1008))
+sed -e "s/@LONG@/$long/" -e "s/@LONGER@/${long}B/" "$SCRIPTS/http.script.in" \
+	>"$TMP/http.script"
+check "BIP session: index, 1024-char URL, /cgi/, protected page with and without PIN" \
+	script http "$TMP/http.script"
+check "pcscd logged the APDUs of the session" grep -q "80 14 00 00" "$TMP/pcscd.log"
+
+# --- 11-12: state survives a clean restart
+check "SIGTERM: clean exit, status 0" stop_card
+if start_card; then
+	check "after a restart the ARA-M rule is still there" script aram-persisted
+else
+	not_ok "after a restart the ARA-M rule is still there"
+fi
+
+# --- 13-14: a corrupted state file is refused unless --reset-state
+stop_card >/dev/null
+cp "$TMP/card.state" "$TMP/good.state"
+printf '\x55' | dd of="$TMP/card.state" bs=1 seek=40 conv=notrunc 2>/dev/null
+"$CARD" --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" >"$TMP/corrupt.log" 2>&1
+rc=$?
+check "corrupt state: refused with a clear message" \
+	bash -c "[ $rc -ne 0 ] && grep -q 'checksum mismatch' '$TMP/corrupt.log'"
+check "--reset-state starts afresh" start_card --reset-state
+
+# --- 15: pcscd restarts: the card comes back by itself
+kill "$PCSCD_PID" 2>/dev/null
+wait "$PCSCD_PID" 2>/dev/null
+PCSCD_PID=""
+if start_pcscd; then
+	check "pcscd restarted: the card reconnects" \
+		bash -c "for i in \$(seq 30); do '$APDU' -q -r '$READER' -w 1 80F2000C00 \
+			 >/dev/null 2>&1 && exit 0; sleep 0.5; done; exit 1"
+else
+	not_ok "pcscd restarted: the card reconnects"
+fi
+stop_card >/dev/null
+
+# --- 16-17: --baud 1200: 10 STATUS exchanges need >= 10 * 187 ETU = 1.56 s
+start_card --baud 1200 --reset-state
+t0=$(date +%s%N)
+"$APDU" -q -r "$READER" 80F2000C00 80F2000C00 80F2000C00 80F2000C00 80F2000C00 \
+	80F2000C00 80F2000C00 80F2000C00 80F2000C00 80F2000C00 >/dev/null 2>&1
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+check "--baud 1200: 10 STATUS take >= 1558 ms (took $ms ms)" test "$ms" -ge 1558
+check "--baud 1200: and not absurdly more (< 6000 ms)" test "$ms" -lt 6000
+stop_card >/dev/null
+
+# --- 18-19: test tooling
+start_card --debug-port "$DEBUG_PORT" --fault bad-tlv
+check "--debug-port: HTTP straight from the card's server" \
+	bash -c "curl -s -m 5 http://127.0.0.1:$DEBUG_PORT/index.html | grep -q '<html'"
+check "--fault bad-tlv: first FETCH malformed, second intact" script fault-tlv
+stop_card >/dev/null
+
+# --- 20-21: the logs tell what happened and nothing crashed
+check "card log: no sanitizer or assertion report" \
+	bash -c "! grep -qE 'AddressSanitizer|runtime error|Assertion' '$TMP/card.log'"
+check "card log: shutdown on SIGTERM" grep -q "shutting down" "$TMP/card.log"
+
+counts
+[ "$FAIL" -eq 0 ]
