@@ -20,7 +20,7 @@ CFLAGS += -std=c11 -Wall -Wextra $(WERROR) -D_GNU_SOURCE \
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 
-.PHONY: all kmod tools deps check kunit vmtest unit clean demo bench sparse checkpatch
+.PHONY: all kmod tools deps check kunit vmtest unit clean demo bench fuzz sparse checkpatch
 
 all: kmod tools
 
@@ -33,8 +33,24 @@ sparse:
 # Userspace: everything lands in $(BUILD), never in the source tree.
 LIBNL_SRCS := tools/lib/scws-nl.c
 TEST_PUMP := $(BUILD)/tests/scws-test-pump
+SCWSCTL := $(BUILD)/scwsctl
+SCWS_CARD := $(BUILD)/scws-card
+PCSC_CFLAGS = $(shell pkg-config --cflags libpcsclite 2>/dev/null)
+PCSC_LIBS = $(shell pkg-config --libs libpcsclite 2>/dev/null)
+MBEDTLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 
-tools: $(TEST_PUMP)
+tools: $(TEST_PUMP) $(SCWSCTL) $(SCWS_CARD)
+
+SCWSCTL_SRCS := $(wildcard tools/scwsctl/*.c) tools/lib/acp-policy.c \
+	tools/lib/scws-nl-policy.c $(LIBNL_SRCS)
+$(SCWSCTL): $(SCWSCTL_SRCS) $(wildcard tools/scwsctl/*.h tools/lib/*.h) uapi/linux/scws.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NL_CFLAGS) -o $@ $(SCWSCTL_SRCS) $(NL_LIBS)
+
+SCWS_CARD_SRCS := $(wildcard card-sim/*.c) tools/lib/cat-tlv.c
+$(SCWS_CARD): $(SCWS_CARD_SRCS) $(wildcard card-sim/*.h) tools/lib/cat-tlv.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Icard-sim -o $@ $(SCWS_CARD_SRCS) $(MBEDTLS_LIBS)
 
 TEST_PUMP_SRCS := $(wildcard tests/pump/*.c)
 
@@ -54,8 +70,14 @@ vmtest: all
 check:
 	bash tests/check.sh
 
+bench: all
+	bash tests/bench/run.sh
+
+fuzz:
+	SCWS_FUZZ_SECONDS=$${SCWS_FUZZ_SECONDS:-300} bash tests/fuzz/run.sh
+
 checkpatch:
-	bash tests/checkpatch.sh
+	bash tests/static.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_SCWS=m clean

@@ -18,6 +18,13 @@
  * so a terminal that keeps failing cannot wedge the card. */
 #define BIP_MAX_FAILURES 3
 
+/* Command qualifiers. */
+#define CLOSE_TO_LISTEN 0x01	/* CLOSE CHANNEL, UICC server mode */
+#define CLOSE_RELEASE 0x00
+#define SEND_STORE 0x00		/* SEND DATA bit 1 */
+#define SEND_NOW 0x01
+#define OPEN_IMMEDIATE 0x01	/* OPEN CHANNEL bit 1, client mode */
+
 enum slot_kind { SLOT_UNUSED, SLOT_HTTP, SLOT_HTTPS, SLOT_CLIENT };
 
 enum slot_state {
@@ -99,15 +106,36 @@ bool cat_bip_usable(const struct cat *c);
 int cat_server_stream_new(const struct cat_config *cfg, bool tls,
 			  const struct cat_stream_ops **ops, void **stream);
 
-/* bip.c */
+/* bip-slot.c: slot lifecycle */
+const char *bip_kind_name(enum slot_kind k);
+bool bip_is_server(const struct bip_slot *s);
+/* The live slot with this channel id, or -1. */
+int bip_slot_by_id(const struct cat *c, uint8_t id);
+/* Forgets a command for this slot that was not fetched yet. */
+void bip_drop_stale_cmd(struct cat *c, int slot);
+/* Client slot: tell the stream's owner (cause), free it, free the slot. */
+void bip_release_client(struct cat *c, int i, uint8_t cause);
+/* Server slot: end the connection, whatever its state, and listen. */
+void bip_conn_reset(struct cat *c, int i);
+/* Server slot: a new connection. */
+void bip_conn_accept(struct cat *c, int i);
+/* Refused or closed by the terminal: client slots are released, server
+ * slots stay dead until the next session. */
+void bip_slot_dead(struct cat *c, int i, uint8_t cause);
+/* Client slot whose link went away: the stream hears the end, the card
+ * still has to close the channel. */
+void bip_client_dropped(struct cat *c, int i);
 void bip_reset(struct cat *c);
+
+/* bip.c: what the card asks */
 void bip_plan(struct cat *c);
 bool bip_build_next(struct cat *c);
-/* 0, or a CAT_TLV_E* code when the response is malformed: then nothing
- * has changed and the command stays outstanding. */
+
+/* bip-reply.c: what the terminal says.  0, or a CAT_TLV_E* code when the
+ * message is malformed: then nothing has changed (and a command stays
+ * outstanding). */
 int bip_on_response(struct cat *c, const struct cat_msg *m,
 		    const struct cat_result *res);
 int bip_on_event(struct cat *c, uint8_t event, const struct cat_msg *m);
-void bip_drop_stale_cmd(struct cat *c, int slot);
 
 #endif /* SCWS_CAT_INT_H */

@@ -356,7 +356,8 @@ uint16_t cat_envelope(struct cat *c, const uint8_t *env, size_t len)
 		cat_log(c, 0, "SMS-PP data download not supported yet");
 		return CAT_SW_ERROR;
 	default:
-		cat_log(c, 0, "ENVELOPE template %02X not supported", m.ber_tag);
+		cat_log(c, 0, "ENVELOPE template %02X not supported",
+			m.ber_tag);
 		return CAT_SW_ERROR;
 	}
 	cat_schedule(c);

@@ -173,7 +173,7 @@ static int scws_rule_index_kind(const struct scws_rule *r)
 	return -1;
 }
 
-u32 scws_index_hash(int kind, const struct scws_subject *s)
+static u32 scws_index_hash(int kind, const struct scws_subject *s)
 {
 	switch (kind) {
 	case SCWS_IDX_DIGEST:
@@ -190,8 +190,8 @@ u32 scws_index_hash(int kind, const struct scws_subject *s)
 }
 
 /* Does @r carry the key the subject @s has for index @kind? */
-bool scws_index_key_eq(int kind, const struct scws_rule *r,
-		       const struct scws_subject *s)
+static bool scws_index_key_eq(int kind, const struct scws_rule *r,
+			      const struct scws_subject *s)
 {
 	switch (kind) {
 	case SCWS_IDX_DIGEST:

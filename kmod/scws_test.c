@@ -108,7 +108,7 @@ static bool scws_test_wait(struct scws_port *port, struct scws_net *sn,
 		mutex_unlock(&sn->lock);
 		if (done)
 			return true;
-		msleep(10);
+		usleep_range(10000, 20000);
 	}
 	return false;
 }

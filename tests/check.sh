@@ -42,8 +42,8 @@ fi
 
 layer unit bash tests/unit/run.sh
 layer fuzz bash tests/fuzz/run.sh
-layer static bash tests/static.sh
 layer kunit bash tests/kunit/run.sh
+layer static bash tests/static.sh
 layer netns bash tests/netns/run.sh
 
 echo "=== summary"

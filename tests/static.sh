@@ -4,7 +4,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 passed=0 failed=0
 
-checkpatch=$(bash tests/kunit/run.sh --print-tree 2>/dev/null)/scripts/checkpatch.pl
+# checkpatch.pl comes with the kernel tree the KUnit runner unpacks.
+cache=${SCWS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/scws}
+checkpatch=$cache/linux-source-6.1/scripts/checkpatch.pl
 if [ -f "$checkpatch" ]; then
 	files=$(ls kmod/*.c kmod/*.h uapi/linux/*.h | grep -v '\.mod\.c$')
 	# shellcheck disable=SC2086

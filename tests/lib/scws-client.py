@@ -92,6 +92,52 @@ def cmd_hold(a):
     return 0
 
 
+def cmd_stream(a):
+    """Echo round trips for a.seconds on one connection: proves an
+    established connection survives what happens meanwhile."""
+    s, result, _ = connect(a.host, a.port, a.timeout)
+    if not s:
+        print(result)
+        return 1
+    print("streaming", flush=True)
+    s.settimeout(a.timeout)
+    end, n = time.monotonic() + a.seconds, 0
+    try:
+        while time.monotonic() < end:
+            msg = b"ping %d\n" % n
+            s.sendall(msg)
+            got = b""
+            while len(got) < len(msg):
+                chunk = s.recv(len(msg) - len(got))
+                if not chunk:
+                    raise ConnectionError("eof")
+                got += chunk
+            if got != msg:
+                raise ConnectionError("garbled")
+            n += 1
+            time.sleep(0.05)
+    except (OSError, ConnectionError) as e:
+        print("stream broken after %d: %s" % (n, e))
+        return 1
+    print("stream ok %d" % n)
+    return 0
+
+
+def cmd_rate(a):
+    """a.count connects back to back (each closed at once): connects/s."""
+    counts = {}
+    t0 = time.monotonic()
+    for _ in range(a.count):
+        s, result, _ = connect(a.host, a.port, a.timeout)
+        counts[result] = counts.get(result, 0) + 1
+        if s:
+            s.close()
+    dt = time.monotonic() - t0
+    print("rate %s secs=%.3f per_s=%.1f" % (
+        " ".join("%s=%d" % kv for kv in sorted(counts.items())), dt, a.count / dt))
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -110,6 +156,18 @@ def main():
     h.add_argument("--timeout", type=float, default=3)
     h.add_argument("--wait", type=float, help="seconds to hold instead of until stdin EOF")
     h.set_defaults(fn=cmd_hold)
+    st = sub.add_parser("stream")
+    st.add_argument("host")
+    st.add_argument("port", type=int)
+    st.add_argument("seconds", type=float)
+    st.add_argument("--timeout", type=float, default=3)
+    st.set_defaults(fn=cmd_stream)
+    r = sub.add_parser("rate")
+    r.add_argument("count", type=int)
+    r.add_argument("host")
+    r.add_argument("port", type=int)
+    r.add_argument("--timeout", type=float, default=3)
+    r.set_defaults(fn=cmd_rate)
     a = p.parse_args()
     return a.fn(a)
 

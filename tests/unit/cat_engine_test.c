@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: tools/lib/cat-tlv.c card-sim/cat.c card-sim/bip.c card-sim/cat-stream.c card-sim/tls.c
+// sources: tools/lib/cat-tlv.c card-sim/cat.c card-sim/bip.c card-sim/bip-slot.c card-sim/bip-reply.c card-sim/cat-stream.c card-sim/tls.c
 // libs: -lmbedtls -lmbedx509 -lmbedcrypto
 /*
  * The card's proactive engine against scripted terminals: byte-exact
@@ -1294,10 +1294,12 @@ static void test_tls_through_channel(void **state)
 	for (int i = 0; i < 1000 && !closed; i++) {
 		if (!handshaken) {
 			ret = mbedtls_ssl_handshake(&p.ssl);
-			assert_true(ret == 0 || ret == MBEDTLS_ERR_SSL_WANT_READ);
+			assert_true(ret == 0 ||
+				    ret == MBEDTLS_ERR_SSL_WANT_READ);
 			handshaken = ret == 0;
 		} else if (!sent) {
-			ret = mbedtls_ssl_write(&p.ssl, (const uint8_t *)request,
+			ret = mbedtls_ssl_write(&p.ssl,
+						(const uint8_t *)request,
 						sizeof(request) - 1);
 			assert_int_equal(ret, sizeof(request) - 1);
 			sent = true;
@@ -1309,7 +1311,8 @@ static void test_tls_through_channel(void **state)
 			else if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
 				closed = true;
 			else
-				assert_int_equal(ret, MBEDTLS_ERR_SSL_WANT_READ);
+				assert_int_equal(ret,
+						 MBEDTLS_ERR_SSL_WANT_READ);
 		}
 		term_run(t);
 	}

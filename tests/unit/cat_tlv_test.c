@@ -132,7 +132,9 @@ static void test_decode_terminal_response(void **state)
 
 static void test_close_and_receive_examples(void **state)
 {
-	const struct cat_cmd_details close_det = { 1, CAT_CMD_CLOSE_CHANNEL, 1 };
+	const struct cat_cmd_details close_det = {
+		1, CAT_CMD_CLOSE_CHANNEL, 1,
+	};
 	const struct cat_cmd_details recv_det = { 1, CAT_CMD_RECEIVE_DATA, 0 };
 	struct cat_writer w;
 	struct cat_msg m;
