@@ -74,7 +74,7 @@ void http_reply_reset(struct http_reply *r)
 bool http_reply_field(struct http_reply *r, const char *name,
 		      const char *fmt, ...)
 {
-	char value[512];
+	char value[1024];	/* fits a 256-byte cnonce, escaped */
 	va_list ap;
 	int n;
 

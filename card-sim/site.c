@@ -155,7 +155,7 @@ static void put_location(struct http_reply *r, const char *path)
 void site_serve_static(struct scws_site *s, const struct http_request *req,
 		       const char *path, struct http_reply *r)
 {
-	char full[HTTP_MAX_TARGET + sizeof("/index.html")];
+	char full[HTTP_MAX_TARGET + 2 + sizeof("/index.html")];
 	struct site_resource res;
 	size_t n = strlen(path);
 	int rc;

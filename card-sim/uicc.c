@@ -77,8 +77,6 @@ enum {
 	INS_FETCH = 0x12,
 	INS_TERMINAL_RESPONSE = 0x14,
 	INS_ENVELOPE = 0xC2,
-	INS_GET_DATA = 0xCA,
-	INS_STORE_DATA = 0xE2,
 };
 
 /* Which class a command must come in (TS 102 221 table 10.5). */
@@ -214,9 +212,7 @@ static uint16_t dispatch(struct uicc *u, const struct apdu *c,
 	if (ch->app == APP_ARAM && (!cmd || cmd->to_applet))
 		return aram_command(u->p.aram, &ch->aram, c, r);
 	if (!cmd)
-		return (c->ins == INS_GET_DATA || c->ins == INS_STORE_DATA)
-		       && kind == CLA_ISO ? SW_CLA_UNSUPPORTED
-					  : SW_INS_UNSUPPORTED;
+		return SW_INS_UNSUPPORTED;
 	if (cmd->cla != kind)
 		return SW_CLA_UNSUPPORTED;
 	return cmd->fn(u, ch, c, r);

@@ -317,7 +317,7 @@ uint16_t uicc_read_record(struct uicc *u, struct uicc_channel *ch,
 	if ((sw = pick_record(ch, c, info.records, &rec)))
 		return sw;
 	if (c->ne < info.rec_len && c->ne != 256 && c->ne != 65536)
-		return (uint16_t)(SW_WRONG_LE | info.rec_len);
+		return (uint16_t)(SW_WRONG_LE | (info.rec_len & 0xFF));
 	n = card_fs_read_record(u->p.fs, ch->ef, rec, r->data + r->len,
 				r->cap - r->len);
 	if (n < 0)

@@ -18,7 +18,7 @@ packages=(
 	# the card path and real clients used by tests and the demo
 	pcscd vsmartcard-vpcd opensc pcsc-tools curl openssl
 	# test environment
-	iproute2 util-linux procps
+	iproute2 util-linux procps apparmor
 )
 
 missing=()
