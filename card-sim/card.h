@@ -37,7 +37,7 @@ int card_state_foreach(const struct card_state *st, const char *prefix,
 		       void *arg);
 int card_state_save(struct card_state *st);
 
-/* ---- card services used by the web server (uicc.c implements) ---- */
+/* ---- card services used by the web server (pin.c implements) ---- */
 /* The card's PIN (CHV1) as ISO 7816 VERIFY sees it. */
 enum pin_result { PIN_OK, PIN_WRONG, PIN_BLOCKED };
 struct card_pin;
