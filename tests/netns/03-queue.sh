@@ -3,7 +3,7 @@
 # one past the bound is reset; a connection of another namespace cannot be
 # claimed; pending connections are reset when the pump dies.
 cd "$(dirname "$0")/../.." && . tests/lib/tap.sh
-tap_begin 14
+tap_begin 16
 a=$(netns_new qa)
 b=$(netns_new qb)
 tmp=$(mktemp -d)
@@ -53,4 +53,6 @@ check "reset within 1 s of the pump's death ($((${ended:-0} - killed_at)) ms)" \
 expect "new connect after pump death refused" refused "$(in_ns "$a" $CLIENT connect 127.0.0.1 3516)"
 wait "$holder"
 check "held connections were reset" grep -q "ended reset=3" "$tmp/hold2"
+check "a new pump registers after the old one died" start_pump "$a" "$tmp/pa3" --port 3516:2:2 --mode echo
+expect "and serves again" "echo:back" "$(in_ns "$a" $CLIENT connect 127.0.0.1 3516 --send back)"
 tap_end

@@ -5,7 +5,8 @@
  * acp_policy_test.c - the access control policy: text parser (every
  * selector, every error with its line:column and message, quoting, limits),
  * printer (parse -> print -> parse gives an equal model), and the netlink
- * encoding (encode, check the attributes with nla_parse, decode back).
+ * encoding (encode, check the attributes with nla_parse, decode back, map
+ * error offsets back to rules).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -18,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include <linux/genetlink.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
@@ -426,6 +428,7 @@ struct error_case {
 
 #define SELECTORS "(uid, gid, group, label, label-prefix, exe, exe-sha256, trusted, all)"
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define HEX64_B "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
 
 static const struct error_case error_cases[] = {
 	/* statements */
@@ -900,7 +903,7 @@ static void test_add_limits(void **state)
 
 static struct nl_msg *new_msg(uint8_t cmd)
 {
-	struct nl_msg *msg = nlmsg_alloc_size(1 << 20);
+	struct nl_msg *msg = nlmsg_alloc_size(4 << 20);
 
 	assert_non_null(msg);
 	assert_non_null(genlmsg_put(msg, 1, 1, FAKE_FAMILY, 0, 0, cmd,
@@ -908,25 +911,21 @@ static struct nl_msg *new_msg(uint8_t cmd)
 	return msg;
 }
 
-static struct nlattr *policy_attr(struct nl_msg *msg)
+/* The message's top-level attributes, in order. */
+static size_t attrs_of(struct nl_msg *msg, struct nlattr **out, size_t max)
 {
-	struct nlattr *tb[SCWS_A_MAX + 1];
-
-	assert_int_equal(genlmsg_parse(nlmsg_hdr(msg), 0, tb, SCWS_A_MAX, NULL), 0);
-	assert_non_null(tb[SCWS_A_POLICY]);
-	return tb[SCWS_A_POLICY];
-}
-
-static struct nlattr *nth_rule(struct nlattr *rules, int n)
-{
+	struct genlmsghdr *gnlh = genlmsg_hdr(nlmsg_hdr(msg));
 	struct nlattr *pos;
+	size_t n = 0;
 	int rem;
 
-	nla_for_each_nested(pos, rules, rem)
-		if (n-- == 0)
-			return pos;
-	fail();
-	return NULL;
+	nla_for_each_attr(pos, genlmsg_attrdata(gnlh, 0),
+			  genlmsg_attrlen(gnlh, 0), rem) {
+		assert_true(n < max);
+		out[n++] = pos;
+	}
+	assert_int_equal(rem, 0);
+	return n;
 }
 
 static void test_nl_encoding(void **state)
@@ -937,12 +936,10 @@ static void test_nl_encoding(void **state)
 		"deny uid 1000-1999 gid 5 group 6 port 3516\n"
 		"allow label a label-prefix bc exe /x exe-sha256 " HEX64 " trusted any\n"
 		"allow all\n";
-	struct nlattr *tb[SCWS_POLICY_A_MAX + 1], *rt[SCWS_RULE_A_MAX + 1];
-	struct nlattr *nest, *pos;
+	struct nlattr *attrs[8], *rt[SCWS_RULE_A_MAX + 1];
 	struct nl_msg *msg = new_msg(SCWS_CMD_POLICY_SET);
 	struct acp_policy p;
-	size_t before;
-	int rem, n = 0;
+	uint32_t before;
 
 	(void)state;
 	parse_ok(text, &p);
@@ -950,33 +947,21 @@ static void test_nl_encoding(void **state)
 	assert_int_equal(scws_nl_policy_put(msg, &p), 0);
 	assert_int_equal(nlmsg_hdr(msg)->nlmsg_len - before,
 			 scws_nl_policy_size(&p));
-	nest = policy_attr(msg);
-	assert_int_equal(nest->nla_len, scws_nl_policy_size(&p));
+
+	/* default, the digest, three rules: top level, in this order */
+	assert_int_equal(attrs_of(msg, attrs, 8), 5);
+	assert_int_equal(nla_type(attrs[0]), SCWS_A_POLICY_DEFAULT);
+	assert_int_equal(nla_len(attrs[0]), 1);
+	assert_int_equal(nla_get_u8(attrs[0]), SCWS_ACTION_ALLOW);
+	assert_int_equal(nla_type(attrs[1]), SCWS_A_POLICY_TRUST);
+	assert_int_equal(nla_len(attrs[1]), SCWS_SHA256_LEN);
+	assert_memory_equal(nla_data(attrs[1]), p.trust[0], SCWS_SHA256_LEN);
+	assert_int_equal(nla_type(attrs[2]), SCWS_A_POLICY_RULE);
 	/* Strictly validating kernels want NLA_F_NESTED on every nest. */
-	assert_true(nest->nla_type & NLA_F_NESTED);
-	assert_int_equal(nla_parse_nested(tb, SCWS_POLICY_A_MAX, nest, NULL), 0);
-	assert_int_equal(nla_len(tb[SCWS_POLICY_A_DEFAULT]), 1);
-	assert_int_equal(nla_get_u8(tb[SCWS_POLICY_A_DEFAULT]), SCWS_ACTION_ALLOW);
-	assert_null(tb[SCWS_POLICY_A_LOADED]);
-	assert_true(tb[SCWS_POLICY_A_TRUST]->nla_type & NLA_F_NESTED);
-	nla_for_each_nested(pos, tb[SCWS_POLICY_A_TRUST], rem) {
-		assert_int_equal(nla_type(pos), SCWS_POLICY_A_DIGEST);
-		assert_int_equal(nla_len(pos), SCWS_SHA256_LEN);
-		assert_memory_equal(nla_data(pos), p.trust[0], SCWS_SHA256_LEN);
-		n++;
-	}
-	assert_int_equal(n, 1);
-	n = 0;
-	nla_for_each_nested(pos, tb[SCWS_POLICY_A_RULES], rem) {
-		assert_int_equal(nla_type(pos), SCWS_POLICY_A_RULE);
-		assert_true(pos->nla_type & NLA_F_NESTED);
-		n++;
-	}
-	assert_int_equal(n, 3);
+	assert_true(attrs[2]->nla_type & NLA_F_NESTED);
 
 	/* deny uid 1000-1999 gid 5 group 6 port 3516 */
-	assert_int_equal(nla_parse_nested(rt, SCWS_RULE_A_MAX,
-					  nth_rule(tb[SCWS_POLICY_A_RULES], 0), NULL), 0);
+	assert_int_equal(nla_parse_nested(rt, SCWS_RULE_A_MAX, attrs[2], NULL), 0);
 	assert_int_equal(nla_get_u8(rt[SCWS_RULE_A_ACTION]), SCWS_ACTION_DENY);
 	assert_int_equal(nla_len(rt[SCWS_RULE_A_PORT]), 2);
 	assert_int_equal(nla_get_u16(rt[SCWS_RULE_A_PORT]), 3516);
@@ -988,8 +973,7 @@ static void test_nl_encoding(void **state)
 	assert_null(rt[SCWS_RULE_A_ALL]);
 
 	/* the strings are NUL terminated, the digest is 32 bytes */
-	assert_int_equal(nla_parse_nested(rt, SCWS_RULE_A_MAX,
-					  nth_rule(tb[SCWS_POLICY_A_RULES], 1), NULL), 0);
+	assert_int_equal(nla_parse_nested(rt, SCWS_RULE_A_MAX, attrs[3], NULL), 0);
 	assert_null(rt[SCWS_RULE_A_PORT]);
 	assert_null(rt[SCWS_RULE_A_UID_MIN]);
 	assert_int_equal(nla_len(rt[SCWS_RULE_A_LABEL]), 2);
@@ -1001,8 +985,7 @@ static void test_nl_encoding(void **state)
 	assert_int_equal(nla_get_u8(rt[SCWS_RULE_A_TRUSTED]), SCWS_TRUST_ANY);
 
 	/* allow all: a flag with no payload */
-	assert_int_equal(nla_parse_nested(rt, SCWS_RULE_A_MAX,
-					  nth_rule(tb[SCWS_POLICY_A_RULES], 2), NULL), 0);
+	assert_int_equal(nla_parse_nested(rt, SCWS_RULE_A_MAX, attrs[4], NULL), 0);
 	assert_int_equal(nla_get_u8(rt[SCWS_RULE_A_ACTION]), SCWS_ACTION_ALLOW);
 	assert_non_null(rt[SCWS_RULE_A_ALL]);
 	assert_int_equal(nla_len(rt[SCWS_RULE_A_ALL]), 0);
@@ -1013,21 +996,21 @@ static void test_nl_encoding(void **state)
 
 static void test_nl_empty_policy(void **state)
 {
-	struct nlattr *tb[SCWS_POLICY_A_MAX + 1];
 	struct nl_msg *msg = new_msg(SCWS_CMD_POLICY_SET);
+	struct nlattr *attrs[2];
 	struct acp_policy p;
 
 	(void)state;
 	acp_policy_init(&p);
 	assert_int_equal(scws_nl_policy_put(msg, &p), 0);
-	assert_int_equal(nla_parse_nested(tb, SCWS_POLICY_A_MAX,
-					  policy_attr(msg), NULL), 0);
-	assert_int_equal(nla_get_u8(tb[SCWS_POLICY_A_DEFAULT]), SCWS_ACTION_DENY);
-	assert_null(tb[SCWS_POLICY_A_RULES]);
-	assert_null(tb[SCWS_POLICY_A_TRUST]);
+	/* The default is required by the kernel: always sent. */
+	assert_int_equal(attrs_of(msg, attrs, 2), 1);
+	assert_int_equal(nla_type(attrs[0]), SCWS_A_POLICY_DEFAULT);
+	assert_int_equal(nla_get_u8(attrs[0]), SCWS_ACTION_DENY);
 	nlmsg_free(msg);
 }
 
+/* A POLICY_SET message read back as if it were one dump message. */
 static void test_nl_round_trip(void **state)
 {
 	static const char text[] =
@@ -1051,48 +1034,40 @@ static void test_nl_round_trip(void **state)
 	assert_int_equal(scws_nl_policy_read_msg(&rd, nlmsg_hdr(msg)), 0);
 	assert_int_equal(rd.messages, 1);
 	assert_false(rd.loaded);
+	assert_false(rd.interrupted);
 	assert_true(acp_policy_equal(&p, &q));
 	nlmsg_free(msg);
 	acp_policy_free(&p);
 	acp_policy_free(&q);
 }
 
-/* The layout of POLICY_GET: a head message, then runs of rules. */
+/* POLICY_GET: the head, then the digests and the rules over messages. */
 static void test_nl_dump_in_runs(void **state)
 {
 	struct scws_nl_policy_reader rd;
 	struct nl_msg *msgs[3];
-	struct nlattr *nest, *rules;
 	struct acp_policy q, want;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < 3; i++)
 		msgs[i] = new_msg(SCWS_CMD_POLICY_GET);
-	nest = nla_nest_start(msgs[0], SCWS_A_POLICY);
-	nla_put_flag(msgs[0], SCWS_POLICY_A_LOADED);
-	nla_put_u8(msgs[0], SCWS_POLICY_A_DEFAULT, SCWS_ACTION_ALLOW);
-	rules = nla_nest_start(msgs[0], SCWS_POLICY_A_TRUST);
-	nla_put(msgs[0], SCWS_POLICY_A_DIGEST, SCWS_SHA256_LEN, digest_a);
-	nla_nest_end(msgs[0], rules);
-	nla_nest_end(msgs[0], nest);
+	nla_put_flag(msgs[0], SCWS_A_POLICY_LOADED);
+	nla_put_u8(msgs[0], SCWS_A_POLICY_DEFAULT, SCWS_ACTION_ALLOW);
+	nla_put(msgs[0], SCWS_A_POLICY_TRUST, SCWS_SHA256_LEN, digest_a);
 	for (i = 1; i < 3; i++) {
-		struct nlattr *rule;
+		struct nlattr *rule = nla_nest_start(msgs[i], SCWS_A_POLICY_RULE);
 
-		nest = nla_nest_start(msgs[i], SCWS_A_POLICY);
-		rules = nla_nest_start(msgs[i], SCWS_POLICY_A_RULES);
-		rule = nla_nest_start(msgs[i], SCWS_POLICY_A_RULE);
 		nla_put_u8(msgs[i], SCWS_RULE_A_ACTION, SCWS_ACTION_DENY);
 		nla_put_u32(msgs[i], SCWS_RULE_A_UID_MIN, (uint32_t)i);
 		nla_put_u32(msgs[i], SCWS_RULE_A_UID_MAX, (uint32_t)i);
 		nla_nest_end(msgs[i], rule);
-		nla_nest_end(msgs[i], rules);
-		nla_nest_end(msgs[i], nest);
 	}
 	scws_nl_policy_reader_init(&rd, &q);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(scws_nl_policy_read_msg(&rd, nlmsg_hdr(msgs[i])), 0);
 	assert_true(rd.loaded);
+	assert_false(rd.interrupted);
 	assert_int_equal(rd.messages, 3);
 	parse_ok("default allow\ntrust manufacturer " HEX64 "\n"
 		 "deny uid 1\ndeny uid 2\n", &want);
@@ -1104,7 +1079,24 @@ static void test_nl_dump_in_runs(void **state)
 	acp_policy_free(&want);
 }
 
-static void test_nl_message_without_policy(void **state)
+static void test_nl_dump_interrupted(void **state)
+{
+	struct scws_nl_policy_reader rd;
+	struct nl_msg *msg = new_msg(SCWS_CMD_POLICY_GET);
+	struct acp_policy q;
+
+	(void)state;
+	nla_put_u8(msg, SCWS_A_POLICY_DEFAULT, SCWS_ACTION_DENY);
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_DUMP_INTR;
+	scws_nl_policy_reader_init(&rd, &q);
+	assert_int_equal(scws_nl_policy_read_msg(&rd, nlmsg_hdr(msg)), 0);
+	assert_true(rd.interrupted);
+	nlmsg_free(msg);
+	acp_policy_free(&q);
+}
+
+/* No policy loaded: one message without attributes. */
+static void test_nl_dump_no_policy(void **state)
 {
 	struct scws_nl_policy_reader rd;
 	struct nl_msg *msg = new_msg(SCWS_CMD_POLICY_GET);
@@ -1113,11 +1105,13 @@ static void test_nl_message_without_policy(void **state)
 	(void)state;
 	scws_nl_policy_reader_init(&rd, &q);
 	assert_int_equal(scws_nl_policy_read_msg(&rd, nlmsg_hdr(msg)), 0);
-	assert_int_equal(rd.messages, 0);
+	assert_int_equal(rd.messages, 1);
+	assert_false(rd.loaded);
+	assert_int_equal(q.n_rules, 0);
 	nlmsg_free(msg);
 }
 
-/* What a malformed rule puts between ACTION and the nest's end. */
+/* What a malformed rule holds besides its action. */
 enum bad_rule {
 	BAD_NO_ACTION,
 	BAD_UID_MIN_ALONE,
@@ -1132,15 +1126,11 @@ enum bad_rule {
 	BAD_UID_UPSIDE_DOWN,
 	BAD_U32_AS_U8,
 	BAD_UNKNOWN_SELECTOR,	/* -EOPNOTSUPP, the others -EBADMSG */
-	BAD_COUNT
+	BAD_NONE		/* a good rule */
 };
 
-static void put_bad_rule(struct nl_msg *msg, enum bad_rule bad)
+static void put_rule_attrs(struct nl_msg *msg, enum bad_rule bad)
 {
-	struct nlattr *rule = nla_nest_start(msg, SCWS_POLICY_A_RULE);
-
-	if (bad != BAD_NO_ACTION)
-		nla_put_u8(msg, SCWS_RULE_A_ACTION, SCWS_ACTION_ALLOW);
 	switch (bad) {
 	case BAD_NO_ACTION:
 		nla_put_u32(msg, SCWS_RULE_A_UID_MIN, 1);
@@ -1186,10 +1176,19 @@ static void put_bad_rule(struct nl_msg *msg, enum bad_rule bad)
 		nla_put_flag(msg, SCWS_RULE_A_ALL);
 		nla_put_u32(msg, SCWS_RULE_A_MAX + 1, 1);
 		break;
-	case BAD_COUNT:		/* a good rule */
+	case BAD_NONE:
 		nla_put_flag(msg, SCWS_RULE_A_ALL);
 		break;
 	}
+}
+
+static void put_rule(struct nl_msg *msg, enum bad_rule bad)
+{
+	struct nlattr *rule = nla_nest_start(msg, SCWS_A_POLICY_RULE);
+
+	if (bad != BAD_NO_ACTION)
+		nla_put_u8(msg, SCWS_RULE_A_ACTION, SCWS_ACTION_ALLOW);
+	put_rule_attrs(msg, bad);
 	nla_nest_end(msg, rule);
 }
 
@@ -1210,18 +1209,14 @@ static void test_nl_malformed_rules(void **state)
 	int bad;
 
 	(void)state;
-	for (bad = 0; bad < BAD_COUNT; bad++) {
+	for (bad = 0; bad < BAD_NONE; bad++) {
 		struct nl_msg *msg = new_msg(SCWS_CMD_POLICY_GET);
-		struct nlattr *nest = nla_nest_start(msg, SCWS_A_POLICY);
-		struct nlattr *rules = nla_nest_start(msg, SCWS_POLICY_A_RULES);
 		int want = bad == BAD_UNKNOWN_SELECTOR ? -EOPNOTSUPP : -EBADMSG;
 		int err;
 
 		/* A good rule first: the bad one must not hide behind it. */
-		put_bad_rule(msg, BAD_COUNT);
-		put_bad_rule(msg, (enum bad_rule)bad);
-		nla_nest_end(msg, rules);
-		nla_nest_end(msg, nest);
+		put_rule(msg, BAD_NONE);
+		put_rule(msg, (enum bad_rule)bad);
 		err = read_one(msg);
 		if (err != want)
 			fprintf(stderr, "bad rule %d: got %d, want %d\n", bad, err, want);
@@ -1233,61 +1228,80 @@ static void test_nl_malformed_rules(void **state)
 static void test_nl_malformed_policy(void **state)
 {
 	struct nl_msg *msg;
-	struct nlattr *nest, *inner;
 
 	(void)state;
-	/* a default that is no action */
 	msg = new_msg(SCWS_CMD_POLICY_GET);
-	nest = nla_nest_start(msg, SCWS_A_POLICY);
-	nla_put_u8(msg, SCWS_POLICY_A_DEFAULT, 7);
-	nla_nest_end(msg, nest);
+	nla_put_u8(msg, SCWS_A_POLICY_DEFAULT, 7);	/* no action */
 	assert_int_equal(read_one(msg), -EBADMSG);
 	nlmsg_free(msg);
 
-	/* a digest of the wrong size in the trust list */
 	msg = new_msg(SCWS_CMD_POLICY_GET);
-	nest = nla_nest_start(msg, SCWS_A_POLICY);
-	inner = nla_nest_start(msg, SCWS_POLICY_A_TRUST);
-	nla_put(msg, SCWS_POLICY_A_DIGEST, 31, digest_a);
-	nla_nest_end(msg, inner);
-	nla_nest_end(msg, nest);
+	nla_put_u32(msg, SCWS_A_POLICY_DEFAULT, SCWS_ACTION_DENY);	/* not u8 */
 	assert_int_equal(read_one(msg), -EBADMSG);
 	nlmsg_free(msg);
 
-	/* something else than a rule in the rules */
 	msg = new_msg(SCWS_CMD_POLICY_GET);
-	nest = nla_nest_start(msg, SCWS_A_POLICY);
-	inner = nla_nest_start(msg, SCWS_POLICY_A_RULES);
-	nla_put(msg, SCWS_POLICY_A_DIGEST, SCWS_SHA256_LEN, digest_a);
-	nla_nest_end(msg, inner);
-	nla_nest_end(msg, nest);
+	nla_put(msg, SCWS_A_POLICY_TRUST, 31, digest_a);
 	assert_int_equal(read_one(msg), -EBADMSG);
 	nlmsg_free(msg);
 
-	/* a policy attribute from a newer kernel */
 	msg = new_msg(SCWS_CMD_POLICY_GET);
-	nest = nla_nest_start(msg, SCWS_A_POLICY);
-	nla_put_u32(msg, SCWS_POLICY_A_MAX + 1, 1);
-	nla_nest_end(msg, nest);
+	nla_put_u8(msg, SCWS_A_POLICY_LOADED, 1);	/* a flag has no payload */
+	assert_int_equal(read_one(msg), -EBADMSG);
+	nlmsg_free(msg);
+
+	msg = new_msg(SCWS_CMD_POLICY_GET);
+	nla_put_u16(msg, SCWS_A_PORT, 3516);	/* not a policy attribute */
+	assert_int_equal(read_one(msg), -EBADMSG);
+	nlmsg_free(msg);
+
+	msg = new_msg(SCWS_CMD_POLICY_GET);
+	nla_put_u32(msg, SCWS_A_MAX + 1, 1);	/* from a newer kernel */
 	assert_int_equal(read_one(msg), -EOPNOTSUPP);
+	nlmsg_free(msg);
+
+	msg = new_msg(SCWS_CMD_POLICY_GET);
+	nla_put_u8(msg, SCWS_A_POLICY_DEFAULT, SCWS_ACTION_DENY);
+	nlmsg_hdr(msg)->nlmsg_len += 2;		/* trailing bytes, no attribute */
+	assert_int_equal(read_one(msg), -EBADMSG);
+	nlmsg_free(msg);
+
+	msg = nlmsg_alloc();			/* no genl header */
+	assert_int_equal(read_one(msg), -EBADMSG);
 	nlmsg_free(msg);
 }
 
-/* nla_len is 16 bits: past 64 KiB the policy cannot be one attribute. */
-static void test_nl_too_large(void **state)
+/* 10,000 rules: one message of half a megabyte, sized exactly. */
+static void test_nl_large_policy(void **state)
 {
-	char *text = repeat_lines("allow uid 1\n", 3000);
-	struct nl_msg *msg = new_msg(SCWS_CMD_POLICY_SET);
-	struct acp_policy p;
-	uint32_t before = nlmsg_hdr(msg)->nlmsg_len;
+	struct nl_msg *msg;
+	struct scws_nl_policy_reader rd;
+	struct acp_policy p, q;
+	char *text;
+	size_t i, size;
+	FILE *f;
 
 	(void)state;
+	f = open_memstream(&text, &size);
+	fprintf(f, "default deny\n");
+	for (i = 0; i < 10000; i++)
+		fprintf(f, "deny uid %zu label \"bench.app.%zu (enforce)\"\n",
+			10000 + i, i);
+	fclose(f);
 	parse_ok(text, &p);
-	assert_true(scws_nl_policy_size(&p) > SCWS_NL_POLICY_ATTR_MAX);
-	assert_int_equal(scws_nl_policy_put(msg, &p), -E2BIG);
-	assert_int_equal(nlmsg_hdr(msg)->nlmsg_len, before);
+	size = NLMSG_HDRLEN + GENL_HDRLEN + scws_nl_policy_size(&p);
+	assert_true(size > 400000);
+	msg = nlmsg_alloc_size(size);
+	assert_non_null(genlmsg_put(msg, 1, 1, FAKE_FAMILY, 0, 0,
+				    SCWS_CMD_POLICY_SET, 1));
+	assert_int_equal(scws_nl_policy_put(msg, &p), 0);
+	assert_int_equal(nlmsg_hdr(msg)->nlmsg_len, size);
+	scws_nl_policy_reader_init(&rd, &q);
+	assert_int_equal(scws_nl_policy_read_msg(&rd, nlmsg_hdr(msg)), 0);
+	assert_true(acp_policy_equal(&p, &q));
 	nlmsg_free(msg);
 	acp_policy_free(&p);
+	acp_policy_free(&q);
 	free(text);
 }
 
@@ -1306,6 +1320,69 @@ static void test_nl_message_full(void **state)
 	assert_int_equal(nlmsg_hdr(msg)->nlmsg_len, before);
 	nlmsg_free(msg);
 	acp_policy_free(&p);
+}
+
+/* The kernel's error offset (into the request) names the part at fault. */
+static void test_nl_locate(void **state)
+{
+	static const char text[] =
+		"trust manufacturer " HEX64 "\n"
+		"trust manufacturer " HEX64 "\n"
+		"allow uid 1\n"
+		"allow label \"a long label\" exe /bin/x port 3516\n"
+		"deny all\n";
+	struct nl_msg *msg = new_msg(SCWS_CMD_POLICY_SET);
+	struct nlattr *attrs[8];
+	struct acp_policy p;
+	size_t n, i, index, start;
+	char *base;
+
+	(void)state;
+	parse_ok(text, &p);
+	assert_int_equal(scws_nl_policy_put(msg, &p), 0);
+	base = (char *)nlmsg_hdr(msg);
+	n = attrs_of(msg, attrs, 8);
+	assert_int_equal(n, 6);
+	assert_int_equal(scws_nl_policy_locate(&p, 0, &index), SCWS_NL_POLICY_OTHER);
+	assert_int_equal(scws_nl_policy_locate(&p, NLMSG_HDRLEN, &index),
+			 SCWS_NL_POLICY_OTHER);
+	start = (size_t)((char *)attrs[0] - base);
+	assert_int_equal(scws_nl_policy_locate(&p, start, &index),
+			 SCWS_NL_POLICY_DEFAULT);
+	for (i = 1; i < n; i++) {
+		enum scws_nl_policy_part want = i < 3 ? SCWS_NL_POLICY_TRUST :
+							SCWS_NL_POLICY_RULE;
+		size_t want_index = i < 3 ? i - 1 : i - 3;
+		size_t len = nla_total_size(nla_len(attrs[i]));
+
+		start = (size_t)((char *)attrs[i] - base);
+		/* the attribute itself, something inside it, its last byte */
+		assert_int_equal(scws_nl_policy_locate(&p, start, &index), want);
+		assert_int_equal(index, want_index);
+		assert_int_equal(scws_nl_policy_locate(&p, start + NLA_HDRLEN, &index), want);
+		assert_int_equal(index, want_index);
+		assert_int_equal(scws_nl_policy_locate(&p, start + len - 1, &index), want);
+		assert_int_equal(index, want_index);
+	}
+	assert_int_equal(scws_nl_policy_locate(&p, nlmsg_hdr(msg)->nlmsg_len, &index),
+			 SCWS_NL_POLICY_OTHER);
+	nlmsg_free(msg);
+	acp_policy_free(&p);
+}
+
+static void test_trust_order_does_not_matter(void **state)
+{
+	struct acp_policy a, b, c;
+
+	(void)state;
+	parse_ok("trust manufacturer " HEX64 "\ntrust manufacturer " HEX64_B, &a);
+	parse_ok("trust manufacturer " HEX64_B "\ntrust manufacturer " HEX64, &b);
+	parse_ok("trust manufacturer " HEX64 "\ntrust manufacturer " HEX64, &c);
+	assert_true(acp_policy_equal(&a, &b));
+	assert_false(acp_policy_equal(&a, &c));	/* a multiset, not a set */
+	acp_policy_free(&a);
+	acp_policy_free(&b);
+	acp_policy_free(&c);
 }
 
 int main(void)
@@ -1342,11 +1419,14 @@ int main(void)
 		cmocka_unit_test(test_nl_empty_policy),
 		cmocka_unit_test(test_nl_round_trip),
 		cmocka_unit_test(test_nl_dump_in_runs),
-		cmocka_unit_test(test_nl_message_without_policy),
+		cmocka_unit_test(test_nl_dump_interrupted),
+		cmocka_unit_test(test_nl_dump_no_policy),
 		cmocka_unit_test(test_nl_malformed_rules),
 		cmocka_unit_test(test_nl_malformed_policy),
-		cmocka_unit_test(test_nl_too_large),
+		cmocka_unit_test(test_nl_large_policy),
 		cmocka_unit_test(test_nl_message_full),
+		cmocka_unit_test(test_nl_locate),
+		cmocka_unit_test(test_trust_order_does_not_matter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -139,15 +139,42 @@ bool acp_rule_equal(const struct acp_rule *a, const struct acp_rule *b)
 	       str_equal(a->exe, b->exe);
 }
 
+static int digest_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, SCWS_SHA256_LEN);
+}
+
+/* The trust list is a set (the kernel keeps it sorted): compare sorted. */
+static bool same_digests(const struct acp_policy *a, const struct acp_policy *b)
+{
+	size_t bytes = a->n_trust * sizeof(*a->trust);
+	uint8_t *x, *y;
+	bool same;
+
+	if (!bytes || memcmp(a->trust, b->trust, bytes) == 0)
+		return true;
+	x = malloc(bytes);
+	y = malloc(bytes);
+	same = x && y;
+	if (same) {
+		memcpy(x, a->trust, bytes);
+		memcpy(y, b->trust, bytes);
+		qsort(x, a->n_trust, SCWS_SHA256_LEN, digest_cmp);
+		qsort(y, a->n_trust, SCWS_SHA256_LEN, digest_cmp);
+		same = memcmp(x, y, bytes) == 0;
+	}
+	free(x);
+	free(y);
+	return same;
+}
+
 bool acp_policy_equal(const struct acp_policy *a, const struct acp_policy *b)
 {
 	size_t i;
 
 	if (a->default_action != b->default_action ||
-	    a->n_rules != b->n_rules || a->n_trust != b->n_trust)
-		return false;
-	if (a->n_trust &&
-	    memcmp(a->trust, b->trust, a->n_trust * sizeof(*a->trust)) != 0)
+	    a->n_rules != b->n_rules || a->n_trust != b->n_trust ||
+	    !same_digests(a, b))
 		return false;
 	for (i = 0; i < a->n_rules; i++)
 		if (!acp_rule_equal(&a->rules[i], &b->rules[i]))

@@ -97,6 +97,8 @@ int acp_policy_add_rule(struct acp_policy *p, struct acp_rule *r);
 int acp_policy_add_trust(struct acp_policy *p,
 			 const uint8_t digest[SCWS_SHA256_LEN]);
 bool acp_rule_equal(const struct acp_rule *a, const struct acp_rule *b);
+/* Same default, same rules in the same order, same digests in any order
+ * (the kernel sorts them); false also when out of memory. */
 bool acp_policy_equal(const struct acp_policy *a, const struct acp_policy *b);
 /* NULL if the rule is one the text format can express, else why not. */
 const char *acp_rule_problem(const struct acp_rule *r);

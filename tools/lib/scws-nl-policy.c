@@ -2,9 +2,11 @@
 /*
  * scws-nl-policy.c - the access control policy as netlink attributes.
  *
- * Encoding follows the model field by field.  Decoding is strict: a dump is
- * shown to an administrator as the policy in force, so anything this tool
- * cannot represent exactly fails instead of being shown approximately.
+ * Encoding follows the model field by field, and its sizes are computed
+ * exactly so that an error offset from the kernel maps back to a rule.
+ * Decoding is strict: a dump is shown to an administrator as the policy in
+ * force, so anything this tool cannot represent exactly fails instead of
+ * being shown approximately.
  */
 #include "scws-nl-policy.h"
 
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
@@ -55,12 +58,9 @@ static size_t rule_size(const struct acp_rule *r)
 
 size_t scws_nl_policy_size(const struct acp_policy *p)
 {
-	size_t i, n = attr_size(0) + attr_size(sizeof(uint8_t));
+	size_t i, n = attr_size(sizeof(uint8_t));
 
-	if (p->n_trust)
-		n += attr_size(0) + p->n_trust * attr_size(SCWS_SHA256_LEN);
-	if (p->n_rules)
-		n += attr_size(0);
+	n += p->n_trust * attr_size(SCWS_SHA256_LEN);
 	for (i = 0; i < p->n_rules; i++)
 		n += rule_size(&p->rules[i]);
 	return n;
@@ -95,9 +95,10 @@ static int put_numbers(struct nl_msg *msg, const struct acp_rule *r)
 	return err;
 }
 
+/* The attributes in the order rule_size() counts them. */
 static int put_rule(struct nl_msg *msg, const struct acp_rule *r)
 {
-	struct nlattr *nest = nla_nest_start(msg, SCWS_POLICY_A_RULE);
+	struct nlattr *nest = nla_nest_start(msg, SCWS_A_POLICY_RULE);
 	unsigned int s = r->selectors;
 	int err;
 
@@ -120,75 +121,55 @@ static int put_rule(struct nl_msg *msg, const struct acp_rule *r)
 	return err ? err : put_ok(nla_nest_end(msg, nest));
 }
 
-static int put_trust(struct nl_msg *msg, const struct acp_policy *p)
-{
-	struct nlattr *nest;
-	size_t i;
-
-	if (!p->n_trust)
-		return 0;
-	nest = nla_nest_start(msg, SCWS_POLICY_A_TRUST);
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < p->n_trust; i++)
-		if (nla_put(msg, SCWS_POLICY_A_DIGEST, SCWS_SHA256_LEN,
-			    p->trust[i]) < 0)
-			return -EMSGSIZE;
-	return put_ok(nla_nest_end(msg, nest));
-}
-
-static int put_rules(struct nl_msg *msg, const struct acp_policy *p)
-{
-	struct nlattr *nest;
-	size_t i;
-	int err = 0;
-
-	if (!p->n_rules)
-		return 0;
-	nest = nla_nest_start(msg, SCWS_POLICY_A_RULES);
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < p->n_rules && !err; i++)
-		err = put_rule(msg, &p->rules[i]);
-	return err ? err : put_ok(nla_nest_end(msg, nest));
-}
-
 int scws_nl_policy_put(struct nl_msg *msg, const struct acp_policy *p)
 {
-	struct nlattr *nest;
+	uint32_t before = nlmsg_hdr(msg)->nlmsg_len;
+	size_t i;
 	int err;
 
-	if (scws_nl_policy_size(p) > SCWS_NL_POLICY_ATTR_MAX)
-		return -E2BIG;
-	nest = nla_nest_start(msg, SCWS_A_POLICY);
-	if (!nest)
-		return -EMSGSIZE;
-	err = put_ok(nla_put_u8(msg, SCWS_POLICY_A_DEFAULT, p->default_action));
-	if (!err)
-		err = put_trust(msg, p);
-	if (!err)
-		err = put_rules(msg, p);
-	if (!err)
-		err = put_ok(nla_nest_end(msg, nest));
+	err = put_ok(nla_put_u8(msg, SCWS_A_POLICY_DEFAULT, p->default_action));
+	for (i = 0; i < p->n_trust && !err; i++)
+		err = put_ok(nla_put(msg, SCWS_A_POLICY_TRUST, SCWS_SHA256_LEN,
+				     p->trust[i]));
+	for (i = 0; i < p->n_rules && !err; i++)
+		err = put_rule(msg, &p->rules[i]);
+	/* libnl's end of message is nlmsg_len: cut back what was put. */
 	if (err)
-		nla_nest_cancel(msg, nest);
+		nlmsg_hdr(msg)->nlmsg_len = before;
 	return err;
+}
+
+/* Walks the layout scws_nl_policy_put() writes, by the same sizes. */
+enum scws_nl_policy_part scws_nl_policy_locate(const struct acp_policy *p,
+					       size_t offset, size_t *index)
+{
+	size_t at = NLMSG_HDRLEN + GENL_HDRLEN, trust = attr_size(SCWS_SHA256_LEN);
+	size_t i;
+
+	*index = 0;
+	if (offset < at)
+		return SCWS_NL_POLICY_OTHER;
+	at += attr_size(sizeof(uint8_t));
+	if (offset < at)
+		return SCWS_NL_POLICY_DEFAULT;
+	if (offset < at + p->n_trust * trust) {
+		*index = (offset - at) / trust;
+		return SCWS_NL_POLICY_TRUST;
+	}
+	at += p->n_trust * trust;
+	for (i = 0; i < p->n_rules; i++) {
+		at += rule_size(&p->rules[i]);
+		if (offset < at) {
+			*index = i;
+			return SCWS_NL_POLICY_RULE;
+		}
+	}
+	return SCWS_NL_POLICY_OTHER;
 }
 
 /* ---- decoding */
 
 /* Exact sizes, so that every read below stays inside its attribute. */
-static const struct nla_policy top_policy[SCWS_A_MAX + 1] = {
-	[SCWS_A_POLICY] = { .type = NLA_NESTED },
-};
-
-static const struct nla_policy policy_policy[SCWS_POLICY_A_MAX + 1] = {
-	[SCWS_POLICY_A_DEFAULT] = { .type = NLA_U8, .maxlen = sizeof(uint8_t) },
-	[SCWS_POLICY_A_RULES] = { .type = NLA_NESTED },
-	[SCWS_POLICY_A_TRUST] = { .type = NLA_NESTED },
-	[SCWS_POLICY_A_LOADED] = { .type = NLA_FLAG },
-};
-
 #define U8 { .type = NLA_U8, .maxlen = sizeof(uint8_t) }
 #define U16 { .type = NLA_U16, .maxlen = sizeof(uint16_t) }
 #define U32 { .type = NLA_U32, .maxlen = sizeof(uint32_t) }
@@ -308,40 +289,48 @@ static int read_rule(struct nlattr *nest, struct acp_rule *r)
 	return err;
 }
 
-static int read_rules(struct acp_policy *p, struct nlattr *rules)
+static int add_rule(struct acp_policy *p, struct nlattr *nest)
 {
-	struct nlattr *pos;
-	int rem, err;
+	struct acp_rule r = { 0 };
+	int err = read_rule(nest, &r);
 
-	nla_for_each_nested(pos, rules, rem) {
-		struct acp_rule r = { 0 };
-
-		if (nla_type(pos) != SCWS_POLICY_A_RULE)
-			return -EBADMSG;
-		err = read_rule(pos, &r);
-		if (!err)
-			err = acp_policy_add_rule(p, &r);
-		acp_rule_clear(&r);
-		if (err)
-			return err == -E2BIG ? -EBADMSG : err;
-	}
-	return 0;
+	if (!err)
+		err = acp_policy_add_rule(p, &r);
+	acp_rule_clear(&r);
+	return err == -E2BIG ? -EBADMSG : err;
 }
 
-static int read_trust(struct acp_policy *p, struct nlattr *trust)
+static int add_trust(struct acp_policy *p, const struct nlattr *a)
 {
-	struct nlattr *pos;
-	int rem, err;
+	int err;
 
-	nla_for_each_nested(pos, trust, rem) {
-		if (nla_type(pos) != SCWS_POLICY_A_DIGEST ||
-		    nla_len(pos) != SCWS_SHA256_LEN)
+	if (nla_len(a) != SCWS_SHA256_LEN)
+		return -EBADMSG;
+	err = acp_policy_add_trust(p, nla_data(a));
+	return err == -E2BIG ? -EBADMSG : err;
+}
+
+static int read_attr(struct scws_nl_policy_reader *rd, struct nlattr *a)
+{
+	struct acp_policy *p = rd->policy;
+
+	switch (nla_type(a)) {
+	case SCWS_A_POLICY_LOADED:
+		rd->loaded = true;
+		return nla_len(a) ? -EBADMSG : 0;	/* a flag */
+	case SCWS_A_POLICY_DEFAULT:
+		if (nla_len(a) != sizeof(uint8_t) ||
+		    nla_get_u8(a) > SCWS_ACTION_ALLOW)
 			return -EBADMSG;
-		err = acp_policy_add_trust(p, nla_data(pos));
-		if (err)
-			return err == -E2BIG ? -EBADMSG : err;
+		p->default_action = nla_get_u8(a);
+		return 0;
+	case SCWS_A_POLICY_TRUST:
+		return add_trust(p, a);
+	case SCWS_A_POLICY_RULE:
+		return add_rule(p, a);
+	default:
+		return nla_type(a) > SCWS_A_MAX ? -EOPNOTSUPP : -EBADMSG;
 	}
-	return 0;
 }
 
 void scws_nl_policy_reader_init(struct scws_nl_policy_reader *rd,
@@ -352,37 +341,25 @@ void scws_nl_policy_reader_init(struct scws_nl_policy_reader *rd,
 	rd->policy = p;
 }
 
-int scws_nl_policy_read(struct scws_nl_policy_reader *rd, struct nlattr *nest)
-{
-	struct nlattr *tb[SCWS_POLICY_A_MAX + 1];
-	struct acp_policy *p = rd->policy;
-	int err = parse_nested(tb, SCWS_POLICY_A_MAX, nest, policy_policy);
-
-	if (err)
-		return err;
-	rd->messages++;
-	if (tb[SCWS_POLICY_A_LOADED])
-		rd->loaded = true;
-	if (tb[SCWS_POLICY_A_DEFAULT]) {
-		p->default_action = nla_get_u8(tb[SCWS_POLICY_A_DEFAULT]);
-		if (p->default_action != SCWS_ACTION_DENY &&
-		    p->default_action != SCWS_ACTION_ALLOW)
-			return -EBADMSG;
-	}
-	/* Runs of either kind may come in any message: append in order. */
-	if (tb[SCWS_POLICY_A_TRUST])
-		err = read_trust(p, tb[SCWS_POLICY_A_TRUST]);
-	if (!err && tb[SCWS_POLICY_A_RULES])
-		err = read_rules(p, tb[SCWS_POLICY_A_RULES]);
-	return err;
-}
-
+/* The attributes of all messages, in order, make the policy. */
 int scws_nl_policy_read_msg(struct scws_nl_policy_reader *rd,
 			    struct nlmsghdr *nlh)
 {
-	struct nlattr *tb[SCWS_A_MAX + 1];
+	struct genlmsghdr *gnlh;
+	struct nlattr *pos;
+	int rem, err = 0;
 
-	if (genlmsg_parse(nlh, 0, tb, SCWS_A_MAX, top_policy) < 0)
+	if (!genlmsg_valid_hdr(nlh, 0))
 		return -EBADMSG;
-	return tb[SCWS_A_POLICY] ? scws_nl_policy_read(rd, tb[SCWS_A_POLICY]) : 0;
+	gnlh = genlmsg_hdr(nlh);
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		rd->interrupted = true;
+	rd->messages++;
+	nla_for_each_attr(pos, genlmsg_attrdata(gnlh, 0),
+			  genlmsg_attrlen(gnlh, 0), rem) {
+		err = read_attr(rd, pos);
+		if (err)
+			return err;
+	}
+	return rem ? -EBADMSG : 0;	/* bytes left that are no attribute */
 }

@@ -33,7 +33,6 @@
 #define DISPATCH_BUDGET 64	/* datagrams per scws_nl_dispatch() call */
 #define ERRNO_MAX 4095		/* larger "errors" are not errnos */
 
-typedef int (*scws_reply_fn)(struct nlmsghdr *nlh, void *arg);
 
 /* The command in flight: how to read its reply and how it ended. */
 struct scws_req {
@@ -56,6 +55,8 @@ struct scws_nl {
 	const struct scws_nl_handlers *handlers;
 	void *handlers_arg;
 	char extack[SCWS_NL_EXTACK_MAX];
+	bool has_extack_offset;
+	uint32_t extack_offset;	/* NLMSGERR_ATTR_OFFS of the last error */
 };
 
 /* ---- attribute policies: exact sizes, so every read below is in bounds */
@@ -385,6 +386,7 @@ static void copy_extack(struct scws_nl *nl, struct nlmsghdr *nlh, size_t off)
 {
 	static const struct nla_policy policy[NLMSGERR_ATTR_MAX + 1] = {
 		[NLMSGERR_ATTR_MSG] = { .type = NLA_STRING },
+		[NLMSGERR_ATTR_OFFS] = { .type = NLA_U32 },
 	};
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 
@@ -394,6 +396,9 @@ static void copy_extack(struct scws_nl *nl, struct nlmsghdr *nlh, size_t off)
 		      (int)(nlh->nlmsg_len - off), policy) < 0)
 		return;
 	get_string(nl->extack, sizeof(nl->extack), tb[NLMSGERR_ATTR_MSG]);
+	nl->has_extack_offset = tb[NLMSGERR_ATTR_OFFS] != NULL;
+	if (nl->has_extack_offset)
+		nl->extack_offset = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
 }
 
 /* A kernel error code, or -EBADMSG when it cannot be one. */
@@ -569,9 +574,11 @@ int scws_nl_dispatch(struct scws_nl *nl)
 
 /* ---- commands */
 
-static struct nl_msg *new_msg(const struct scws_nl *nl, uint8_t cmd, int flags)
+/* size 0: libnl's default (a page); policies need more. */
+struct nl_msg *scws_nl_msg_new(const struct scws_nl *nl, uint8_t cmd,
+			       int flags, size_t size)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg = size ? nlmsg_alloc_size(size) : nlmsg_alloc();
 
 	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
 				flags, cmd, SCWS_GENL_VERSION)) {
@@ -582,8 +589,8 @@ static struct nl_msg *new_msg(const struct scws_nl *nl, uint8_t cmd, int flags)
 }
 
 /* Sends msg (and frees it), then waits for the ack, the error or DONE. */
-static int request(struct scws_nl *nl, struct nl_msg *msg, scws_reply_fn fn,
-		   void *arg)
+int scws_nl_request(struct scws_nl *nl, struct nl_msg *msg, scws_reply_fn fn,
+		    void *arg)
 {
 	struct scws_req req = { .on_reply = fn, .arg = arg };
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
@@ -594,6 +601,7 @@ static int request(struct scws_nl *nl, struct nl_msg *msg, scws_reply_fn fn,
 		return -EDEADLK;
 	}
 	nl->extack[0] = '\0';
+	nl->has_extack_offset = false;
 	err = nl_send_auto(nl->sk, msg);
 	req.seq = nlh->nlmsg_seq;
 	req.need_reply = fn && !(nlh->nlmsg_flags & NLM_F_DUMP);
@@ -610,9 +618,9 @@ static int request(struct scws_nl *nl, struct nl_msg *msg, scws_reply_fn fn,
 
 static int simple_cmd(struct scws_nl *nl, uint8_t cmd)
 {
-	struct nl_msg *msg = new_msg(nl, cmd, NLM_F_ACK);
+	struct nl_msg *msg = scws_nl_msg_new(nl, cmd, NLM_F_ACK, 0);
 
-	return msg ? request(nl, msg, NULL, NULL) : -ENOMEM;
+	return msg ? scws_nl_request(nl, msg, NULL, NULL) : -ENOMEM;
 }
 
 int scws_nl_register(struct scws_nl *nl)
@@ -628,7 +636,7 @@ int scws_nl_unregister(struct scws_nl *nl)
 int scws_nl_port_set(struct scws_nl *nl, uint16_t port, uint32_t channels,
 		     uint32_t capacity)
 {
-	struct nl_msg *msg = new_msg(nl, SCWS_CMD_PORT_SET, NLM_F_ACK);
+	struct nl_msg *msg = scws_nl_msg_new(nl, SCWS_CMD_PORT_SET, NLM_F_ACK, 0);
 
 	if (!msg)
 		return -ENOMEM;
@@ -638,7 +646,7 @@ int scws_nl_port_set(struct scws_nl *nl, uint16_t port, uint32_t channels,
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	return request(nl, msg, NULL, NULL);
+	return scws_nl_request(nl, msg, NULL, NULL);
 }
 
 struct claim_ctx {
@@ -671,7 +679,7 @@ static int on_claim_reply(struct nlmsghdr *nlh, void *arg)
  */
 int scws_nl_claim(struct scws_nl *nl, uint64_t id, struct scws_conn_info *conn)
 {
-	struct nl_msg *msg = new_msg(nl, SCWS_CMD_CONN_CLAIM, NLM_F_ACK);
+	struct nl_msg *msg = scws_nl_msg_new(nl, SCWS_CMD_CONN_CLAIM, NLM_F_ACK, 0);
 	struct claim_ctx ctx = { .id = id };
 	int err;
 
@@ -682,7 +690,7 @@ int scws_nl_claim(struct scws_nl *nl, uint64_t id, struct scws_conn_info *conn)
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	err = request(nl, msg, on_claim_reply, &ctx);
+	err = scws_nl_request(nl, msg, on_claim_reply, &ctx);
 	if (!err && ctx.ci.fd < 0)
 		err = -EBADMSG;
 	if (err && ctx.ci.fd >= 0) {
@@ -701,10 +709,10 @@ static int on_status_reply(struct nlmsghdr *nlh, void *arg)
 
 int scws_nl_status_get(struct scws_nl *nl, struct scws_status *status)
 {
-	struct nl_msg *msg = new_msg(nl, SCWS_CMD_STATUS_GET, NLM_F_ACK);
+	struct nl_msg *msg = scws_nl_msg_new(nl, SCWS_CMD_STATUS_GET, NLM_F_ACK, 0);
 
 	memset(status, 0, sizeof(*status));
-	return msg ? request(nl, msg, on_status_reply, status) : -ENOMEM;
+	return msg ? scws_nl_request(nl, msg, on_status_reply, status) : -ENOMEM;
 }
 
 struct dump_ctx {
@@ -728,9 +736,9 @@ static int on_conn_entry(struct nlmsghdr *nlh, void *arg)
 int scws_nl_conn_dump(struct scws_nl *nl, scws_nl_conn_fn fn, void *arg)
 {
 	struct dump_ctx ctx = { .fn = fn, .arg = arg };
-	struct nl_msg *msg = new_msg(nl, SCWS_CMD_CONN_GET, NLM_F_DUMP);
+	struct nl_msg *msg = scws_nl_msg_new(nl, SCWS_CMD_CONN_GET, NLM_F_DUMP, 0);
 
-	return msg ? request(nl, msg, on_conn_entry, &ctx) : -ENOMEM;
+	return msg ? scws_nl_request(nl, msg, on_conn_entry, &ctx) : -ENOMEM;
 }
 
 /* ---- socket */
@@ -852,6 +860,13 @@ int scws_nl_subscribe_events(struct scws_nl *nl)
 const char *scws_nl_extack(const struct scws_nl *nl)
 {
 	return nl->extack;
+}
+
+bool scws_nl_extack_offset(const struct scws_nl *nl, uint32_t *offset)
+{
+	if (nl->has_extack_offset)
+		*offset = nl->extack_offset;
+	return nl->has_extack_offset;
 }
 
 /* Prints "scws: [what: ][extack: ]strerror" to stderr. */

@@ -107,6 +107,15 @@ typedef void (*scws_nl_conn_fn)(void *arg, const struct scws_conn_info *conn);
  * reads what is queued (never blocks) and calls the handlers; -ENOBUFS means
  * the kernel dropped messages for us (list the connections to catch up).
  */
+/* A reply (or one message of a dump); non-zero stops with that error. */
+typedef int (*scws_reply_fn)(struct nlmsghdr *nlh, void *arg);
+
+/* Building blocks for commands this file has no helper for. */
+struct nl_msg *scws_nl_msg_new(const struct scws_nl *nl, uint8_t cmd,
+			       int flags, size_t size);
+int scws_nl_request(struct scws_nl *nl, struct nl_msg *msg, scws_reply_fn fn,
+		    void *arg);
+
 int scws_nl_open(struct scws_nl **nlp);
 const char *scws_nl_open_strerror(int err);
 void scws_nl_close(struct scws_nl *nl);
@@ -124,6 +133,9 @@ int scws_nl_subscribe_events(struct scws_nl *nl);	/* CAP_NET_ADMIN */
  * "EBUSY" for -EBUSY.
  */
 const char *scws_nl_extack(const struct scws_nl *nl);
+/* The kernel's bad-attribute offset for the last failed command
+ * (NLMSGERR_ATTR_OFFS: bytes from the start of the request); false if none. */
+bool scws_nl_extack_offset(const struct scws_nl *nl, uint32_t *offset);
 void scws_nl_perror(const struct scws_nl *nl, const char *what, int err);
 const char *scws_errno_name(int err);
 

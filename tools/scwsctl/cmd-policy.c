@@ -2,7 +2,6 @@
 /*
  * cmd-policy.c - scwsctl policy load|show|clear, and check.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +27,8 @@ static const char load_usage[] =
 static const char show_usage[] =
 	"Usage: scwsctl policy show [-j] [-p]\n"
 	"Print the policy in force, in the policy file format (loading the\n"
-	"output gives the same policy).\n"
+	"output gives the same policy; trust entries come sorted).  Needs\n"
+	"CAP_NET_ADMIN.\n"
 	"\n"
 	"Options:\n"
 	"  -j, --json     JSON: {\"loaded\", \"default\", \"trust\", \"rules\"}\n"
@@ -75,19 +75,33 @@ static int no_operand(const struct ctl_cmd *cmd, int first, int argc,
 	return CTL_OK;
 }
 
-/* The kernel names a bad rule "rule N: ..." (from 0): say where it is. */
-static void note_rule_line(const char *path, const struct acp_policy *p,
-			   const char *extack)
+/*
+ * "scwsctl: policy load: rule 3: uid range upside down (Invalid argument)",
+ * then where rule 3 is in the file: the kernel's message is fixed, its
+ * error offset says which rule.
+ */
+static int load_error(const char *what, const char *path,
+		      const struct scws_nl *nl, const struct acp_policy *p,
+		      int err)
 {
-	unsigned long index;
+	char where[64];
+	size_t index;
 
-	if (strncmp(extack, "rule ", 5) != 0 ||
-	    !isdigit((unsigned char)extack[5]))
-		return;
-	index = strtoul(extack + 5, NULL, 10);
-	if (index < p->n_rules && p->rules[index].line)
-		fprintf(stderr, "%s:%u: note: rule %lu (counting from 0) is here\n",
-			policy_file_name(path), p->rules[index].line, index);
+	switch (policy_error_at(nl, p, &index)) {
+	case SCWS_NL_POLICY_RULE:
+		snprintf(where, sizeof(where), "%s: rule %zu", what, index);
+		ctl_nl_error(where, nl, err);
+		if (p->rules[index].line)
+			fprintf(stderr, "%s:%u: note: rule %zu (counting from 0) is here\n",
+				policy_file_name(path), p->rules[index].line,
+				index);
+		return CTL_FAIL;
+	case SCWS_NL_POLICY_TRUST:
+		snprintf(where, sizeof(where), "%s: trust entry %zu", what, index);
+		return ctl_nl_error(where, nl, err);
+	default:
+		return ctl_nl_error(what, nl, err);
+	}
 }
 
 static int send_policy(const char *what, const char *path,
@@ -98,24 +112,21 @@ static int send_policy(const char *what, const char *path,
 
 	if (rc)
 		return rc;
-	err = policy_set(nl, p);
-	if (err) {
-		rc = ctl_nl_error(what, nl, err);
-		if (p)
-			note_rule_line(path, p, scws_nl_extack(nl));
-	}
+	err = p ? policy_set(nl, p) : policy_clear(nl);
+	if (err)
+		rc = p ? load_error(what, path, nl, p, err) :
+			 ctl_nl_error(what, nl, err);
 	scws_nl_close(nl);
 	return rc;
 }
 
-static int policy_load(struct ctl *ctl, int argc, char **argv)
+static int run_load(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct ctl_cmd cmd = { .name = "policy load",
 					    .usage = load_usage };
 	struct acp_errors errs;
 	struct acp_policy p;
 	const char *path;
-	char why[160];
 	int first, rc;
 
 	first = ctl_options(ctl, &cmd, argc, argv, &rc);
@@ -133,12 +144,7 @@ static int policy_load(struct ctl *ctl, int argc, char **argv)
 			  policy_file_name(path));
 		return CTL_FAIL;
 	}
-	if (policy_too_large(&p, why, sizeof(why))) {
-		ctl_error("%s: %s: %s", cmd.name, policy_file_name(path), why);
-		rc = CTL_FAIL;
-	} else {
-		rc = send_policy(cmd.name, path, &p);
-	}
+	rc = send_policy(cmd.name, path, &p);
 	acp_policy_free(&p);
 	return rc;
 }
@@ -162,7 +168,7 @@ static int print_policy(const struct ctl *ctl, const struct acp_policy *p,
 	return CTL_OK;
 }
 
-static int policy_show(struct ctl *ctl, int argc, char **argv)
+static int run_show(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct ctl_cmd cmd = { .name = "policy show",
 					    .usage = show_usage, .json = true };
@@ -193,7 +199,7 @@ static int policy_show(struct ctl *ctl, int argc, char **argv)
 	return rc;
 }
 
-static int policy_clear(struct ctl *ctl, int argc, char **argv)
+static int run_clear(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct ctl_cmd cmd = { .name = "policy clear",
 					    .usage = clear_usage };
@@ -221,16 +227,15 @@ int cmd_policy(struct ctl *ctl, int argc, char **argv)
 	if (!argc)
 		return ctl_usage_error(&cmd, "expected load, show or clear");
 	if (strcmp(argv[0], "load") == 0)
-		return policy_load(ctl, argc, argv);
+		return run_load(ctl, argc, argv);
 	if (strcmp(argv[0], "show") == 0)
-		return policy_show(ctl, argc, argv);
+		return run_show(ctl, argc, argv);
 	if (strcmp(argv[0], "clear") == 0)
-		return policy_clear(ctl, argc, argv);
+		return run_clear(ctl, argc, argv);
 	return ctl_usage_error(&cmd, "unknown command '%s'", argv[0]);
 }
 
-static void json_errors(struct json *j, const struct acp_errors *errs,
-			const char *extra)
+static void json_errors(struct json *j, const struct acp_errors *errs)
 {
 	unsigned int i;
 
@@ -243,27 +248,21 @@ static void json_errors(struct json *j, const struct acp_errors *errs,
 		json_string(j, "message", errs->list[i].message);
 		json_close_object(j);
 	}
-	if (extra) {
-		json_open_object(j, NULL);
-		json_string(j, "message", extra);
-		json_close_object(j);
-	}
 	json_close_array(j);
 	if (errs->count > ACP_ERRORS_MAX)
 		json_uint(j, "errors_total", errs->count);
 }
 
 static void check_json(const struct ctl *ctl, const char *path,
-		       const struct acp_policy *p, const struct acp_errors *errs,
-		       const char *too_large)
+		       const struct acp_policy *p, const struct acp_errors *errs)
 {
 	struct json j;
 
 	json_init(&j, stdout, ctl->pretty);
 	json_open_object(&j, NULL);
 	json_string(&j, "file", policy_file_name(path));
-	if (errs->count || too_large) {
-		json_errors(&j, errs, too_large);
+	if (errs->count) {
+		json_errors(&j, errs);
 	} else {
 		json_bool(&j, "valid", true);
 		json_open_object(&j, "policy");
@@ -274,14 +273,12 @@ static void check_json(const struct ctl *ctl, const char *path,
 }
 
 static void check_text(const char *path, const struct acp_policy *p,
-		       const struct acp_errors *errs, const char *too_large)
+		       const struct acp_errors *errs)
 {
 	const char *name = policy_file_name(path);
 
 	if (errs->count)
 		acp_errors_print(stderr, name, errs);
-	else if (too_large)
-		fprintf(stderr, "%s: error: %s\n", name, too_large);
 	else
 		printf("%s: ok: %zu rule%s, %zu trusted digest%s, default %s\n",
 		       name, p->n_rules, p->n_rules == 1 ? "" : "s", p->n_trust,
@@ -296,8 +293,6 @@ int cmd_check(struct ctl *ctl, int argc, char **argv)
 	struct acp_errors errs;
 	struct acp_policy p;
 	const char *path;
-	char why[160];
-	bool too_large = false;
 	int first, rc;
 
 	first = ctl_options(ctl, &cmd, argc, argv, &rc);
@@ -309,12 +304,10 @@ int cmd_check(struct ctl *ctl, int argc, char **argv)
 	rc = policy_file_read(cmd.name, path, &p, &errs);
 	if (rc == POLICY_FILE_UNREADABLE)
 		return CTL_FAIL;
-	if (rc == POLICY_FILE_OK)
-		too_large = policy_too_large(&p, why, sizeof(why));
 	if (ctl->json)
-		check_json(ctl, path, &p, &errs, too_large ? why : NULL);
+		check_json(ctl, path, &p, &errs);
 	else
-		check_text(path, &p, &errs, too_large ? why : NULL);
+		check_text(path, &p, &errs);
 	acp_policy_free(&p);
-	return rc == POLICY_FILE_OK && !too_large ? CTL_OK : CTL_FAIL;
+	return rc == POLICY_FILE_OK ? CTL_OK : CTL_FAIL;
 }

@@ -54,6 +54,8 @@ static const char *hint(int err)
 		return " (scws.ko and scwsctl out of step?)";
 	case ETIMEDOUT:
 		return " (no answer from scws.ko)";
+	case EAGAIN:
+		return " (the policy kept changing while it was read)";
 	default:
 		return "";
 	}

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
 /*
- * policy-nl.c - SCWS_CMD_POLICY_SET and SCWS_CMD_POLICY_GET over the shared
- * netlink client.
+ * policy-nl.c - SCWS_CMD_POLICY_SET, _GET and _CLEAR over the shared netlink
+ * client.
  */
 #include <errno.h>
+#include <limits.h>
 #include <sys/socket.h>
 
 #include <linux/genetlink.h>
@@ -14,51 +15,45 @@
 #include "scwsctl.h"
 
 #define SNDBUF_SLACK 32		/* netlink_sendmsg() wants len <= sndbuf - 32 */
+#define DUMP_TRIES 3		/* reads of a policy that keeps being replaced */
 
-bool policy_too_large(const struct acp_policy *p, char *why, size_t size)
-{
-	size_t need = scws_nl_policy_size(p);
-
-	if (need <= SCWS_NL_POLICY_ATTR_MAX)
-		return false;
-	snprintf(why, size,
-		 "policy too large to send: %zu bytes, one netlink attribute holds at most %u",
-		 need, SCWS_NL_POLICY_ATTR_MAX);
-	return true;
-}
-
-static int sndbuf(int fd)
+static size_t sndbuf(int fd)
 {
 	socklen_t len = sizeof(int);
 	int size = 0;
 
 	getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, &len);
-	return size;
+	return size > 0 ? (size_t)size : 0;
 }
 
 /*
- * The kernel refuses a message larger than the socket's send buffer.
- * SO_SNDBUFFORCE passes net.core.wmem_max but needs CAP_NET_ADMIN, which
- * setting a policy needs anyway; SO_SNDBUF is capped by wmem_max.
+ * The kernel refuses a message larger than the socket's send buffer (libnl
+ * leaves it at 64 KiB; 10,000 rules take half a megabyte).  SO_SNDBUFFORCE
+ * passes net.core.wmem_max but needs CAP_NET_ADMIN, as setting a policy
+ * does; SO_SNDBUF is capped by wmem_max.
  */
 static int make_room(int fd, size_t len)
 {
-	int want;
+	int want, forced;
 
-	if (len > (size_t)INT32_MAX / 2 - SNDBUF_SLACK)
+	if (len > INT_MAX / 2 - SNDBUF_SLACK)
 		return -EMSGSIZE;
-	if ((size_t)sndbuf(fd) >= len + SNDBUF_SLACK)
+	if (sndbuf(fd) >= len + SNDBUF_SLACK)
 		return 0;
 	want = (int)(len + SNDBUF_SLACK);	/* the kernel doubles it */
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want)) < 0)
+	forced = setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want));
+	if (forced < 0)
+		forced = -errno;
+	if (forced < 0)
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
-	return (size_t)sndbuf(fd) >= len + SNDBUF_SLACK ? 0 : -EMSGSIZE;
+	if (sndbuf(fd) >= len + SNDBUF_SLACK)
+		return 0;
+	return forced == -EPERM ? -EPERM : -EMSGSIZE;
 }
 
 int policy_set(struct scws_nl *nl, const struct acp_policy *p)
 {
-	size_t size = NLMSG_HDRLEN + GENL_HDRLEN +
-		      (p ? scws_nl_policy_size(p) : 0);
+	size_t size = NLMSG_HDRLEN + GENL_HDRLEN + scws_nl_policy_size(p);
 	struct nl_msg *msg;
 	int err;
 
@@ -66,7 +61,7 @@ int policy_set(struct scws_nl *nl, const struct acp_policy *p)
 	msg = scws_nl_msg_new(nl, SCWS_CMD_POLICY_SET, NLM_F_ACK, size);
 	if (!msg)
 		return -ENOMEM;
-	err = p ? scws_nl_policy_put(msg, p) : 0;
+	err = scws_nl_policy_put(msg, p);
 	if (!err)
 		err = make_room(scws_nl_fd(nl), nlmsg_hdr(msg)->nlmsg_len);
 	if (err) {
@@ -76,24 +71,57 @@ int policy_set(struct scws_nl *nl, const struct acp_policy *p)
 	return scws_nl_request(nl, msg, NULL, NULL);
 }
 
+int policy_clear(struct scws_nl *nl)
+{
+	struct nl_msg *msg = scws_nl_msg_new(nl, SCWS_CMD_POLICY_CLEAR,
+					     NLM_F_ACK, 0);
+
+	return msg ? scws_nl_request(nl, msg, NULL, NULL) : -ENOMEM;
+}
+
+enum scws_nl_policy_part policy_error_at(const struct scws_nl *nl,
+					 const struct acp_policy *p,
+					 size_t *index)
+{
+	uint32_t offset;
+
+	*index = 0;
+	if (!scws_nl_extack_offset || !scws_nl_extack_offset(nl, &offset))
+		return SCWS_NL_POLICY_OTHER;
+	return scws_nl_policy_locate(p, offset, index);
+}
+
 static int on_policy_msg(struct nlmsghdr *nlh, void *arg)
 {
 	return scws_nl_policy_read_msg(arg, nlh);
 }
 
-int policy_get(struct scws_nl *nl, struct acp_policy *p, bool *loaded)
+static int get_once(struct scws_nl *nl, struct scws_nl_policy_reader *rd,
+		    struct acp_policy *p)
 {
-	struct scws_nl_policy_reader rd;
 	struct nl_msg *msg;
 	int err;
 
-	scws_nl_policy_reader_init(&rd, p);
+	scws_nl_policy_reader_init(rd, p);
 	msg = scws_nl_msg_new(nl, SCWS_CMD_POLICY_GET, NLM_F_DUMP, 0);
-	err = msg ? scws_nl_request(nl, msg, on_policy_msg, &rd) : -ENOMEM;
-	if (!err && !rd.messages)
-		err = -EBADMSG;		/* the first message is never left out */
+	err = msg ? scws_nl_request(nl, msg, on_policy_msg, rd) : -ENOMEM;
+	if (!err && !rd->messages)
+		err = -EBADMSG;		/* even "no policy" is one message */
+	if (!err && rd->interrupted)
+		err = -EAGAIN;
 	if (err)
 		acp_policy_free(p);
+	return err;
+}
+
+int policy_get(struct scws_nl *nl, struct acp_policy *p, bool *loaded)
+{
+	struct scws_nl_policy_reader rd;
+	int tries = 0, err;
+
+	do
+		err = get_once(nl, &rd, p);
+	while (err == -EAGAIN && ++tries < DUMP_TRIES);
 	*loaded = rd.loaded;
 	return err;
 }

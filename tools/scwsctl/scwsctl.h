@@ -10,6 +10,7 @@
 
 #include "acp-policy.h"
 #include "json.h"
+#include "scws-nl-policy.h"
 #include "scws-nl.h"
 
 /* Exit statuses. */
@@ -66,10 +67,15 @@ int policy_file_read(const char *what, const char *path,
 		     struct acp_policy *p, struct acp_errors *errs);
 const char *policy_file_name(const char *path);	/* "<stdin>" for "-" */
 
-/* policy-nl.c: a policy to and from the kernel; p NULL clears it. */
-bool policy_too_large(const struct acp_policy *p, char *why, size_t size);
+/* policy-nl.c: the policy to and from the kernel. */
 int policy_set(struct scws_nl *nl, const struct acp_policy *p);
+int policy_clear(struct scws_nl *nl);
+/* -EAGAIN: the policy kept changing while it was read. */
 int policy_get(struct scws_nl *nl, struct acp_policy *p, bool *loaded);
+/* After policy_set() failed: the part of p the kernel's error points at. */
+enum scws_nl_policy_part policy_error_at(const struct scws_nl *nl,
+					 const struct acp_policy *p,
+					 size_t *index);
 
 /* policy-json.c: "default", "trust" and "rules" members of an object. */
 void json_policy(struct json *j, const struct acp_policy *p);

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
+/*
+ * bip_open.c - OPEN CHANNEL (TS 102 223 clause 6.4.27).
+ *
+ * UICC server mode (transport level 03 + port, e.g. 3516 or 4116): the
+ * channel starts in LISTEN and the port gets one more channel at the
+ * connection source; the TERMINAL RESPONSE says LISTEN and the buffer size
+ * granted.  TCP client mode (transport level 02 + port, data destination in
+ * the Other address that follows it): the pump connects out without
+ * blocking and answers once the connection is up or has failed.
+ *
+ * Buffer sizes above --max-buffer are cut (result 07, "performed with
+ * modification"); a missing mandatory object gets 36, an object that does
+ * not decode 32, a transport this terminal does not offer 30.
+ */
+#include "bipd.h"
+#include "log.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define TR_MAX 64
+
+static void tr_open(struct bipd *b, const struct cmd_ref *ref,
+		    uint8_t result, const struct channel *ch)
+{
+	uint8_t buf[TR_MAX];
+	struct cat_writer w;
+	uint8_t status[2];
+
+	tr_begin(&w, buf, sizeof(buf), ref);
+	cat_put_result(&w, result, NULL, 0);
+	chan_status_bytes(ch, status);
+	cat_put_tlv(&w, CAT_TAG_CHANNEL_STATUS, status, 2);
+	if (ch->kind == CHAN_CLIENT && ch->bearer_len)
+		cat_put_tlv(&w, CAT_TAG_BEARER, ch->bearer, ch->bearer_len);
+	cat_put_buffer_size(&w, ch->bufsize);
+	if (!w.overflow)
+		cat_send_tr(b, buf, w.len);
+}
+
+static void tr_bip_error(struct bipd *b, const struct cmd_ref *ref,
+			 uint8_t cause)
+{
+	tr_simple(b, ref, CAT_RES_BIP_ERROR, &cause, 1);
+}
+
+static void open_server(struct bipd *b, const struct cmd_ref *ref,
+			const struct cat_transport *tr, uint16_t bufsize,
+			uint8_t result)
+{
+	struct channel *ch;
+	int err;
+
+	if (!tr->has_port) {
+		tr_simple(b, ref, CAT_RES_VALUES_MISSING, NULL, 0);
+		return;
+	}
+	ch = chan_alloc(b, CHAN_SERVER, tr->port, bufsize);
+	if (!ch) {
+		log_warn("OPEN CHANNEL for port %u: no channel free", tr->port);
+		tr_bip_error(b, ref, CAT_BIP_NO_CHANNEL);
+		return;
+	}
+	err = ports_sync_port(b, tr->port);
+	if (err == -EADDRNOTAVAIL) {
+		log_warn("OPEN CHANNEL for port %u: not a port this gateway "
+			 "serves", tr->port);
+		chan_release(b, ch);
+		tr_bip_error(b, ref, CAT_BIP_PORT_UNAVAILABLE);
+		return;
+	}
+	log_notice("channel %u: UICC server on port %u (buffer %u)", ch->id,
+		   tr->port, bufsize);
+	tr_open(b, ref, result, ch);
+}
+
+/* The Other address after the transport level: the data destination
+ * (one before it would be the local address). */
+static const struct cat_tlv *destination(const struct cat_msg *m,
+					 const struct cat_tlv *transport)
+{
+	int after = cat_msg_index(m, transport);
+	const struct cat_tlv *t;
+
+	for (size_t i = 0; (t = cat_msg_find(m, CAT_TAG_OTHER_ADDR, i)); i++)
+		if (cat_msg_index(m, t) > after)
+			return t;
+	return NULL;
+}
+
+static int start_connect(struct channel *ch, const struct cat_address *a)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	memset(&ss, 0, sizeof(ss));
+	if (a->type == CAT_ADDR_IPV4) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons(ch->port);
+		memcpy(&in->sin_addr, a->addr, 4);
+		len = sizeof(*in);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(ch->port);
+		memcpy(&in6->sin6_addr, a->addr, 16);
+		len = sizeof(*in6);
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0 &&
+	    errno != EINPROGRESS) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	ch->fd = fd;
+	return 0;
+}
+
+static void connect_io(struct watch *w, uint32_t events)
+{
+	struct channel *ch = (struct channel *)((char *)w -
+				offsetof(struct channel, watch));
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	(void)events;
+	if (getsockopt(w->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err == EINPROGRESS || err == EALREADY)
+		return;
+	bip_connect_done(w->arg, ch, err);
+}
+
+void bip_connect_done(struct bipd *b, struct channel *ch, int err)
+{
+	struct cmd_ref ref = ch->open_cmd;
+	int fd = ch->fd;
+
+	if (ch->state != CS_CONNECTING)
+		return;
+	loop_del(&ch->watch);
+	b->deferred = 0;
+	ch->fd = -1;
+	if (!err)
+		err = -chan_attach_fd(b, ch, fd);
+	if (err) {
+		log_warn("channel %u: connection %s failed: %s", ch->id,
+			 ch->desc, strerror(err));
+		close(fd);
+		chan_release(b, ch);
+		tr_bip_error(b, &ref, CAT_BIP_UNREACHABLE);
+		return;
+	}
+	b->stats.conns++;
+	log_notice("channel %u: TCP client connected %s (buffer %u)", ch->id,
+		   ch->desc, ch->bufsize);
+	tr_open(b, &ref, ch->open_result, ch);
+}
+
+static void open_client(struct bipd *b, const struct cmd_ref *ref,
+			const struct cat_msg *m, const struct cat_tlv *tr_t,
+			const struct cat_transport *tr, uint16_t bufsize,
+			uint8_t result)
+{
+	const struct cat_tlv *dest_t = destination(m, tr_t);
+	const struct cat_tlv *bearer_t = cat_msg_find(m, CAT_TAG_BEARER, 0);
+	struct cat_address a;
+	struct channel *ch;
+	char host[INET6_ADDRSTRLEN] = "?";
+	int err;
+
+	if (!tr->has_port || !dest_t) {
+		tr_simple(b, ref, CAT_RES_VALUES_MISSING, NULL, 0);
+		return;
+	}
+	if (cat_get_other_address(dest_t, &a) || !a.len ||
+	    (bearer_t && bearer_t->len > sizeof(ch->bearer))) {
+		tr_simple(b, ref, CAT_RES_DATA_UNKNOWN, NULL, 0);
+		return;
+	}
+	ch = chan_alloc(b, CHAN_CLIENT, tr->port, bufsize);
+	if (!ch) {
+		tr_bip_error(b, ref, CAT_BIP_NO_CHANNEL);
+		return;
+	}
+	inet_ntop(a.type == CAT_ADDR_IPV4 ? AF_INET : AF_INET6, a.addr, host,
+		  sizeof(host));
+	snprintf(ch->desc, sizeof(ch->desc),
+		 a.type == CAT_ADDR_IPV4 ? "to %s:%u" : "to [%s]:%u", host,
+		 tr->port);
+	if (bearer_t) {
+		memcpy(ch->bearer, bearer_t->val, bearer_t->len);
+		ch->bearer_len = bearer_t->len;
+	}
+	ch->open_cmd = *ref;
+	ch->open_result = result;
+	err = start_connect(ch, &a);
+	if (err) {
+		log_warn("channel %u: connection %s failed: %s", ch->id,
+			 ch->desc, strerror(-err));
+		chan_release(b, ch);
+		tr_bip_error(b, ref, CAT_BIP_UNREACHABLE);
+		return;
+	}
+	/* The TERMINAL RESPONSE waits for the connection (bounded). */
+	ch->watch.fd = ch->fd;
+	ch->watch.fn = connect_io;
+	ch->watch.arg = b;
+	ch->connect_deadline = b->clock() + b->opts->connect_timeout_ms;
+	if (loop_add(b->loop, &ch->watch, EPOLLOUT)) {
+		bip_connect_done(b, ch, EIO);
+		return;
+	}
+	b->deferred = ch->id;
+	log_info("channel %u: connecting %s", ch->id, ch->desc);
+}
+
+void bip_open_channel(struct bipd *b, const struct cmd_ref *ref,
+		      const struct cat_msg *m)
+{
+	const struct cat_tlv *tr_t = cat_msg_find(m, CAT_TAG_TRANSPORT, 0);
+	const struct cat_tlv *buf_t = cat_msg_find(m, CAT_TAG_BUFFER_SIZE, 0);
+	struct cat_transport tr;
+	uint16_t asked, granted;
+	uint8_t result;
+
+	if (!tr_t || !buf_t) {
+		tr_simple(b, ref, CAT_RES_VALUES_MISSING, NULL, 0);
+		return;
+	}
+	if (cat_get_transport(tr_t, &tr) || cat_get_buffer_size(buf_t, &asked)) {
+		tr_simple(b, ref, CAT_RES_DATA_UNKNOWN, NULL, 0);
+		return;
+	}
+	if (!asked) {
+		tr_bip_error(b, ref, CAT_BIP_NO_BUFFER);
+		return;
+	}
+	granted = asked > b->opts->max_buffer ? (uint16_t)b->opts->max_buffer :
+						asked;
+	result = granted < asked ? CAT_RES_MODIFIED : CAT_RES_OK;
+	if (tr.proto == CAT_TP_TCP_SERVER) {
+		open_server(b, ref, &tr, granted, result);
+	} else if (tr.proto == CAT_TP_TCP_CLIENT_REMOTE && b->opts->tcp_client) {
+		open_client(b, ref, m, tr_t, &tr, granted, result);
+	} else {
+		log_warn("OPEN CHANNEL with transport %02X: not supported",
+			 tr.proto);
+		tr_simple(b, ref, CAT_RES_BEYOND_CAPABILITY, NULL, 0);
+	}
+}

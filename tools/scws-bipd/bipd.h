@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * bipd.h - the pump's engine: the card's toolkit session (TERMINAL
+ * PROFILE, the proactive loop, event downloads), its BIP channels, and the
+ * ports those channels serve.  main.c owns the PC/SC link and the
+ * connection source and drives the engine from the event loop:
+ *
+ *   bipd_card_attach()   a card is connected: TERMINAL PROFILE, then the
+ *                        card opens its channels (OPEN CHANNEL)
+ *   bipd_conn_bind()     a client connection for a port (from the scws
+ *                        module, or our own listener in --no-module mode)
+ *   bipd_tick()          after every loop round: the card work that is due
+ *                        (FETCH, TERMINAL RESPONSE, ENVELOPE, STATUS)
+ *   bipd_card_detach()   the card went away: every connection is closed
+ *                        and the ports get 0 channels
+ *
+ * Nothing here blocks.  Everything the card says is checked before it is
+ * used; a malformed command closes only the channel it is about.
+ */
+#ifndef BIPD_H
+#define BIPD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "apdu.h"
+#include "bytebuf.h"
+#include "cat-tlv.h"
+#include "loop.h"
+#include "options.h"
+#include "stats.h"
+
+#define BIPD_MAX_CHANNELS 7	/* channel ids 1..7 (TS 102 223) */
+#define BIPD_EVQ_MAX 32		/* event downloads waiting to be sent */
+#define BIPD_DESC_MAX 400	/* a connection's description in logs */
+
+/* Where client connections come from. */
+struct conn_source_ops {
+	/* What the card serves on a port: channels, and how many of them
+	 * are free LISTEN channels.  0, or -EADDRNOTAVAIL when the source
+	 * cannot serve this port at all (OPEN CHANNEL then fails with "port
+	 * not available"), or another -errno (logged, not fatal). */
+	int (*port_set)(void *src, uint16_t port, unsigned int channels,
+			unsigned int capacity);
+	/* Called at the end of each tick: hand waiting connections to free
+	 * channels with bipd_conn_bind(). */
+	void (*offer)(void *src);
+};
+
+struct conn_source {
+	const struct conn_source_ops *ops;
+	void *src;
+};
+
+enum chan_kind { CHAN_UNUSED, CHAN_SERVER, CHAN_CLIENT };
+
+enum chan_state {
+	CS_LISTEN,		/* server: waiting for a client */
+	CS_CONNECTING,		/* client: connect() under way, TR waits */
+	CS_OPEN,		/* a TCP connection carries the data */
+	CS_DROPPED,		/* client: link loss told, CLOSE CHANNEL due */
+};
+
+/* The Command details of a command, kept to answer it later. */
+struct cmd_ref {
+	uint8_t val[3];		/* number, type, qualifier */
+	bool cr;
+	bool wide;
+};
+
+struct channel {
+	uint8_t id;
+	enum chan_kind kind;
+	enum chan_state state;
+	uint16_t port;		/* server: the card's port; client: remote */
+	uint16_t bufsize;	/* agreed with the card */
+	int fd;			/* -1 without a connection */
+	struct watch watch;
+	struct bytebuf rx;	/* client -> card, waiting for RECEIVE DATA */
+	struct bytebuf tx;	/* card -> client, SEND DATA not written yet */
+	bool rx_announced;	/* Data available sent since Rx was empty */
+	bool tx_flush;		/* an immediate SEND DATA: write Tx out */
+	bool peer_eof;		/* the peer sent FIN */
+	bool io_error;		/* the connection failed: no more I/O */
+	uint8_t gone_info;	/* channel status byte 2 to report */
+	int64_t activity_ms;	/* last command of the card for it */
+	int64_t gone_ms;	/* when peer_eof / io_error came */
+	uint64_t bytes_to_card, bytes_to_client;
+	char desc[BIPD_DESC_MAX];
+	/* client channels */
+	struct cmd_ref open_cmd;	/* OPEN CHANNEL awaiting its TR */
+	uint8_t open_result;		/* 00, or 07 if the buffer was cut */
+	uint8_t bearer[32];		/* Bearer description value, for TR */
+	size_t bearer_len;
+	int64_t connect_deadline;
+};
+
+/* One event download waiting to go out. */
+struct ev_item {
+	uint8_t event;		/* CAT_EV_DATA_AVAILABLE / _CHANNEL_STATUS */
+	uint8_t chan;
+	uint8_t status[2];	/* channel status event: as it was then */
+};
+
+struct port_state {
+	uint16_t port;
+	unsigned int channels, capacity;	/* last sent */
+	bool sent;
+};
+
+struct bipd {
+	const struct bipd_opts *opts;
+	struct loop *loop;
+	struct conn_source source;
+	int64_t (*clock)(void);		/* now_ms; tests replace it */
+	struct stats stats;
+
+	/* the card */
+	struct apdu_link *card;		/* NULL: no card */
+	bool card_failed;		/* a transmit failed: reconnect */
+	bool ev_data;			/* SET UP EVENT LIST registered 09 */
+	bool ev_status;			/* ... and 0A */
+	size_t fetch_len;		/* from 91xx: a command to FETCH */
+	bool poll_soon;			/* ask with STATUS at once */
+	int64_t next_poll;
+	int64_t envelope_not_before;	/* after 93 00 */
+	uint8_t deferred;		/* channel whose OPEN TR waits, 0 */
+	unsigned int fetch_failures;	/* malformed commands in a row */
+
+	struct channel chan[BIPD_MAX_CHANNELS + 1];	/* [0] unused */
+	struct ev_item evq[BIPD_EVQ_MAX];
+	unsigned int evq_head, evq_len;
+	struct port_state ports[BIPD_MAX_PORTS];
+	unsigned int n_ports;
+	struct drain *drains;		/* connections being closed */
+};
+
+/* engine.c */
+void bipd_init(struct bipd *b, const struct bipd_opts *o, struct loop *l,
+	       const struct conn_source *src);
+void bipd_fini(struct bipd *b);
+/* TERMINAL PROFILE and the session that follows: 0, or < 0 when the
+ * link failed (b->card_failed is set then too). */
+int bipd_card_attach(struct bipd *b, struct apdu_link *link);
+/* The card is gone (or we stop): close every connection, 0 channels. */
+void bipd_card_detach(struct bipd *b);
+/* Card work that is due, ports and sources brought up to date, the
+ * loop's deadline set.  Returns true when more card work is waiting (the
+ * caller should not block in the next loop round). */
+bool bipd_tick(struct bipd *b);
+/* A client connection for the card's port; the engine owns fd on success.
+ * 0, or -EBUSY when no LISTEN channel is free (fd untouched). */
+int bipd_conn_bind(struct bipd *b, uint16_t port, int fd, const char *desc);
+unsigned int bipd_port_free(const struct bipd *b, uint16_t port);
+
+/* cat.c: the toolkit session */
+int cat_send_profile(struct bipd *b);
+/* Runs card exchanges until nothing is due or the budget is spent. */
+void cat_work(struct bipd *b, unsigned int budget);
+bool cat_has_work(const struct bipd *b);
+/* The status word of any command: notes a pending proactive command. */
+void cat_note_sw(struct bipd *b, uint16_t sw);
+/* Sends a finished TERMINAL RESPONSE. */
+void cat_send_tr(struct bipd *b, const uint8_t *tr, size_t len);
+
+/* proactive.c: one fetched command, answered (or deferred) */
+void proactive_handle(struct bipd *b, const uint8_t *cmd, size_t len);
+/* TERMINAL RESPONSE helpers: command details, device ids 82 -> 81. */
+void tr_begin(struct cat_writer *w, uint8_t *buf, size_t cap,
+	      const struct cmd_ref *ref);
+void tr_simple(struct bipd *b, const struct cmd_ref *ref, uint8_t result,
+	       const uint8_t *info, size_t info_len);
+void cmd_ref_from(struct cmd_ref *ref, const struct cat_tlv *t);
+
+/* bip_open.c / bip_data.c: the BIP commands (m is the parsed command) */
+void bip_open_channel(struct bipd *b, const struct cmd_ref *ref,
+		      const struct cat_msg *m);
+void bip_connect_done(struct bipd *b, struct channel *ch, int err);
+void bip_close_channel(struct bipd *b, const struct cmd_ref *ref,
+		       const struct cat_msg *m);
+void bip_receive_data(struct bipd *b, const struct cmd_ref *ref,
+		      const struct cat_msg *m);
+void bip_send_data(struct bipd *b, const struct cmd_ref *ref,
+		   const struct cat_msg *m);
+void bip_get_channel_status(struct bipd *b, const struct cmd_ref *ref);
+
+/* channel.c */
+struct channel *chan_alloc(struct bipd *b, enum chan_kind kind,
+			   uint16_t port, uint16_t bufsize);
+/* The channel a command's destination device names, or NULL. */
+struct channel *chan_by_device(struct bipd *b, uint8_t dev);
+/* Starts the data path on a connected socket (non-blocking). */
+int chan_attach_fd(struct bipd *b, struct channel *ch, int fd);
+/* Ends the connection cleanly (unsent Tx still goes out), keeps the
+ * channel: server channels go back to LISTEN. */
+void chan_end_conn(struct bipd *b, struct channel *ch);
+void chan_release(struct bipd *b, struct channel *ch);
+void chan_status_bytes(const struct channel *ch, uint8_t out[2]);
+/* Re-arms the socket's epoll events from the buffers' state. */
+void chan_update_watch(struct channel *ch);
+/* Writes what the Tx buffer may write now. */
+void chan_flush(struct bipd *b, struct channel *ch);
+/* Reports connections whose peer left, once the card had its bytes. */
+void chan_check_gone(struct bipd *b);
+int64_t chan_next_deadline(const struct bipd *b);
+/* A malformed command about this channel: log, close its connection. */
+void chan_fault(struct bipd *b, struct channel *ch, const char *why);
+
+/* events.c */
+void ev_queue_status(struct bipd *b, struct channel *ch);
+void ev_queue_data(struct bipd *b, struct channel *ch);
+/* Drops queued events of a channel (it closed). */
+void ev_forget(struct bipd *b, uint8_t chan);
+bool ev_pending(const struct bipd *b);
+/* Sends the first queued event; false if none could be sent now. */
+bool ev_send_one(struct bipd *b);
+
+/* engine.c: ports */
+/* Tells the source about every port whose counts changed. */
+void ports_sync(struct bipd *b);
+/* Can a server channel open on this port?  0 or -EADDRNOTAVAIL. */
+int ports_check(struct bipd *b, uint16_t port);
+
+/* drain.c: closing a socket without losing what is left to write */
+void drain_start(struct bipd *b, int fd, struct bytebuf *tx);
+void drain_reap(struct bipd *b);
+void drain_all_stop(struct bipd *b);
+int64_t drain_next_deadline(const struct bipd *b);
+
+/* profile.c */
+size_t terminal_profile(const struct bipd_opts *o, uint8_t *out,
+			size_t cap);
+
+#endif /* BIPD_H */

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * options.h - scws-bipd's command line.
+ */
+#ifndef BIPD_OPTIONS_H
+#define BIPD_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define BIPD_MAX_PORTS 8
+
+enum proto_choice { PROTO_ANY, PROTO_T0, PROTO_T1 };
+enum ext_choice { EXT_AUTO, EXT_NO, EXT_YES };
+
+/* --no-module: card port -> our own listening port on 127.0.0.1. */
+struct port_map {
+	uint16_t card_port;
+	uint16_t local_port;
+};
+
+struct bipd_opts {
+	const char *reader;		/* name substring or index; NULL: first */
+	enum proto_choice protocol;
+	enum ext_choice extended;
+	unsigned int poll_ms;		/* STATUS when idle */
+	unsigned int linger_ms;		/* after a client's FIN, see channel.c */
+	unsigned int connect_timeout_ms;	/* TCP client channels */
+	unsigned int max_buffer;	/* largest channel buffer granted */
+	unsigned int channels;		/* announced in TERMINAL PROFILE */
+	bool tcp_client;		/* TCP client mode (remote admin) */
+	bool foreground;
+	bool use_syslog;
+	int log_level;			/* syslog priority shown at most */
+	bool no_module;			/* TEST TOOLING */
+	struct port_map map[BIPD_MAX_PORTS];
+	unsigned int n_map;
+};
+
+void opts_defaults(struct bipd_opts *o);
+/* 0: run; 1: exit 0 (help printed); -1: exit 2 (message printed). */
+int opts_parse(struct bipd_opts *o, int argc, char **argv);
+/* "3516=13516,4116=14116" into o->map; 0 or -1. */
+int opts_parse_portmap(struct bipd_opts *o, const char *s);
+
+#endif /* BIPD_OPTIONS_H */
