@@ -86,7 +86,7 @@ enum scws_nl_policy_part policy_error_at(const struct scws_nl *nl,
 	uint32_t offset;
 
 	*index = 0;
-	if (!scws_nl_extack_offset || !scws_nl_extack_offset(nl, &offset))
+	if (!scws_nl_extack_offset(nl, &offset))
 		return SCWS_NL_POLICY_OTHER;
 	return scws_nl_policy_locate(p, offset, index);
 }
