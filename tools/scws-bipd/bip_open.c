@@ -73,7 +73,7 @@ static void open_server(struct bipd *b, const struct cmd_ref *ref,
 		log_warn("OPEN CHANNEL for port %u: not a port this gateway "
 			 "serves", tr->port);
 		chan_release(b, ch);
-		tr_bip_error(b, ref, CAT_BIP_PORT_UNAVAILABLE);
+		tr_bip_error(b, ref, BIP_ERR_PORT_UNAVAILABLE);
 		return;
 	}
 	log_notice("channel %u: UICC server on port %u (buffer %u)", ch->id,

@@ -34,6 +34,7 @@
 #define BIPD_MAX_CHANNELS 7	/* channel ids 1..7 (TS 102 223) */
 #define BIPD_EVQ_MAX 32		/* event downloads waiting to be sent */
 #define BIPD_DESC_MAX 400	/* a connection's description in logs */
+#define BIP_ERR_PORT_UNAVAILABLE 0x10	/* BIP error cause, TS 102 223 8.12.11 */
 
 /* Where client connections come from. */
 struct conn_source_ops {
@@ -145,10 +146,10 @@ void bipd_fini(struct bipd *b);
 int bipd_card_attach(struct bipd *b, struct apdu_link *link);
 /* The card is gone (or we stop): close every connection, 0 channels. */
 void bipd_card_detach(struct bipd *b);
-/* Card work that is due, ports and sources brought up to date, the
- * loop's deadline set.  Returns true when more card work is waiting (the
- * caller should not block in the next loop round). */
-bool bipd_tick(struct bipd *b);
+/* Card work that is due, ports and the source brought up to date.
+ * Returns when the engine wants to run again: 0 at once (more card work
+ * waits), a CLOCK_MONOTONIC time in ms, or -1 for no deadline. */
+int64_t bipd_tick(struct bipd *b);
 /* A client connection for the card's port; the engine owns fd on success.
  * 0, or -EBUSY when no LISTEN channel is free (fd untouched). */
 int bipd_conn_bind(struct bipd *b, uint16_t port, int fd, const char *desc);
@@ -163,9 +164,17 @@ bool cat_has_work(const struct bipd *b);
 void cat_note_sw(struct bipd *b, uint16_t sw);
 /* Sends a finished TERMINAL RESPONSE. */
 void cat_send_tr(struct bipd *b, const uint8_t *tr, size_t len);
+/* One ENVELOPE: 0 with *sw, or < 0 when the link failed.  93 00 (busy)
+ * holds further envelopes back for ENVELOPE_BUSY_MS. */
+int cat_envelope(struct bipd *b, const uint8_t *env, size_t len,
+		 uint16_t *sw);
+#define ENVELOPE_BUSY_MS 100
 
-/* proactive.c: one fetched command, answered (or deferred) */
-void proactive_handle(struct bipd *b, const uint8_t *cmd, size_t len);
+/* proactive.c: one fetched command, answered (or deferred).  -EBADMSG
+ * when it does not parse and last_try is false (nothing was sent: fetch it
+ * again); else 0. */
+int proactive_handle(struct bipd *b, const uint8_t *cmd, size_t len,
+		     bool last_try);
 /* TERMINAL RESPONSE helpers: command details, device ids 82 -> 81. */
 void tr_begin(struct cat_writer *w, uint8_t *buf, size_t cap,
 	      const struct cmd_ref *ref);
@@ -209,6 +218,9 @@ void chan_fault(struct bipd *b, struct channel *ch, const char *why);
 
 /* events.c */
 void ev_queue_status(struct bipd *b, struct channel *ch);
+/* ... with status byte 2 (e.g. 05, link dropped) given. */
+void ev_queue_status_info(struct bipd *b, struct channel *ch, uint8_t info);
+bool ev_unsent_for(struct bipd *b, uint8_t chan);
 void ev_queue_data(struct bipd *b, struct channel *ch);
 /* Drops queued events of a channel (it closed). */
 void ev_forget(struct bipd *b, uint8_t chan);
@@ -219,8 +231,9 @@ bool ev_send_one(struct bipd *b);
 /* engine.c: ports */
 /* Tells the source about every port whose counts changed. */
 void ports_sync(struct bipd *b);
-/* Can a server channel open on this port?  0 or -EADDRNOTAVAIL. */
-int ports_check(struct bipd *b, uint16_t port);
+/* The same for one port: the source's answer (-EADDRNOTAVAIL: it cannot
+ * serve the port). */
+int ports_sync_port(struct bipd *b, uint16_t port);
 
 /* drain.c: closing a socket without losing what is left to write */
 void drain_start(struct bipd *b, int fd, struct bytebuf *tx);

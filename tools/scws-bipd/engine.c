@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
+/*
+ * engine.c - the engine's life cycle (a card comes, a card goes), the loop
+ * tick, client connections arriving, and the ports: for each port the card
+ * serves, how many channels serve it and how many of them are free LISTEN
+ * channels, as the connection source (the module, or our listener) must
+ * know to hand out connections.
+ */
+#include "bipd.h"
+#include "log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CARD_BUDGET 32		/* APDUs per tick before the loop runs again */
+
+void bipd_init(struct bipd *b, const struct bipd_opts *o, struct loop *l,
+	       const struct conn_source *src)
+{
+	memset(b, 0, sizeof(*b));
+	b->opts = o;
+	b->loop = l;
+	b->source = *src;
+	b->clock = now_ms;
+	for (int id = 0; id <= BIPD_MAX_CHANNELS; id++) {
+		b->chan[id].id = (uint8_t)id;
+		b->chan[id].fd = -1;
+	}
+}
+
+void bipd_fini(struct bipd *b)
+{
+	bipd_card_detach(b);
+	drain_all_stop(b);
+}
+
+int bipd_card_attach(struct bipd *b, struct apdu_link *link)
+{
+	b->card = link;
+	b->card_failed = false;
+	link->stats = &b->stats;
+	b->evq_len = 0;
+	b->next_poll = b->clock() + b->opts->poll_ms;
+	return cat_send_profile(b);
+}
+
+void bipd_card_detach(struct bipd *b)
+{
+	for (int id = 1; id <= BIPD_MAX_CHANNELS; id++)
+		chan_release(b, &b->chan[id]);
+	b->evq_len = 0;
+	b->deferred = 0;
+	b->fetch_len = 0;
+	b->poll_soon = false;
+	b->ev_data = b->ev_status = false;
+	b->card = NULL;
+	ports_sync(b);
+}
+
+/* ---- ports ---- */
+
+static void port_counts(const struct bipd *b, uint16_t port,
+			unsigned int *channels, unsigned int *capacity)
+{
+	*channels = *capacity = 0;
+	for (int id = 1; id <= BIPD_MAX_CHANNELS; id++) {
+		const struct channel *ch = &b->chan[id];
+
+		if (ch->kind != CHAN_SERVER || ch->port != port)
+			continue;
+		(*channels)++;
+		if (ch->state == CS_LISTEN)
+			(*capacity)++;
+	}
+}
+
+unsigned int bipd_port_free(const struct bipd *b, uint16_t port)
+{
+	unsigned int channels, capacity;
+
+	port_counts(b, port, &channels, &capacity);
+	return capacity;
+}
+
+static struct port_state *port_entry(struct bipd *b, uint16_t port)
+{
+	for (unsigned int i = 0; i < b->n_ports; i++)
+		if (b->ports[i].port == port)
+			return &b->ports[i];
+	if (b->n_ports == BIPD_MAX_PORTS)
+		return NULL;
+	b->ports[b->n_ports] = (struct port_state){ .port = port };
+	return &b->ports[b->n_ports++];
+}
+
+static int port_sync(struct bipd *b, struct port_state *p)
+{
+	unsigned int channels, capacity;
+	int err;
+
+	port_counts(b, p->port, &channels, &capacity);
+	if (p->sent && p->channels == channels && p->capacity == capacity)
+		return 0;
+	err = b->source.ops->port_set(b->source.src, p->port, channels,
+				      capacity);
+	if (err) {
+		if (err != -EADDRNOTAVAIL)
+			log_warn("port %u: telling the connection source %u "
+				 "channels failed: %s", p->port, channels,
+				 strerror(-err));
+		return err;
+	}
+	if (!p->sent || p->channels != channels)
+		log_info("port %u: %u channels", p->port, channels);
+	p->sent = true;
+	p->channels = channels;
+	p->capacity = capacity;
+	return 0;
+}
+
+int ports_sync_port(struct bipd *b, uint16_t port)
+{
+	struct port_state *p = port_entry(b, port);
+
+	return p ? port_sync(b, p) : -EADDRNOTAVAIL;
+}
+
+void ports_sync(struct bipd *b)
+{
+	for (unsigned int i = 0; i < b->n_ports; i++)
+		port_sync(b, &b->ports[i]);
+}
+
+/* ---- connections ---- */
+
+int bipd_conn_bind(struct bipd *b, uint16_t port, int fd, const char *desc)
+{
+	struct channel *ch = NULL;
+	int err;
+
+	for (int id = 1; id <= BIPD_MAX_CHANNELS && !ch; id++)
+		if (b->chan[id].kind == CHAN_SERVER &&
+		    b->chan[id].port == port &&
+		    b->chan[id].state == CS_LISTEN)
+			ch = &b->chan[id];
+	if (!ch || !b->card)
+		return -EBUSY;
+	err = chan_attach_fd(b, ch, fd);
+	if (err)
+		return err;
+	snprintf(ch->desc, sizeof(ch->desc), "%s", desc);
+	b->stats.conns++;
+	log_info("channel %u: port %u connection %s", ch->id, port, desc);
+	ev_queue_status(b, ch);	/* ESTABLISHED */
+	ports_sync_port(b, port);
+	return 0;
+}
+
+/* ---- the tick ---- */
+
+static void min_deadline(int64_t *next, int64_t at)
+{
+	if (at >= 0 && (*next < 0 || at < *next))
+		*next = at;
+}
+
+static void connect_timeouts(struct bipd *b)
+{
+	int64_t now = b->clock();
+
+	for (int id = 1; id <= BIPD_MAX_CHANNELS; id++) {
+		struct channel *ch = &b->chan[id];
+
+		if (ch->kind == CHAN_CLIENT && ch->state == CS_CONNECTING &&
+		    now >= ch->connect_deadline)
+			bip_connect_done(b, ch, ETIMEDOUT);
+	}
+}
+
+int64_t bipd_tick(struct bipd *b)
+{
+	int64_t next = -1;
+
+	drain_reap(b);
+	if (b->card && !b->card_failed) {
+		connect_timeouts(b);
+		cat_work(b, CARD_BUDGET);
+		/* Peers that left are reported between proactive commands. */
+		if (!b->fetch_len && !b->deferred && !b->card_failed) {
+			chan_check_gone(b);
+			cat_work(b, CARD_BUDGET);
+		}
+	}
+	ports_sync(b);
+	if (b->source.ops->offer)
+		b->source.ops->offer(b->source.src);
+	if (b->card && !b->card_failed) {
+		if (cat_has_work(b))
+			return 0;
+		if (!b->deferred)
+			min_deadline(&next, b->next_poll);
+		if (ev_pending(b))
+			min_deadline(&next, b->envelope_not_before);
+		min_deadline(&next, chan_next_deadline(b));
+	}
+	min_deadline(&next, drain_next_deadline(b));
+	return next;
+}

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
+/*
+ * main.c - scws-bipd: options, signals, the card's life cycle and the
+ * event loop.
+ *
+ * One thread.  Each round: get a card if there is none (waiting in pcscd,
+ * never spinning), let the engine do the card work that is due, then sleep
+ * in epoll until a socket, netlink, a signal or the next deadline wakes us.
+ * A card that fails (pulled, reader gone, pcscd restarted) is dropped:
+ * every connection is closed, the ports get 0 channels, and the pump waits
+ * for the card again and starts over with TERMINAL PROFILE.
+ */
+#include "bipd.h"
+#include "log.h"
+#include "pcsc.h"
+#include "sources.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#define CARD_WAIT_MS 1000	/* longest block in SCardGetStatusChange */
+#define RETRY_MS 1000		/* pcscd down, card busy, connect failed */
+#define SHORT_SESSION_MS 2000	/* a card failing sooner gets a pause */
+#define NOT_TOOLKIT_RETRY_MS 10000
+
+static int stop_code = -1;	/* >= 0: exit with it */
+
+void main_stop(int exit_code)
+{
+	if (stop_code < 0)
+		stop_code = exit_code;
+}
+
+struct pump {
+	struct bipd_opts opts;
+	struct loop *loop;
+	struct bipd engine;
+	struct conn_source source;
+	struct pcsc *pcsc;
+	struct watch signals;
+	int64_t card_retry_at;
+	int64_t card_since;
+};
+
+static void on_signal(struct watch *w, uint32_t events)
+{
+	struct pump *p = w->arg;
+	struct signalfd_siginfo si;
+
+	(void)events;
+	while (read(w->fd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+			log_notice("signal %u: stopping", si.ssi_signo);
+			main_stop(0);
+			break;
+		case SIGUSR1:
+			stats_log(&p->engine.stats, LOG_NOTICE);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static int signals_setup(struct pump *p)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	p->signals.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (p->signals.fd < 0)
+		return -errno;
+	p->signals.fn = on_signal;
+	p->signals.arg = p;
+	return loop_add(p->loop, &p->signals, EPOLLIN);
+}
+
+/* No card: try to get one (may block up to CARD_WAIT_MS in pcscd). */
+static void card_get(struct pump *p)
+{
+	enum pcsc_state s;
+	int err;
+
+	if (now_ms() < p->card_retry_at)
+		return;
+	s = pcsc_connect(p->pcsc, CARD_WAIT_MS);
+	switch (s) {
+	case PCSC_CONNECTED:
+		break;
+	case PCSC_NO_READER:
+	case PCSC_NO_CARD:
+		return;		/* we waited in pcscd already */
+	default:
+		p->card_retry_at = now_ms() + RETRY_MS;
+		return;
+	}
+	p->card_since = now_ms();
+	err = bipd_card_attach(&p->engine, pcsc_link(p->pcsc));
+	if (err == -ENOTSUP) {
+		bipd_card_detach(&p->engine);
+		pcsc_disconnect(p->pcsc, false);
+		p->card_retry_at = now_ms() + NOT_TOOLKIT_RETRY_MS;
+	}
+}
+
+/* The card link failed: close everything, start over. */
+static void card_lost(struct pump *p)
+{
+	struct bipd *b = &p->engine;
+	unsigned int open = 0;
+
+	for (int id = 1; id <= BIPD_MAX_CHANNELS; id++)
+		if (b->chan[id].kind != CHAN_UNUSED && b->chan[id].fd >= 0)
+			open++;
+	log_notice("card lost: closing %u connection%s, waiting for the card",
+		   open, open == 1 ? "" : "s");
+	bipd_card_detach(b);
+	pcsc_disconnect(p->pcsc, true);
+	if (now_ms() - p->card_since < SHORT_SESSION_MS)
+		p->card_retry_at = now_ms() + RETRY_MS;
+}
+
+static int run(struct pump *p)
+{
+	while (stop_code < 0) {
+		int64_t next, now;
+		int err;
+
+		if (!p->engine.card)
+			card_get(p);
+		next = bipd_tick(&p->engine);
+		if (p->engine.card && p->engine.card_failed) {
+			card_lost(p);
+			continue;
+		}
+		if (!p->engine.card && (next < 0 || p->card_retry_at < next))
+			next = p->card_retry_at;
+		now = now_ms();
+		loop_set_deadline(p->loop, next > now ? next : -1);
+		err = loop_run_once(p->loop, next >= 0 && next <= now);
+		if (err < 0) {
+			log_err("event loop: %s", strerror(-err));
+			return 1;
+		}
+	}
+	return stop_code;
+}
+
+static int daemonize(void)
+{
+	if (daemon(0, 0) < 0) {
+		fprintf(stderr, "scws-bipd: daemon: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct pump p;
+	int rc, err;
+
+	opts_defaults(&p.opts);
+	rc = opts_parse(&p.opts, argc, argv);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	if (!p.opts.foreground)
+		p.opts.use_syslog = true;	/* stderr goes to /dev/null */
+	log_init(p.opts.log_level, p.opts.use_syslog);
+	if (!p.opts.foreground && daemonize())
+		return 1;
+	err = loop_new(&p.loop);
+	if (!err)
+		err = signals_setup(&p);
+	if (!err)
+		err = pcsc_new(&p.pcsc, &p.opts);
+	if (err) {
+		log_err("start-up: %s", strerror(-err));
+		return 1;
+	}
+	err = p.opts.no_module ?
+	      src_listen_open(&p.source, &p.engine, p.loop, &p.opts) :
+	      src_module_open(&p.source, &p.engine, p.loop);
+	if (err)
+		return 1;
+	bipd_init(&p.engine, &p.opts, p.loop, &p.source);
+	log_notice("started (poll %u ms, %u channels, buffers up to %u)",
+		   p.opts.poll_ms, p.opts.channels, p.opts.max_buffer);
+	rc = run(&p);
+	bipd_fini(&p.engine);
+	stats_log(&p.engine.stats, LOG_INFO);
+	if (p.opts.no_module)
+		src_listen_close(&p.source);
+	else
+		src_module_close(&p.source);
+	pcsc_free(p.pcsc);
+	loop_free(p.loop);
+	log_notice("stopped");
+	return rc;
+}

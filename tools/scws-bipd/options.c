@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
+/*
+ * options.c - scws-bipd's command line (see scws-bipd(8)).
+ */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+
+#define VERSION "0.1"
+
+static const char usage[] =
+"Usage: scws-bipd [OPTION]...\n"
+"The SCWS gateway's BIP pump: carries the TCP connections the scws module\n"
+"hands over to the UICC's Smart Card Web Server, over BIP (ETSI TS 102 223,\n"
+"UICC server mode) through PC/SC.\n"
+"\n"
+"  -r, --reader NAME|N      reader: a name substring or an index (default 0)\n"
+"  -p, --protocol any|t0|t1 card protocol (default any)\n"
+"      --extended auto|yes|no  extended APDUs (default auto: T=1, and the\n"
+"                           ATR and the reader allow them)\n"
+"      --poll-ms MS         STATUS polling interval when idle (default 500)\n"
+"      --linger-ms MS       after a client's FIN, how long the card must be\n"
+"                           quiet before the end is reported (default 200)\n"
+"      --connect-timeout-ms MS  TCP client channels (default 10000)\n"
+"      --max-buffer BYTES   largest channel buffer granted (default 16384)\n"
+"      --channels N         channels announced to the card, 1..7 (default 7)\n"
+"      --no-tcp-client      refuse TCP client channels (remote admin)\n"
+"  -f, --foreground         do not detach (systemd, tests)\n"
+"      --syslog             log to syslog instead of stderr\n"
+"  -v, --verbose            more log (-v connections and counters,\n"
+"                           -vv every APDU)\n"
+"  -q, --quiet              errors and warnings only\n"
+"  -h, --help               this text\n"
+"  -V, --version            the version\n"
+"\n"
+"Test tooling (never for production use):\n"
+"      --no-module PORTMAP  do not use the scws module: listen on 127.0.0.1\n"
+"                           ourselves, e.g. 3516=13516,4116=14116 (card port\n"
+"                           = local port); NO access control is applied\n"
+"\n"
+"SIGUSR1 logs the counters; SIGTERM and SIGINT stop the pump cleanly.\n"
+"See scws-bipd(8).\n";
+
+enum {
+	OPT_EXTENDED = 256,
+	OPT_POLL,
+	OPT_LINGER,
+	OPT_CONNECT_TIMEOUT,
+	OPT_MAX_BUFFER,
+	OPT_CHANNELS,
+	OPT_NO_TCP_CLIENT,
+	OPT_SYSLOG,
+	OPT_NO_MODULE,
+};
+
+static const struct option long_opts[] = {
+	{ "reader", required_argument, NULL, 'r' },
+	{ "protocol", required_argument, NULL, 'p' },
+	{ "extended", required_argument, NULL, OPT_EXTENDED },
+	{ "poll-ms", required_argument, NULL, OPT_POLL },
+	{ "linger-ms", required_argument, NULL, OPT_LINGER },
+	{ "connect-timeout-ms", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "max-buffer", required_argument, NULL, OPT_MAX_BUFFER },
+	{ "channels", required_argument, NULL, OPT_CHANNELS },
+	{ "no-tcp-client", no_argument, NULL, OPT_NO_TCP_CLIENT },
+	{ "foreground", no_argument, NULL, 'f' },
+	{ "syslog", no_argument, NULL, OPT_SYSLOG },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "no-module", required_argument, NULL, OPT_NO_MODULE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void opts_defaults(struct bipd_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->protocol = PROTO_ANY;
+	o->extended = EXT_AUTO;
+	o->poll_ms = 500;
+	o->linger_ms = 200;
+	o->connect_timeout_ms = 10000;
+	o->max_buffer = 16384;
+	o->channels = 7;
+	o->tcp_client = true;
+	o->log_level = LOG_NOTICE;
+}
+
+static int number(const char *what, const char *s, unsigned long min,
+		  unsigned long max, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v < min || v > max) {
+		fprintf(stderr, "scws-bipd: %s: '%s' is not a number in "
+			"%lu..%lu\n", what, s, min, max);
+		return -1;
+	}
+	*out = (unsigned int)v;
+	return 0;
+}
+
+int opts_parse_portmap(struct bipd_opts *o, const char *s)
+{
+	char *copy = strdup(s), *save = NULL;
+	int err = 0;
+
+	if (!copy)
+		return -1;
+	o->n_map = 0;
+	for (char *item = strtok_r(copy, ",", &save); item && !err;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+		unsigned int card, local;
+
+		if (!eq || o->n_map == BIPD_MAX_PORTS) {
+			err = -1;
+			break;
+		}
+		*eq = '\0';
+		if (number("--no-module card port", item, 1, 65535, &card) ||
+		    number("--no-module local port", eq + 1, 1, 65535, &local)) {
+			err = -1;
+			break;
+		}
+		for (unsigned int i = 0; i < o->n_map; i++)
+			if (o->map[i].card_port == card ||
+			    o->map[i].local_port == local)
+				err = -1;
+		o->map[o->n_map].card_port = (uint16_t)card;
+		o->map[o->n_map].local_port = (uint16_t)local;
+		o->n_map++;
+	}
+	free(copy);
+	if (err || !o->n_map) {
+		fprintf(stderr, "scws-bipd: --no-module wants CARDPORT=LOCALPORT"
+			"[,...] with distinct ports, e.g. 3516=13516\n");
+		return -1;
+	}
+	return 0;
+}
+
+int opts_parse(struct bipd_opts *o, int argc, char **argv)
+{
+	int c, verbose = 0, quiet = 0;
+
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, "r:p:fvqhV", long_opts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'r':
+			o->reader = optarg;
+			break;
+		case 'p':
+			if (!strcmp(optarg, "any"))
+				o->protocol = PROTO_ANY;
+			else if (!strcasecmp(optarg, "t0"))
+				o->protocol = PROTO_T0;
+			else if (!strcasecmp(optarg, "t1"))
+				o->protocol = PROTO_T1;
+			else
+				goto bad;
+			break;
+		case OPT_EXTENDED:
+			if (!strcmp(optarg, "auto"))
+				o->extended = EXT_AUTO;
+			else if (!strcmp(optarg, "yes"))
+				o->extended = EXT_YES;
+			else if (!strcmp(optarg, "no"))
+				o->extended = EXT_NO;
+			else
+				goto bad;
+			break;
+		case OPT_POLL:
+			if (number("--poll-ms", optarg, 10, 60000, &o->poll_ms))
+				return -1;
+			break;
+		case OPT_LINGER:
+			if (number("--linger-ms", optarg, 0, 60000,
+				   &o->linger_ms))
+				return -1;
+			break;
+		case OPT_CONNECT_TIMEOUT:
+			if (number("--connect-timeout-ms", optarg, 100, 300000,
+				   &o->connect_timeout_ms))
+				return -1;
+			break;
+		case OPT_MAX_BUFFER:
+			if (number("--max-buffer", optarg, 16, 65535,
+				   &o->max_buffer))
+				return -1;
+			break;
+		case OPT_CHANNELS:
+			if (number("--channels", optarg, 1, 7, &o->channels))
+				return -1;
+			break;
+		case OPT_NO_TCP_CLIENT:
+			o->tcp_client = false;
+			break;
+		case 'f':
+			o->foreground = true;
+			break;
+		case OPT_SYSLOG:
+			o->use_syslog = true;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case OPT_NO_MODULE:
+			if (opts_parse_portmap(o, optarg))
+				return -1;
+			o->no_module = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 1;
+		case 'V':
+			puts("scws-bipd " VERSION);
+			return 1;
+		default:
+			fputs("Try 'scws-bipd --help'.\n", stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "scws-bipd: unexpected argument '%s'\n",
+			argv[optind]);
+		return -1;
+	}
+	o->log_level = quiet ? LOG_WARNING :
+		       verbose >= 2 ? LOG_DEBUG :
+		       verbose == 1 ? LOG_INFO : LOG_NOTICE;
+	return 0;
+bad:
+	fprintf(stderr, "scws-bipd: bad value '%s'\nTry 'scws-bipd --help'.\n",
+		optarg);
+	return -1;
+}
