@@ -3,7 +3,7 @@
 # path, exe digest, the manufacturer's trust list, AppArmor labels, reloads
 # under load, and scwsctl's errors.
 cd "$(dirname "$0")/../.." && . tests/lib/tap.sh
-tap_begin 30
+tap_begin 32
 SCWSCTL=$BUILD/scwsctl
 ns=$(netns_new acp)
 tmp=$(mktemp -d /tmp/acp.XXXXXX)
@@ -35,6 +35,9 @@ expect "no policy: everyone gets in" hello "$(get 3516 curl 4242)"
 
 check "policy loads" policy "default deny" "allow uid 0" "allow uid 1001" \
 	"deny uid 1002" "allow group 2000" "deny uid 1003 port 4116" "allow uid 1003"
+ctl monitor >"$tmp/monitor" 2>&1 &
+monitor=$!
+sleep 0.5
 expect "root allowed by rule 0" hello "$(get 3516)"
 expect "uid 1001 allowed" hello "$(get 3516 curl 1001)"
 expect "uid 1002 denied: curl cannot connect (exit 7)" "exit 7" "$(get 3516 curl 1002)"
@@ -47,6 +50,12 @@ expect "uid 1004 in supplementary group 2000 allowed" hello \
 	"$(in_ns "$ns" setpriv --reuid=1004 --regid=1004 --groups=2000 curl -s -m 5 http://127.0.0.1:3516/)"
 expect "uid 1003 allowed on 3516" hello "$(get 3516 curl 1003)"
 expect "uid 1003 denied on 4116 (port scope)" "exit 7" "$(get 4116 curl 1003)"
+sleep 0.3
+kill "$monitor"
+check "monitor: uid 1002 refused by rule 2" \
+	grep -qE "refused reason=policy .*uid=1002 .*rule=2" "$tmp/monitor"
+check "monitor: uid 1001 let in by rule 1" \
+	grep -qE "handed-off .*uid=1001 .*rule=1" "$tmp/monitor"
 
 ctl policy show >"$tmp/shown.conf"
 ctl policy load "$tmp/shown.conf"
