@@ -5,6 +5,8 @@
  */
 #include <linux/cred.h>
 #include <linux/dcache.h>
+#include <linux/hash.h>
+#include <linux/spinlock.h>
 #include <linux/security.h>
 #include <linux/string.h>
 
@@ -64,6 +66,50 @@ bool scws_rule_matches(const struct scws_policy *p, const struct scws_rule *r,
 }
 
 /*
+ * Formatting an LSM context allocates and prints (AppArmor builds the label
+ * text each time), which is most of a decision's cost: keep the last texts,
+ * briefly.  Secids of AppArmor and Smack are never reused in practice and
+ * SELinux keeps them for a policy's life; a second is enough to skip the
+ * work for bursts of connects without ever keeping a stale text long.
+ */
+#define SCWS_LABEL_SLOTS_BITS	6
+
+struct scws_label_slot {
+	u32 secid;			/* 0: empty */
+	unsigned long stamp;		/* jiffies when formatted */
+	char label[SCWS_LABEL_MAX];
+};
+
+static struct scws_label_slot scws_label_slots[1 << SCWS_LABEL_SLOTS_BITS];
+static DEFINE_SPINLOCK(scws_label_lock);	/* taken in the hook */
+
+static bool scws_label_cached(u32 secid, char *buf, size_t size)
+{
+	struct scws_label_slot *slot;
+	bool hit;
+
+	slot = &scws_label_slots[hash_32(secid, SCWS_LABEL_SLOTS_BITS)];
+	spin_lock_bh(&scws_label_lock);
+	hit = slot->secid == secid && time_before(jiffies, slot->stamp + HZ);
+	if (hit)
+		strscpy(buf, slot->label, size);
+	spin_unlock_bh(&scws_label_lock);
+	return hit;
+}
+
+static void scws_label_remember(u32 secid, const char *label)
+{
+	struct scws_label_slot *slot;
+
+	slot = &scws_label_slots[hash_32(secid, SCWS_LABEL_SLOTS_BITS)];
+	spin_lock_bh(&scws_label_lock);
+	slot->secid = secid;
+	slot->stamp = jiffies;
+	strscpy(slot->label, label, sizeof(slot->label));
+	spin_unlock_bh(&scws_label_lock);
+}
+
+/*
  * The LSM context of @secid in @buf, or NULL when there is none or it is too
  * long to compare (rules hold at most SCWS_LABEL_MAX - 1 bytes).  Some LSMs
  * count the NUL in the length, others don't.
@@ -74,13 +120,18 @@ static const char *scws_label_of(u32 secid, char *buf, size_t size)
 	char *ctx;
 	u32 len, n;
 
-	if (!secid || security_secid_to_secctx(secid, &ctx, &len))
+	if (!secid)
+		return NULL;
+	if (scws_label_cached(secid, buf, size))
+		return buf;
+	if (security_secid_to_secctx(secid, &ctx, &len))
 		return NULL;
 	n = strnlen(ctx, len);
 	if (n < size) {
 		memcpy(buf, ctx, n);
 		buf[n] = '\0';
 		label = buf;
+		scws_label_remember(secid, label);
 	}
 	security_release_secctx(ctx, len);
 	return label;
