@@ -39,7 +39,14 @@ PCSC_CFLAGS = $(shell pkg-config --cflags libpcsclite 2>/dev/null)
 PCSC_LIBS = $(shell pkg-config --libs libpcsclite 2>/dev/null)
 MBEDTLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 
-tools: $(TEST_PUMP) $(SCWSCTL) $(SCWS_CARD)
+SCWS_BIPD := $(BUILD)/scws-bipd
+
+tools: $(TEST_PUMP) $(SCWSCTL) $(SCWS_CARD) $(SCWS_BIPD)
+
+SCWS_BIPD_SRCS := $(wildcard tools/scws-bipd/*.c) tools/lib/cat-tlv.c $(LIBNL_SRCS)
+$(SCWS_BIPD): $(SCWS_BIPD_SRCS) $(wildcard tools/scws-bipd/*.h tools/lib/*.h) uapi/linux/scws.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SCWS_BIPD_SRCS) $(NL_LIBS) $(PCSC_LIBS)
 
 SCWSCTL_SRCS := $(wildcard tools/scwsctl/*.c) tools/lib/acp-policy.c \
 	tools/lib/scws-nl-policy.c $(LIBNL_SRCS)
@@ -69,6 +76,12 @@ vmtest: all
 
 check:
 	bash tests/check.sh
+
+# The whole system in a VM; INTERACTIVE=1 leaves you at a shell inside it.
+demo:
+	@bash tools/deps.sh --check >/dev/null || bash tools/deps.sh
+	$(MAKE) all
+	bash tests/vm/run.sh $(if $(INTERACTIVE),-i,-t 900) tools/demo/demo.sh
 
 bench: all
 	bash tests/bench/run.sh

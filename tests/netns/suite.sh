@@ -36,7 +36,7 @@ result $? "insmod scws.ko into $(uname -r)"
 for t in tests/netns/[0-9]*.sh; do
 	[ -n "$filter" ] && [[ "$t" != *"$filter"* ]] && continue
 	echo "# --- $t"
-	count < <(timeout -k 5 300 bash "$t" 2>&1; echo "# exit $?")
+	count < <(timeout -k 5 900 bash "$t" 2>&1; echo "# exit $?")
 	# A test that dies before finishing its plan fails.
 	lsmod | grep -q '^scws ' || insmod kmod/scws.ko
 done

@@ -117,21 +117,23 @@ void bip_receive_data(struct bipd *b, const struct cmd_ref *ref,
 		n = want;
 	if (n > max)
 		n = max;
-	left = bb_len(&ch->rx) - n;
 	tr_begin(&w, trbuf, sizeof(trbuf), ref);
 	cat_put_result(&w, n < want ? CAT_RES_MISSING_INFO : CAT_RES_OK,
 		       NULL, 0);
 	cat_put_channel_data(&w, bb_peek(&ch->rx), n);
-	cat_put_channel_data_len(&w, count_byte(left));
-	if (w.overflow)
-		return;
 	bb_consume(&ch->rx, n);
 	ch->bytes_to_card += n;
 	b->stats.to_card += n;
-	if (bb_empty(&ch->rx))
+	/* Bytes the client has sent meanwhile join the count, so the card
+	 * reads on without waiting for another Data available. */
+	chan_refill(b, ch);
+	left = bb_len(&ch->rx);
+	cat_put_channel_data_len(&w, count_byte(left));
+	if (!left)
 		ch->rx_announced = false;	/* next bytes: a new event */
 	chan_update_watch(ch);
-	cat_send_tr(b, trbuf, w.len);
+	if (!w.overflow)
+		cat_send_tr(b, trbuf, w.len);
 }
 
 void bip_send_data(struct bipd *b, const struct cmd_ref *ref,

@@ -80,6 +80,7 @@ struct channel {
 	struct watch watch;
 	struct bytebuf rx;	/* client -> card, waiting for RECEIVE DATA */
 	struct bytebuf tx;	/* card -> client, SEND DATA not written yet */
+	uint32_t gen;		/* bumped for every connection */
 	bool rx_announced;	/* Data available sent since Rx was empty */
 	bool tx_flush;		/* an immediate SEND DATA: write Tx out */
 	bool peer_eof;		/* the peer sent FIN */
@@ -101,13 +102,18 @@ struct channel {
 struct ev_item {
 	uint8_t event;		/* CAT_EV_DATA_AVAILABLE / _CHANNEL_STATUS */
 	uint8_t chan;
+	uint32_t gen;		/* the channel's connection it is about */
 	uint8_t status[2];	/* channel status event: as it was then */
 };
 
 struct port_state {
 	uint16_t port;
-	unsigned int channels, capacity;	/* last sent */
+	unsigned int channels, capacity;	/* last told the source */
 	bool sent;
+	/* the source cannot serve the port with these counts (its error):
+	 * not asked again until they change */
+	int refused;
+	unsigned int refused_channels, refused_capacity;
 };
 
 struct bipd {
@@ -208,6 +214,8 @@ void chan_release(struct bipd *b, struct channel *ch);
 void chan_status_bytes(const struct channel *ch, uint8_t out[2]);
 /* Re-arms the socket's epoll events from the buffers' state. */
 void chan_update_watch(struct channel *ch);
+/* Reads what the socket holds into the free Rx space, now. */
+void chan_refill(struct bipd *b, struct channel *ch);
 /* Writes what the Tx buffer may write now. */
 void chan_flush(struct bipd *b, struct channel *ch);
 /* Reports connections whose peer left, once the card had its bytes. */
@@ -220,7 +228,10 @@ void chan_fault(struct bipd *b, struct channel *ch, const char *why);
 void ev_queue_status(struct bipd *b, struct channel *ch);
 /* ... with status byte 2 (e.g. 05, link dropped) given. */
 void ev_queue_status_info(struct bipd *b, struct channel *ch, uint8_t info);
-bool ev_unsent_for(struct bipd *b, uint8_t chan);
+/* Events about the channel's current connection the card has not had;
+ * dropping them, for a connection that ends before the card heard of it. */
+bool ev_unsent_for(struct bipd *b, const struct channel *ch);
+void ev_forget_conn(struct bipd *b, const struct channel *ch);
 void ev_queue_data(struct bipd *b, struct channel *ch);
 /* Drops queued events of a channel (it closed). */
 void ev_forget(struct bipd *b, uint8_t chan);

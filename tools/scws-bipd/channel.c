@@ -106,13 +106,20 @@ void chan_update_watch(struct channel *ch)
 	loop_mod(&ch->watch, ev);
 }
 
-/* The connection failed: no more I/O; Rx stays for the card to fetch. */
-static void conn_failed(struct bipd *b, struct channel *ch, int err)
+/* No more I/O on the connection; Rx stays for the card to fetch.  A
+ * clean end (the peer closed both ways after its FIN) is reported as
+ * such, a failure as link dropped. */
+static void conn_over(struct bipd *b, struct channel *ch, int err, bool clean)
 {
-	log_info("channel %u: connection failed: %s", ch->id, strerror(err));
+	if (clean)
+		log_info("channel %u: peer closed", ch->id);
+	else
+		log_info("channel %u: connection failed: %s", ch->id,
+			 strerror(err));
 	ch->io_error = true;
-	ch->gone_ms = b->clock();
-	ch->gone_info = CAT_CS_INFO_LINK_DROPPED;
+	if (!ch->peer_eof)
+		ch->gone_ms = b->clock();
+	ch->gone_info = clean ? 0x00 : CAT_CS_INFO_LINK_DROPPED;
 	bb_clear(&ch->tx);
 	ch->tx_flush = false;
 	loop_del(&ch->watch);
@@ -137,11 +144,17 @@ static void chan_read(struct bipd *b, struct channel *ch)
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			conn_failed(b, ch, errno);
+			conn_over(b, ch, errno, false);
 		break;
 	}
 	if (!bb_empty(&ch->rx))
 		ev_queue_data(b, ch);
+}
+
+void chan_refill(struct bipd *b, struct channel *ch)
+{
+	if (ch->fd >= 0 && !ch->peer_eof && !ch->io_error)
+		chan_read(b, ch);
 }
 
 void chan_flush(struct bipd *b, struct channel *ch)
@@ -155,7 +168,7 @@ void chan_flush(struct bipd *b, struct channel *ch)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;		/* EPOLLOUT brings us back */
-		conn_failed(b, ch, n < 0 ? errno : EPIPE);
+		conn_over(b, ch, n < 0 ? errno : EPIPE, false);
 		return;
 	}
 	if (bb_empty(&ch->tx))
@@ -176,12 +189,13 @@ static void chan_io(struct watch *w, uint32_t events)
 	if (ch->fd >= 0 && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) &&
 	    bb_space(&ch->rx) && !ch->peer_eof)
 		chan_read(b, ch);
-	/* A dead socket we cannot read now (Rx full) would report HUP/ERR
-	 * on every round: settle it here. */
+	/* HUP/ERR would be reported on every round (level-triggered, and
+	 * Rx may be too full to read the end): settle them here. */
 	if (ch->fd >= 0 && (events & (EPOLLHUP | EPOLLERR))) {
 		getsockopt(ch->fd, SOL_SOCKET, SO_ERROR, &err, &len);
 		if (err || (events & EPOLLHUP))
-			conn_failed(b, ch, err ? err : ECONNRESET);
+			conn_over(b, ch, err ? err : ECONNRESET,
+				  !err && ch->peer_eof);
 	}
 	chan_update_watch(ch);
 }
@@ -194,6 +208,7 @@ int chan_attach_fd(struct bipd *b, struct channel *ch, int fd)
 	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
 		return -errno;
 	ch->fd = fd;
+	ch->gen++;
 	ch->watch.fd = fd;
 	ch->watch.fn = chan_io;
 	ch->watch.arg = b;
@@ -256,11 +271,11 @@ static void report_gone(struct bipd *b, struct channel *ch)
 			 RX_FETCH_TIMEOUT_MS);
 	if (ch->kind == CHAN_SERVER) {
 		/* The card never heard of this connection: it ends silently. */
-		bool unseen = ev_unsent_for(b, ch->id);
+		bool unseen = ev_unsent_for(b, ch);
 
 		chan_end_conn(b, ch);
 		if (unseen)
-			ev_forget(b, ch->id);
+			ev_forget_conn(b, ch);
 		else
 			ev_queue_status_info(b, ch, info);
 		return;
@@ -302,7 +317,8 @@ int64_t chan_next_deadline(const struct bipd *b)
 			continue;
 		if (ch->state == CS_CONNECTING)
 			at = ch->connect_deadline;
-		else if (ch->state == CS_OPEN && (ch->peer_eof || ch->io_error))
+		else if (ch->state == CS_OPEN && (ch->peer_eof || ch->io_error) &&
+			 !b->deferred)
 			at = bb_empty(&ch->rx) ?
 			     ch->activity_ms + b->opts->linger_ms :
 			     ch->gone_ms + RX_FETCH_TIMEOUT_MS;

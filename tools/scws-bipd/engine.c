@@ -102,8 +102,16 @@ static int port_sync(struct bipd *b, struct port_state *p)
 	port_counts(b, p->port, &channels, &capacity);
 	if (p->sent && p->channels == channels && p->capacity == capacity)
 		return 0;
+	if (p->refused && p->refused_channels == channels &&
+	    p->refused_capacity == capacity)
+		return p->refused;
 	err = b->source.ops->port_set(b->source.src, p->port, channels,
 				      capacity);
+	/* A port the source cannot serve stays so; other failures are
+	 * tried again at the next tick. */
+	p->refused = err == -EADDRNOTAVAIL ? err : 0;
+	p->refused_channels = channels;
+	p->refused_capacity = capacity;
 	if (err) {
 		if (err != -EADDRNOTAVAIL)
 			log_warn("port %u: telling the connection source %u "
@@ -198,10 +206,13 @@ int64_t bipd_tick(struct bipd *b)
 	if (b->card && !b->card_failed) {
 		if (cat_has_work(b))
 			return 0;
-		if (!b->deferred)
+		/* While a TERMINAL RESPONSE waits for a connection, only that
+		 * connection's deadline counts: the rest waits for it. */
+		if (!b->deferred) {
 			min_deadline(&next, b->next_poll);
-		if (ev_pending(b))
-			min_deadline(&next, b->envelope_not_before);
+			if (ev_pending(b))
+				min_deadline(&next, b->envelope_not_before);
+		}
 		min_deadline(&next, chan_next_deadline(b));
 	}
 	min_deadline(&next, drain_next_deadline(b));

@@ -36,7 +36,8 @@ static void ev_push(struct bipd *b, const struct ev_item *it)
 
 void ev_queue_status_info(struct bipd *b, struct channel *ch, uint8_t info)
 {
-	struct ev_item it = { .event = CAT_EV_CHANNEL_STATUS, .chan = ch->id };
+	struct ev_item it = { .event = CAT_EV_CHANNEL_STATUS, .chan = ch->id,
+			      .gen = ch->gen };
 
 	if (!b->ev_status)
 		return;
@@ -55,7 +56,8 @@ void ev_queue_status(struct bipd *b, struct channel *ch)
 
 void ev_queue_data(struct bipd *b, struct channel *ch)
 {
-	struct ev_item it = { .event = CAT_EV_DATA_AVAILABLE, .chan = ch->id };
+	struct ev_item it = { .event = CAT_EV_DATA_AVAILABLE, .chan = ch->id,
+			      .gen = ch->gen };
 
 	if (!b->ev_data || ch->rx_announced || bb_empty(&ch->rx))
 		return;
@@ -68,26 +70,36 @@ bool ev_pending(const struct bipd *b)
 	return b->evq_len > 0;
 }
 
-/* True if the channel has an event that the card has not seen yet. */
-bool ev_unsent_for(struct bipd *b, uint8_t chan)
+bool ev_unsent_for(struct bipd *b, const struct channel *ch)
 {
 	for (unsigned int i = 0; i < b->evq_len; i++)
-		if (ev_at(b, i)->chan == chan)
+		if (ev_at(b, i)->chan == ch->id && ev_at(b, i)->gen == ch->gen)
 			return true;
 	return false;
 }
 
-void ev_forget(struct bipd *b, uint8_t chan)
+/* Keeps the queued events that match neither chan nor (chan, gen). */
+static void ev_drop(struct bipd *b, uint8_t chan, bool any_gen, uint32_t gen)
 {
 	unsigned int kept = 0;
 
 	for (unsigned int i = 0; i < b->evq_len; i++) {
 		struct ev_item it = *ev_at(b, i);
 
-		if (it.chan != chan)
+		if (it.chan != chan || (!any_gen && it.gen != gen))
 			*ev_at(b, kept++) = it;
 	}
 	b->evq_len = kept;
+}
+
+void ev_forget(struct bipd *b, uint8_t chan)
+{
+	ev_drop(b, chan, true, 0);
+}
+
+void ev_forget_conn(struct bipd *b, const struct channel *ch)
+{
+	ev_drop(b, ch->id, false, ch->gen);
 }
 
 static void ev_pop(struct bipd *b)

@@ -38,13 +38,8 @@ static const char *level_name(int level)
 	return "";
 }
 
-void log_msg(int level, const char *fmt, ...)
+static void log_va(int level, const char *fmt, va_list ap)
 {
-	va_list ap;
-
-	if (!log_enabled(level))
-		return;
-	va_start(ap, fmt);
 	if (to_syslog) {
 		vsyslog(level, fmt, ap);
 	} else {
@@ -58,6 +53,25 @@ void log_msg(int level, const char *fmt, ...)
 		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 		fprintf(stderr, "%s\n", line);
 	}
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!log_enabled(level))
+		return;
+	va_start(ap, fmt);
+	log_va(level, fmt, ap);
+	va_end(ap);
+}
+
+void log_always(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_va(level, fmt, ap);
 	va_end(ap);
 }
 

@@ -20,6 +20,9 @@ void log_init(int max_level, bool use_syslog);
 bool log_enabled(int level);
 void log_msg(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The same whatever the verbosity: for what the user asked for. */
+void log_always(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* One line: prefix, then len bytes in hex (long buffers are cut). */
 void log_hex(int level, const char *prefix, const uint8_t *buf, size_t len);
 

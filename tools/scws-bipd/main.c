@@ -62,7 +62,7 @@ static void on_signal(struct watch *w, uint32_t events)
 			main_stop(0);
 			break;
 		case SIGUSR1:
-			stats_log(&p->engine.stats, LOG_NOTICE);
+			stats_log(&p->engine.stats, LOG_NOTICE, true);
 			break;
 		default:
 			break;
@@ -203,7 +203,7 @@ int main(int argc, char **argv)
 		   p.opts.poll_ms, p.opts.channels, p.opts.max_buffer);
 	rc = run(&p);
 	bipd_fini(&p.engine);
-	stats_log(&p.engine.stats, LOG_INFO);
+	stats_log(&p.engine.stats, LOG_INFO, false);
 	if (p.opts.no_module)
 		src_listen_close(&p.source);
 	else

@@ -104,6 +104,7 @@ void pcsc_disconnect(struct pcsc *p, bool reset)
 		SCardDisconnect(p->card, reset ? SCARD_RESET_CARD :
 						 SCARD_LEAVE_CARD);
 	p->have_card = false;
+	p->logged = false;	/* the next state is news again */
 	if (p->lost_service ||
 	    (p->have_ctx && SCardIsValidContext(p->ctx) != SCARD_S_SUCCESS))
 		drop_context(p);
@@ -165,8 +166,9 @@ static bool pick_reader(struct pcsc *p, const char *list, DWORD *count)
 	return p->reader[0];
 }
 
-/* Blocks in pcscd until the reader list changes (or wait_ms). */
-static void wait_readers(struct pcsc *p, DWORD count, unsigned int wait_ms)
+/* Blocks in pcscd until the reader list changes (or wait_ms); false
+ * when pcscd answered at once with an error. */
+static bool wait_readers(struct pcsc *p, DWORD count, unsigned int wait_ms)
 {
 	SCARD_READERSTATE st = {
 		.szReader = PNP_READER,
@@ -176,6 +178,7 @@ static void wait_readers(struct pcsc *p, DWORD count, unsigned int wait_ms)
 
 	if (service_gone(rv))
 		drop_context(p);
+	return rv == SCARD_S_SUCCESS || rv == (LONG)SCARD_E_TIMEOUT;
 }
 
 static enum pcsc_state find_reader(struct pcsc *p, unsigned int wait_ms)
@@ -199,8 +202,7 @@ static enum pcsc_state find_reader(struct pcsc *p, unsigned int wait_ms)
 		return PCSC_CONNECTED;
 	}
 	enter(p, PCSC_NO_READER, "waiting for a reader");
-	wait_readers(p, count, wait_ms);
-	return PCSC_NO_READER;
+	return wait_readers(p, count, wait_ms) ? PCSC_NO_READER : PCSC_RETRY;
 }
 
 /* Checks the reader; blocks until it changes when there is no card. */
@@ -222,12 +224,12 @@ static enum pcsc_state card_present(struct pcsc *p, unsigned int wait_ms)
 		if (service_gone(rv))
 			drop_context(p);
 		p->reader[0] = '\0';
-		return PCSC_NO_READER;
+		return PCSC_RETRY;
 	}
 	p->reader_state = st.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
 	if (st.dwEventState & (SCARD_STATE_UNKNOWN | SCARD_STATE_IGNORE)) {
 		p->reader[0] = '\0';	/* unplugged: look again */
-		return PCSC_NO_READER;
+		return PCSC_RETRY;
 	}
 	if ((st.dwEventState & SCARD_STATE_PRESENT) &&
 	    !(st.dwEventState & SCARD_STATE_MUTE))

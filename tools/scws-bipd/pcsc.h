@@ -22,6 +22,7 @@ enum pcsc_state {
 	PCSC_NO_CARD,		/* waited for a card in the reader */
 	PCSC_BUSY,		/* another application holds the card */
 	PCSC_FAILED,		/* connecting failed: retry later */
+	PCSC_RETRY,		/* pcscd answered an error: retry later */
 };
 
 extern const struct card_ops pcsc_card_ops;

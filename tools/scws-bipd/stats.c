@@ -16,14 +16,16 @@ uint64_t stats_apdus(const struct stats *s)
 	return n;
 }
 
-void stats_log(const struct stats *s, int level)
+void stats_log(const struct stats *s, int level, bool force)
 {
 	uint64_t payload = s->to_card + s->to_client;
 	uint64_t total = stats_apdus(s);
 	/* hundredths of an APDU per KiB, integer only */
 	uint64_t per_kib = payload ? total * 102400 / payload : 0;
 
-	log_msg(level, "stats: apdus=%" PRIu64 " (status=%" PRIu64
+	void (*out)(int, const char *, ...) = force ? log_always : log_msg;
+
+	out(level, "stats: apdus=%" PRIu64 " (status=%" PRIu64
 		" fetch=%" PRIu64 " tr=%" PRIu64 " envelope=%" PRIu64
 		" get-response=%" PRIu64 " profile=%" PRIu64 " other=%" PRIu64
 		") link-bytes out=%" PRIu64 " in=%" PRIu64

@@ -8,6 +8,7 @@
 #ifndef BIPD_STATS_H
 #define BIPD_STATS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum apdu_kind {
@@ -32,7 +33,7 @@ struct stats {
 };
 
 uint64_t stats_apdus(const struct stats *s);
-/* One line for the log. */
-void stats_log(const struct stats *s, int level);
+/* One line for the log at this level; force: whatever the verbosity. */
+void stats_log(const struct stats *s, int level, bool force);
 
 #endif /* BIPD_STATS_H */
