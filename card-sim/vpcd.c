@@ -217,6 +217,13 @@ static void receive(struct vpcd *v)
 			return;
 		}
 		v->in_len += (size_t)n;
+		/*
+		 * vpcd writes the length and the APDU in two send()s: with
+		 * delayed ACKs here, Nagle there holds the APDU ~40 ms.  Quick
+		 * ACKs are not sticky, so ask again after every read.
+		 */
+		setsockopt(v->fd, IPPROTO_TCP, TCP_QUICKACK, &(int){ 1 },
+			   sizeof(int));
 		/* vpcd sends one frame and waits, but do not rely on it. */
 		while (v->in_len - off >= 2) {
 			size_t flen = (size_t)v->in[off] << 8 | v->in[off + 1];
