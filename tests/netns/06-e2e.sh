@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole gateway with real parts: scws.ko, pcscd + vpcd, scws-card with
 # the shipped portal, scws-bipd, and real clients (curl, openssl).  Pages
-# byte-exact over HTTP and HTTPS, keep-alive, a 1 MiB file, long URLs,
+# byte-exact over HTTP and HTTPS, keep-alive, a 100 KiB file, long URLs,
 # chunked POST, PIN, 20 parallel clients, the policy, two namespaces with
 # their own cards, and faults: pump killed, card killed, pcscd restarted,
 # a card sending malformed TLVs.
@@ -15,7 +15,9 @@ chmod 755 "$tmp"
 TAP_CLEANUP_EXTRA="stack_stop $tmp/a; stack_stop $tmp/b; rm -rf $tmp"
 a=$(netns_new e2ea)
 b=$(netns_new e2eb)
-bash card-sim/content-gen.sh -s 1048576 -n big.bin card-sim/content "$tmp/content-a" >/dev/null
+# 100 KiB: under software emulation BIP moves a few KiB/s here; the 1 MiB
+# byte-exact check runs at native speed in tests/bipd/run.sh.
+bash card-sim/content-gen.sh -s 102400 -n big.bin card-sim/content "$tmp/content-a" >/dev/null
 cp -r card-sim/content "$tmp/content-b"
 sed -i 's|</title>|, namespace B</title>|' "$tmp/content-b/index.html"
 
@@ -32,14 +34,14 @@ subject=$(in_ns "$a" openssl s_client -connect 127.0.0.1:4116 </dev/null 2>/dev/
 echo "# card certificate: $subject"
 check "the card's certificate has a subject" grep -q "CN" <<<"$subject"
 t0=$(now_ms)
-check "1 MiB file byte-exact" cmp -s "$tmp/content-a/big.bin" <(get "$a" -m 600 http://127.0.0.1:3516/big.bin)
-echo "# 1 MiB over BIP: $(($(now_ms) - t0)) ms"
+check "100 KiB file byte-exact" cmp -s "$tmp/content-a/big.bin" <(get "$a" -m 300 http://127.0.0.1:3516/big.bin)
+echo "# 100 KiB over BIP in the VM: $(($(now_ms) - t0)) ms"
 out=$(in_ns "$a" curl -sv -m 30 -o /dev/null -o /dev/null http://127.0.0.1:3516/ http://127.0.0.1:3516/help/ 2>&1)
 check "keep-alive: two requests, one connection" grep -q "Re-using existing connection" <<<"$out"
 long=/$(printf 'a%.0s' $(seq 1023))
 expect "a 1024-character URL is served (404: no such page)" 404 "$(code "$a" "http://127.0.0.1:3516$long")"
 expect "a 1025-character URL gets 414" 414 "$(code "$a" "http://127.0.0.1:3516${long}b")"
-expect "POST with a chunked body to a /cgi/ app (phonebook add)" 200 \
+expect "POST with a chunked body to a /cgi/ app (phonebook add: 303 to the list)" 303 \
 	"$(code "$a" -u user:0000 -H 'Transfer-Encoding: chunked' \
 		--data-binary 'action=add&name=Alice&number=0612345678' http://127.0.0.1:3516/cgi/phonebook)"
 check "the entry is in the card's EF_ADN" grep -q "Alice" <(get "$a" -u user:0000 http://127.0.0.1:3516/cgi/phonebook)
