@@ -42,8 +42,8 @@ curl -sk https://127.0.0.1:4116/ | grep -i "<title>"
 printf '$ openssl s_client -connect 127.0.0.1:4116 | openssl x509 -noout -subject -issuer\n'
 openssl s_client -connect 127.0.0.1:4116 </dev/null 2>/dev/null | openssl x509 -noout -subject -issuer
 
-say "A /cgi/ application: the card's phonebook file EF_ADN, record 1"
-run curl -s "http://127.0.0.1:3516/cgi/display?df=7F10&ef=6F3A&record=1"
+say "A /cgi/ application: the card file EF_ICCID (3F00/2FE2), read by the card itself"
+run curl -s "http://127.0.0.1:3516/cgi/display?df=3F00&ef=2FE2"
 echo
 
 say "A PIN-protected page: right PIN (0000), then a wrong one"
