@@ -75,9 +75,10 @@ check "A's clients reach A's card" bash -c "! ip netns exec $a curl -s -m 10 htt
 
 # Faults.  The pump killed mid-transfer: the client sees the end, the
 # module refuses until a new pump registers.
-get "$a" -o "$tmp/cut" http://127.0.0.1:3516/big.bin &
+# A slow reader keeps the transfer going (TCP backpressure up to the card).
+get "$a" --limit-rate 10k -o "$tmp/cut" http://127.0.0.1:3516/big.bin &
 cut=$!
-sleep 2
+sleep 3
 stack_kill "$tmp/a" pump KILL
 wait "$cut"
 check "pump killed mid-transfer: the client sees the connection end" test $? -ne 0
