@@ -138,6 +138,29 @@ def cmd_rate(a):
     return 0
 
 
+def cmd_slowget(a):
+    """GET a.path with a tiny receive buffer, reading slowly: keeps a
+    transfer in flight through the whole chain; prints the bytes received
+    until the connection ended."""
+    s = socket.socket(family_of(a.host), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.settimeout(a.timeout)
+    s.connect((a.host, a.port))
+    s.sendall(b"GET %s HTTP/1.0\r\n\r\n" % a.path.encode())
+    total = 0
+    try:
+        while True:
+            chunk = s.recv(1024)
+            if not chunk:
+                break
+            total += len(chunk)
+            time.sleep(0.01)
+    except (ConnectionResetError, socket.timeout):
+        pass
+    print("received %d" % total)
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -168,6 +191,12 @@ def main():
     r.add_argument("port", type=int)
     r.add_argument("--timeout", type=float, default=3)
     r.set_defaults(fn=cmd_rate)
+    sg = sub.add_parser("slowget")
+    sg.add_argument("host")
+    sg.add_argument("port", type=int)
+    sg.add_argument("path")
+    sg.add_argument("--timeout", type=float, default=30)
+    sg.set_defaults(fn=cmd_slowget)
     a = p.parse_args()
     return a.fn(a)
 
