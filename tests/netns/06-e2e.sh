@@ -17,7 +17,9 @@ a=$(netns_new e2ea)
 b=$(netns_new e2eb)
 # 100 KiB: under software emulation BIP moves a few KiB/s here; the 1 MiB
 # byte-exact check runs at native speed in tests/bipd/run.sh.
-bash card-sim/content-gen.sh -s 102400 -n big.bin card-sim/content "$tmp/content-a" >/dev/null
+bash card-sim/content-gen.sh -s 102400 -n big.bin card-sim/content "$tmp/content-g" >/dev/null
+# A file larger than loopback's socket buffers, to cut a transfer in flight.
+bash card-sim/content-gen.sh -s 4194304 -n huge.bin "$tmp/content-g" "$tmp/content-a" >/dev/null
 cp -r card-sim/content "$tmp/content-b"
 sed -i 's|</title>|, namespace B</title>|' "$tmp/content-b/index.html"
 
@@ -77,14 +79,14 @@ check "A's clients reach A's card" bash -c "! ip netns exec $a curl -s -m 10 htt
 # module refuses until a new pump registers.
 # A slow reader with a tiny receive buffer keeps the transfer in flight
 # (TCP backpressure all the way to the card's SEND DATA).
-in_ns "$a" $CLIENT slowget 127.0.0.1 3516 /big.bin >"$tmp/cut" &
+in_ns "$a" $CLIENT slowget 127.0.0.1 3516 /huge.bin >"$tmp/cut" &
 cut=$!
 sleep 3
 stack_kill "$tmp/a" pump KILL
 wait "$cut"
 got=$(sed -n 's/^received //p' "$tmp/cut")
-check "pump killed mid-transfer: the client sees the end after ${got:-?} of 102400+ bytes" \
-	test "${got:-999999}" -lt 102400
+check "pump killed mid-transfer: the client sees the end after ${got:-?} of 4 MiB" \
+	test "${got:-99999999}" -lt 4194304
 in_ns "$a" curl -s -m 10 -o /dev/null http://127.0.0.1:3516/
 expect "no pump: refused at once (curl exit 7)" 7 "$?"
 check "a new pump registers and serves" stack_pump "$a" "$tmp/a"
