@@ -6,11 +6,14 @@ BUILD ?= $(TOP)/build
 
 # Target kernel: the running one when it has a build tree, else the newest
 # Debian linux-headers-*-amd64.
-KVER ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
+# Computed where it is used, never exported: `make check` may run before
+# `make deps` has installed any headers, and its inner make must look again.
+ifeq ($(strip $(KVER)),)
+KVER := $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
 	else ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | \
 	sed 's|.*/linux-headers-||' | sort -V | tail -n1; fi)
+endif
 KDIR ?= $(if $(wildcard /lib/modules/$(KVER)/build),/lib/modules/$(KVER)/build,/usr/src/linux-headers-$(KVER))
-export KVER
 
 CC ?= cc
 WERROR := $(if $(CI),-Werror,)
