@@ -23,17 +23,12 @@ cleanup() {
 trap cleanup EXIT
 [ "$(id -u)" = 0 ] || { echo "gateway bench: needs root (private pcscd)"; exit 1; }
 
-port() { echo $((20000 + RANDOM % 40000)); }
-VPCD=$(port) HTTP=$(port) HTTPS=$(port) DEBUG=$(port)
-mkdir -p "$TMP/run" "$TMP/conf"
-printf 'FRIENDLYNAME "bench"\nDEVICENAME /dev/null:%s\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID %s\n' \
-	"$VPCD" "$VPCD" >"$TMP/conf/vpcd"
+. tests/lib/pcscd.sh
+VPCD=$(free_port) HTTP=$(free_port) HTTPS=$(free_port) DEBUG=$(free_port)
 export PCSCLITE_CSOCK_NAME=$TMP/run/pcscd.comm
-unshare --mount --propagation private -- sh -c \
-	'mount -t tmpfs b /run && mkdir /run/pcscd && mount --bind "$1" /run/pcscd &&
-	 exec pcscd --foreground --config "$2"' sh "$TMP/run" "$TMP/conf" >"$TMP/pcscd.log" 2>&1 &
+"$PRIVATE_PCSCD" "$TMP" "$VPCD" bench >"$TMP/pcscd.log" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 100); do [ -S "$TMP/run/pcscd.comm" ] && break; sleep 0.05; done
+pcscd_wait "$TMP" "$!" || { echo "gateway bench: pcscd did not start"; exit 1; }
 bash card-sim/content-gen.sh -s 102400 -n big.bin card-sim/content "$TMP/content" >/dev/null
 
 start_card() {

@@ -84,19 +84,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A free TCP port, and the one after it (vpcd's second slot).
-free_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
-		if ! ss -Htln "( sport = :$p or sport = :$((p + 1)) )" | grep -q .; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
-}
-
+. tests/lib/pcscd.sh
 VPCD_PORT=$(free_port)
 HTTP_PORT=$(free_port)
 HTTPS_PORT=$(free_port)
@@ -105,31 +93,13 @@ while [ "$HTTPS_PORT" = "$HTTP_PORT" ] || [ "$HTTPS_PORT" = "$VPCD_PORT" ]; do
 done
 HTTP=http://127.0.0.1:$HTTP_PORT
 HTTPS=https://127.0.0.1:$HTTPS_PORT
-mkdir -p "$TMP/run" "$TMP/conf"
-cat >"$TMP/conf/vpcd" <<EOF
-FRIENDLYNAME "SCWS bipd test"
-DEVICENAME   /dev/null:$VPCD_PORT
-LIBPATH      $VPCD_LIB
-CHANNELID    $VPCD_PORT
-EOF
 export PCSCLITE_CSOCK_NAME=$TMP/run/pcscd.comm
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 
 start_pcscd() {
-	rm -f "$TMP/run/pcscd.comm" "$TMP/run/pcscd.pid"
-	# unshare execs sh, sh execs pcscd: $! is pcscd itself.
-	unshare --mount --propagation private -- sh -c \
-		'mount -t tmpfs scws-test /run && mkdir /run/pcscd &&
-		 mount --bind "$1" /run/pcscd &&
-		 exec pcscd --foreground --config "$2"' \
-		sh "$TMP/run" "$TMP/conf" >>"$TMP/pcscd.log" 2>&1 &
+	"$PRIVATE_PCSCD" "$TMP" "$VPCD_PORT" "SCWS bipd test" >>"$TMP/pcscd.log" 2>&1 &
 	PCSCD_PID=$!
-	for _ in $(seq 100); do
-		[ -S "$TMP/run/pcscd.comm" ] && return 0
-		kill -0 "$PCSCD_PID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
+	pcscd_wait "$TMP" "$PCSCD_PID"
 }
 
 start_card() {

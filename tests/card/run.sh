@@ -74,48 +74,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A port where vpcd can listen on it and the next one (two slots).
-free_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
-		if ! ss -Htln "( sport = :$p or sport = :$((p + 1)) )" | grep -q .; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
-}
-
+. tests/lib/pcscd.sh
 VPCD_PORT=$(free_port)
 DEBUG_PORT=$(free_port)
-mkdir -p "$TMP/run" "$TMP/conf"
-cat >"$TMP/conf/vpcd" <<EOF
-FRIENDLYNAME "SCWS card test"
-DEVICENAME   /dev/null:$VPCD_PORT
-LIBPATH      $VPCD_LIB
-CHANNELID    $VPCD_PORT
-EOF
 export PCSCLITE_CSOCK_NAME=$TMP/run/pcscd.comm
 READER="SCWS card test 00 00"
 
 start_pcscd() {
-	rm -f "$TMP/run/pcscd.comm" "$TMP/run/pcscd.pid"
-	# unshare execs sh, sh execs pcscd: $! is pcscd itself.
-	unshare --mount --propagation private -- sh -c \
-		'mount -t tmpfs scws-test /run && mkdir /run/pcscd &&
-		 mount --bind "$1" /run/pcscd &&
-		 exec pcscd --foreground --debug --apdu --config "$2"' \
-		sh "$TMP/run" "$TMP/conf" >>"$TMP/pcscd.log" 2>&1 &
+	"$PRIVATE_PCSCD" "$TMP" "$VPCD_PORT" "SCWS card test" --debug --apdu \
+		>>"$TMP/pcscd.log" 2>&1 &
 	PCSCD_PID=$!
-	for _ in $(seq 100); do
-		[ -S "$TMP/run/pcscd.comm" ] && return 0
-		kill -0 "$PCSCD_PID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
+	pcscd_wait "$TMP" "$PCSCD_PID"
 }
-
 
 # start_card ARGS...: scws-card on our vpcd; returns once an APDU gets
 # through.  Right after a card went away pcscd may still believe in it

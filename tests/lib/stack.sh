@@ -6,7 +6,7 @@
 # pcscd gets its own mount namespace with /run/pcscd bind-mounted from the
 # stack's directory, so stacks in several namespaces never share a pcscd;
 # clients find it through PCSCLITE_CSOCK_NAME.
-VPCD_LIB=/usr/lib/pcsc/drivers/serial/libifdvpcd.so
+. "$(dirname "${BASH_SOURCE[0]}")/pcscd.sh"
 BIPD=$BUILD/scws-bipd
 CARD=$BUILD/scws-card
 SCWSCTL=$BUILD/scwsctl
@@ -37,32 +37,17 @@ stack_card() {
 stack_start() {
 	local ns=$1 dir=$2 content=$3
 	shift 3
-	mkdir -p "$dir/run" "$dir/conf"
-	cat >"$dir/conf/vpcd" <<-EOF
-	FRIENDLYNAME "SCWS VM card"
-	DEVICENAME   /dev/null:35963
-	LIBPATH      $VPCD_LIB
-	CHANNELID    35963
-	EOF
+	mkdir -p "$dir"
 	stack_pcscd "$ns" "$dir" || return 1
 	stack_card "$ns" "$dir" --content "$content" "$@"
 	stack_pump "$ns" "$dir"
 }
 
 stack_pcscd() {
-	local ns=$1 dir=$2 i
-	rm -f "$dir/run/pcscd.comm"
-	# unshare execs sh, sh execs pcscd: the pid is pcscd's.
+	local ns=$1 dir=$2
 	spawn "$ns" "$dir/pcscd.log" "$dir/pcscd.pid" \
-		unshare --mount --propagation private -- sh -c \
-		'mount -t tmpfs scws-vm /run && mkdir /run/pcscd &&
-		 mount --bind "$1" /run/pcscd &&
-		 exec pcscd --foreground --config "$2"' \
-		sh "$dir/run" "$dir/conf"
-	for i in $(seq 200); do
-		[ -S "$dir/run/pcscd.comm" ] && return 0
-		sleep 0.05
-	done
+		"$PRIVATE_PCSCD" "$dir" 35963 "SCWS VM card"
+	pcscd_wait "$dir" "$(cat "$dir/pcscd.pid")" && return 0
 	echo "# pcscd did not start:"
 	sed 's/^/#   /' "$dir/pcscd.log"
 	return 1
