@@ -17,8 +17,11 @@ packages=(
 	clang libclang-rt-14-dev
 	# the card path and real clients used by tests and the demo
 	pcscd vsmartcard-vpcd opensc pcsc-tools curl openssl
-	# test environment
-	iproute2 util-linux procps apparmor
+	# the BPF-LSM program: clang -target bpf, bpftool (vmlinux.h, skeleton),
+	# libbpf, pahole for module BTF
+	bpftool libbpf-dev dwarves
+	# test environment: a slow FUSE file system, io_uring connects
+	iproute2 util-linux procps apparmor fuse3 libfuse3-dev liburing-dev
 )
 
 missing=()
