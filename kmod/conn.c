@@ -12,6 +12,7 @@
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
+#include <net/inet_hashtables.h>
 #include <net/sock.h>
 
 #include "scws.h"
@@ -125,11 +126,32 @@ void scws_conn_dispatch(struct scws_net *sn)
 		scws_port_dispatch(sn, &sn->ports[i]);
 }
 
+/*
+ * Who is behind @conn: the record of its client socket.  False when the
+ * client is not a local TCP socket that was judged and allowed.
+ */
+static bool scws_conn_identify(struct scws_net *sn, struct scws_conn *conn)
+{
+	struct sock *client;
+	bool judged;
+
+	if (!sn->records)
+		return false;
+	client = scws_peer_client(conn->sock->sk);
+	if (!client)
+		return false;
+	judged = scws_records_take(sn->records, client, &conn->caller,
+				   &conn->decision);
+	sock_gen_put(client);
+	return judged;
+}
+
 void scws_conn_accepted(struct scws_net *sn, struct scws_port *port,
 			struct socket *sock)
 {
 	struct scws_conn *conn;
 	LIST_HEAD(dead);
+	bool judged;
 	u8 reason;
 
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
@@ -145,9 +167,7 @@ void scws_conn_accepted(struct scws_net *sn, struct scws_port *port,
 	conn->accepted_at = jiffies;
 	conn->deadline = conn->accepted_at + scws_timeout();
 	scws_tuple_of_child(sock->sk, &conn->tuple);
-	if (sn->records)
-		scws_records_take(sn->records, &conn->tuple, &conn->caller,
-				  &conn->decision);
+	judged = scws_conn_identify(sn, conn);
 
 	mutex_lock(&sn->lock);
 	port->accepted++;
@@ -155,6 +175,8 @@ void scws_conn_accepted(struct scws_net *sn, struct scws_port *port,
 	port->queued++;
 	if (sn->dying)
 		reason = SCWS_REASON_SHUTDOWN;
+	else if (!judged)
+		reason = SCWS_REASON_UNJUDGED;
 	else if (!sn->pump_portid)
 		reason = SCWS_REASON_PUMP_GONE;
 	else if (!port->channels)
@@ -345,7 +367,7 @@ void scws_expire_work(struct work_struct *work)
 
 	scws_conns_free(&dead);
 	if (sn->records)
-		scws_records_expire(sn->records, scws_timeout());
+		scws_records_expire(sn->records, SCWS_RECORD_TTL);
 }
 
 bool scws_conns_pending(const struct scws_net *sn)

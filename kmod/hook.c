@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The LOCAL_OUT hook: sees every client SYN to an SCWS port on loopback
- * while the client's socket is still attached, refuses it at once when the
- * namespace cannot take it, and records who sent it.
+ * The LOCAL_OUT hook: sees every segment to an SCWS port on loopback while
+ * the sending socket is still attached.  It refuses at once what the
+ * namespace cannot take, drops what no TCP socket sent, and, on the
+ * netfilter path (no BPF-LSM program attached, see judge.c), judges the
+ * client on its first SYN and records who sent it.
  *
  * A SYN dropped with NF_DROP_ERR(-ECONNREFUSED) makes connect() fail with
  * ECONNREFUSED immediately; on 6.1 any other errno leaves the client in
@@ -23,50 +25,82 @@
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "scws.h"
 #include "policy.h"
 
-/* Fills @t when @skb is a client's SYN (no ACK) to a loopback address. */
-static bool scws_syn_tuple(struct sk_buff *skb, u8 pf, struct scws_tuple *t)
+/*
+ * The TCP header of a packet to a loopback address, past any IPv6
+ * extension headers; NULL when it is not TCP or its header is not in this
+ * packet (a later fragment).  *@frag says the packet is a fragment.
+ */
+static const struct tcphdr *scws_tcp_header(struct sk_buff *skb, u8 pf,
+					    struct tcphdr *buf,
+					    struct scws_tuple *t, bool *frag)
 {
-	const struct tcphdr *th;
-	struct tcphdr _th;
 	unsigned int thoff;
 
 	memset(t, 0, sizeof(*t));
+	*frag = false;
 	if (pf == NFPROTO_IPV4) {
 		const struct iphdr *iph = ip_hdr(skb);
 
 		if (iph->protocol != IPPROTO_TCP ||
-		    iph->daddr != htonl(INADDR_LOOPBACK))
-			return false;
+		    !ipv4_is_loopback(iph->daddr))
+			return NULL;
+		*frag = ip_is_fragment(iph);
+		if (ntohs(iph->frag_off) & IP_OFFSET)
+			return NULL;
 		t->family = AF_INET;
 		ipv6_addr_set_v4mapped(iph->saddr, &t->saddr);
 		thoff = ip_hdrlen(skb);
 	} else {
 		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+		u8 nexthdr = ip6h->nexthdr;
+		__be16 frag_off = 0;
+		int off;
 
+		if (!ipv6_addr_loopback(&ip6h->daddr))
+			return NULL;
+		off = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
+				       sizeof(*ip6h), &nexthdr, &frag_off);
+		if (off < 0 || nexthdr != IPPROTO_TCP)
+			return NULL;
 		/* Locally built TCP segments carry no extension headers. */
-		if (ip6h->nexthdr != IPPROTO_TCP ||
-		    !ipv6_addr_loopback(&ip6h->daddr))
-			return false;
+		*frag = off != skb_network_offset(skb) + sizeof(*ip6h);
+		if (ntohs(frag_off) & ~0x7)
+			return NULL;
 		t->family = AF_INET6;
 		t->saddr = ip6h->saddr;
-		thoff = skb_network_offset(skb) + sizeof(*ip6h);
+		thoff = off;
 	}
-	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
-	if (!th || !th->syn || th->ack)
-		return false;
-	t->sport = ntohs(th->source);
-	t->dport = ntohs(th->dest);
-	return true;
+	return skb_header_pointer(skb, thoff, sizeof(*buf), buf);
 }
 
-static u8 scws_refusal(const struct scws_net *sn, const struct scws_port *port)
+/* A TCP Fast Open SYN leaves in whichever task writes first. */
+static bool scws_fastopen(const struct sock *sk)
+{
+	return READ_ONCE(tcp_sk(sk)->fastopen_req) ||
+	       inet_sk(sk)->defer_connect;
+}
+
+/* Segments to an SCWS port must come from a TCP socket, never a raw one. */
+static bool scws_forged(const struct sock *sk)
+{
+	return sk->sk_type != SOCK_STREAM || sk->sk_protocol != IPPROTO_TCP;
+}
+
+/*
+ * Why this namespace cannot take a connection to @port, if it cannot.
+ * An unguarded port refuses everything: someone else may own it.
+ */
+u8 scws_refusal(const struct scws_net *sn, const struct scws_port *port)
 {
 	if (READ_ONCE(sn->dying))
 		return SCWS_REASON_SHUTDOWN;
+	if (READ_ONCE(port->unguarded))
+		return SCWS_REASON_UNGUARDED;
 	if (!READ_ONCE(sn->pump_portid))
 		return SCWS_REASON_NO_PUMP;
 	if (!READ_ONCE(port->channels))
@@ -74,20 +108,11 @@ static u8 scws_refusal(const struct scws_net *sn, const struct scws_port *port)
 	return SCWS_REASON_NONE;
 }
 
-/* Only the first SYN runs in the caller's connect(); retransmits do not. */
-static void scws_identify(struct scws_caller *c, const struct sock *sk)
-{
-	if (in_task())
-		scws_caller_capture(c);
-	else
-		scws_caller_from_sock(c, sk);
-}
-
 static const struct scws_decision_info scws_no_decision;
 
-static void scws_refuse(struct net *net, struct scws_port *port,
-			const struct scws_tuple *t, const struct scws_caller *c,
-			u8 reason, const struct scws_decision_info *decision)
+void scws_refuse(struct net *net, struct scws_port *port,
+		 const struct scws_tuple *t, const struct scws_caller *c,
+		 u8 reason, const struct scws_decision_info *decision)
 {
 	atomic64_inc(&port->refused);
 	if (reason == SCWS_REASON_POLICY)
@@ -112,6 +137,20 @@ static void scws_send_reset(struct net *net, struct sk_buff *skb, u8 pf)
 }
 
 /*
+ * Refuse a SYN: in connect() (or the sendmsg() of a Fast Open) the error
+ * reaches the caller at once; a retransmit is answered with a reset, or its
+ * client would wait for minutes.
+ */
+static unsigned int scws_refuse_syn(struct net *net, struct sk_buff *skb,
+				    u8 pf, bool first)
+{
+	if (first)
+		return NF_DROP_ERR(-ECONNREFUSED);
+	scws_send_reset(net, skb, pf);
+	return NF_DROP;
+}
+
+/*
  * A SYN held while the caller's executable is hashed (which sleeps).  The
  * skb keeps its socket's memory alive; the decision then lets it continue
  * where the hook stopped it (the hook is last at LOCAL_OUT, so that is
@@ -123,6 +162,7 @@ struct scws_held {
 	struct scws_net *sn;
 	struct sk_buff *skb;		/* NULL: could not hold, dropped */
 	const struct sock *sk;
+	unsigned long ino;
 	u8 pf;
 	struct scws_tuple tuple;
 	struct scws_port *port;
@@ -167,7 +207,7 @@ static void scws_held_work(struct work_struct *work)
 	if (h->caller.exe)
 		scws_digest_compute(h->caller.exe, digest);
 	v = scws_acp_decide(h->sn, h->tuple.dport, &h->caller, true, &info);
-	scws_records_decide(h->sn->records, &h->tuple, h->sk, v, &info);
+	scws_records_decide(h->sn->records, h->sk, h->ino, v, &info);
 	if (v != SCWS_VERDICT_ALLOW)
 		scws_refuse(h->sn->net, h->port, &h->tuple, &h->caller,
 			    SCWS_REASON_POLICY, &info);
@@ -199,8 +239,9 @@ static unsigned int scws_hold(struct scws_net *sn, struct scws_port *port,
 	h->caller.cred = c->cred ? get_cred(c->cred) : NULL;
 	h->caller.secid = c->secid;
 	h->caller.exe = c->exe ? get_file(c->exe) : NULL;
-	scws_records_add(sn->records, t, skb->sk, c, SCWS_VERDICT_DEFER,
-			 &pending);
+	h->ino = scws_sock_ino(skb->sk);
+	scws_records_add(sn->records, skb->sk, c, SCWS_VERDICT_DEFER,
+			 &pending, GFP_ATOMIC);
 	/* Too many held, or a route we cannot keep: the retransmit decides. */
 	if (atomic_inc_return(&sn->held) <= SCWS_HELD_MAX && skb_dst_force(skb))
 		h->skb = skb;
@@ -212,51 +253,65 @@ drop:
 	return NF_DROP;
 }
 
-/* A retransmitted SYN whose first one was seen: follow that decision. */
+/* A SYN of a socket judged before (LSM hook or first SYN): follow that. */
 static unsigned int scws_follow(struct net *net, struct sk_buff *skb, u8 pf,
-				u8 verdict)
+				u8 verdict, bool first)
 {
 	switch (verdict) {
 	case SCWS_VERDICT_ALLOW:
 		return NF_ACCEPT;
 	case SCWS_VERDICT_DENY:
-		scws_send_reset(net, skb, pf);
-		return NF_DROP;
+		return scws_refuse_syn(net, skb, pf, first);
 	default:
 		return NF_DROP;	/* still hashing: the held SYN goes first */
 	}
 }
 
+/*
+ * The netfilter path.  Only the first SYN runs in the caller's connect(),
+ * so only there may the caller be identified.  A SYN of a socket that was
+ * never judged and does not come from connect() (a retransmit whose record
+ * was lost, a Fast Open SYN sent by whoever writes first) is refused,
+ * never judged on a weaker identity.
+ */
 static unsigned int scws_judge(struct scws_net *sn, struct scws_port *port,
 			       struct sk_buff *skb, u8 pf,
 			       const struct scws_tuple *t)
 {
 	struct scws_decision_info info = {};
+	struct sock *sk = skb->sk;
 	bool first = in_task();
-	struct scws_caller c;
+	struct scws_caller c = {};
 	enum scws_verdict v;
-	u8 seen;
+	u8 seen, reason;
 
-	if (sn->records && scws_records_lookup(sn->records, t, skb->sk, &seen))
-		return scws_follow(sn->net, skb, pf, seen);
-	scws_identify(&c, skb->sk);
+	if (sn->records && scws_records_lookup(sn->records, sk, &seen))
+		return scws_follow(sn->net, skb, pf, seen, first);
+	if (!first || !sn->records)
+		reason = SCWS_REASON_UNJUDGED;
+	else if (scws_fastopen(sk))
+		reason = SCWS_REASON_FASTOPEN;
+	else
+		reason = SCWS_REASON_NONE;
+	if (reason) {
+		scws_refuse(sn->net, port, t, &c, reason, &scws_no_decision);
+		return scws_refuse_syn(sn->net, skb, pf, first);
+	}
+
+	scws_caller_capture(&c);
 	v = scws_acp_decide(sn, t->dport, &c, false, &info);
 	switch (v) {
 	case SCWS_VERDICT_ALLOW:
-		if (sn->records)
-			scws_records_add(sn->records, t, skb->sk, &c, v, &info);
-		else
-			scws_caller_release(&c);
+		if (!scws_records_add(sn->records, sk, &c, v, &info,
+				      GFP_ATOMIC))
+			return NF_DROP_ERR(-ENOMEM);
 		return NF_ACCEPT;
 	case SCWS_VERDICT_DEFER:
 		return scws_hold(sn, port, skb, pf, t, &c);
 	default:
 		scws_refuse(sn->net, port, t, &c, SCWS_REASON_POLICY, &info);
 		scws_caller_release(&c);
-		if (first)
-			return NF_DROP_ERR(-ECONNREFUSED);
-		scws_send_reset(sn->net, skb, pf);
-		return NF_DROP;
+		return NF_DROP_ERR(-ECONNREFUSED);
 	}
 }
 
@@ -266,23 +321,35 @@ static unsigned int scws_hook(void *priv, struct sk_buff *skb,
 	struct scws_net *sn = scws_net(state->net);
 	struct sock *sk = skb->sk;
 	struct scws_caller c = {};
+	const struct tcphdr *th;
 	struct scws_port *port;
 	struct scws_tuple t;
+	struct tcphdr _th;
+	bool frag;
 	u8 reason;
 
-	if (!sk || !sk_fullsock(sk) || !scws_syn_tuple(skb, state->pf, &t))
+	if (!sk || !sk_fullsock(sk))
 		return NF_ACCEPT;
-	port = scws_port_find(sn, t.dport);
+	th = scws_tcp_header(skb, state->pf, &_th, &t, &frag);
+	if (!th)	/* a later TCP fragment to loopback: raw sockets only */
+		return frag && scws_forged(sk) ? NF_DROP_ERR(-EPERM) : NF_ACCEPT;
+	port = scws_port_find(sn, ntohs(th->dest));
 	if (!port)
 		return NF_ACCEPT;
+	if (frag || scws_forged(sk))
+		return NF_DROP_ERR(-EPERM);
+	if (!th->syn || th->ack)
+		return NF_ACCEPT;
+	t.sport = ntohs(th->source);
+	t.dport = port->port;
 	reason = scws_refusal(sn, port);
 	if (!reason)
 		return scws_judge(sn, port, skb, state->pf, &t);
-	if (scws_events_wanted(state->net))
-		scws_identify(&c, sk);
+	if (in_task() && scws_events_wanted(state->net))
+		scws_caller_capture(&c);
 	scws_refuse(state->net, port, &t, &c, reason, &scws_no_decision);
 	scws_caller_release(&c);
-	return NF_DROP_ERR(-ECONNREFUSED);
+	return scws_refuse_syn(state->net, skb, state->pf, in_task());
 }
 
 static const struct nf_hook_ops scws_hook_ops[] = {

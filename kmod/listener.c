@@ -131,7 +131,11 @@ static void scws_listener_destroy(struct scws_listener *l)
 	kfree(l);
 }
 
-/* Never fails: a port we cannot hold is logged and left out. */
+/*
+ * Never fails (a namespace's init must not).  A port we cannot hold is
+ * left unguarded: whoever holds it must never receive a client, so every
+ * connect to it is refused, and loudly.  No IPv6 at all is no hole.
+ */
 int scws_listeners_start(struct scws_net *sn)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
@@ -143,11 +147,14 @@ int scws_listeners_start(struct scws_net *sn)
 			if (families[f] == AF_INET6 && !scws_params.ipv6)
 				continue;
 			l = scws_listener_create(sn, &sn->ports[i], families[f]);
+			if (PTR_ERR(l) == -EAFNOSUPPORT)
+				continue;
 			if (IS_ERR(l)) {
-				pr_warn("cannot hold %s port %u in netns %u: %ld\n",
-					families[f] == AF_INET ? "IPv4" : "IPv6",
-					sn->ports[i].port, sn->net->ns.inum,
-					PTR_ERR(l));
+				pr_err("cannot hold %s port %u in netns %u (%ld): refusing every connect to it\n",
+				       families[f] == AF_INET ? "IPv4" : "IPv6",
+				       sn->ports[i].port, sn->net->ns.inum,
+				       PTR_ERR(l));
+				WRITE_ONCE(sn->ports[i].unguarded, true);
 				continue;
 			}
 			sn->listeners[sn->nlisteners++] = l;

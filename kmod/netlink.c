@@ -171,7 +171,9 @@ static int scws_port_info_fill(struct sk_buff *skb, struct scws_port *port)
 	    nla_put_u64_64bit(skb, SCWS_PORT_A_TIMED_OUT, port->timed_out,
 			      SCWS_PORT_A_PAD) ||
 	    nla_put_u64_64bit(skb, SCWS_PORT_A_RESET, port->reset,
-			      SCWS_PORT_A_PAD)) {
+			      SCWS_PORT_A_PAD) ||
+	    (READ_ONCE(port->unguarded) &&
+	     nla_put_flag(skb, SCWS_PORT_A_UNGUARDED))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

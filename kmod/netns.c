@@ -2,10 +2,10 @@
 /*
  * Per network namespace state: the ports, their listeners and hooks, and
  * the pump.  .init never fails: a failing init would break every
- * unshare(CLONE_NEWNET) on the system, so what cannot be set up is logged
- * and the namespace runs without it (ports it cannot hold stay unowned,
- * without hooks nothing is refused at SYN time but connections are still
- * reset when there is no pump).
+ * unshare(CLONE_NEWNET) on the system.  What cannot be set up makes the
+ * namespace fail closed instead: a port it cannot hold, or a namespace
+ * without hooks, is "unguarded" and refuses every connect (and accepted
+ * connections are served only with a judged client socket behind them).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -67,9 +67,13 @@ static int __net_init scws_net_init(struct net *net)
 		pr_warn("netns %u: no memory for caller records\n",
 			net->ns.inum);
 	err = scws_hook_register(net);
-	if (err)
-		pr_warn("netns %u: cannot register hooks (%d)\n",
-			net->ns.inum, err);
+	if (err) {
+		/* Accepted connections still need a judged client: none is. */
+		pr_err("netns %u: cannot register hooks (%d): refusing every connect\n",
+		       net->ns.inum, err);
+		for (i = 0; i < scws_params.nports; i++)
+			sn->ports[i].unguarded = true;
+	}
 	sn->hooked = !err;
 	scws_listeners_start(sn);
 	return 0;

@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Caller records: the identity captured when a client's first SYN leaves
- * connect(), kept until the module accepts that connection.  Retransmitted
- * SYNs find the record of their socket and never look at current.
+ * Caller records: the identity and verdict of a client socket, taken where
+ * the connection was asked for (the LSM hook in connect() or sendmsg(), or
+ * the first SYN leaving connect() on the netfilter path), kept until the
+ * module accepts that connection.
+ *
+ * Records are keyed by the client's socket, not by its addresses: the LSM
+ * hook runs before a source port exists, and an accepted connection must
+ * lead back to the very socket that was judged (see peer.c).  A socket
+ * pointer can be reused after a free, so the socket's inode number is
+ * compared too.  A connection whose client socket has no record is never
+ * served: losing a record (expiry, the bound, memory) denies, it never
+ * falls back to a weaker identity.
  */
+#include <linux/hash.h>
 #include <linux/hashtable.h>
-#include <linux/jhash.h>
 #include <linux/slab.h>
 #include <net/sock.h>
 
@@ -18,7 +27,6 @@
 struct scws_record {
 	struct hlist_node hnode;
 	struct list_head lru;		/* oldest first */
-	struct scws_tuple tuple;
 	const struct sock *sk;		/* compared, never dereferenced */
 	unsigned long ino;		/* with sk: tells a reused pointer */
 	unsigned long born;		/* jiffies */
@@ -46,18 +54,14 @@ struct scws_records *scws_records_create(void)
 	return r;
 }
 
-static u32 scws_tuple_hash(const struct scws_tuple *t)
-{
-	return jhash(t, sizeof(*t), 0);
-}
-
 static struct scws_record *scws_record_find(struct scws_records *r,
-					    const struct scws_tuple *t)
+					    const struct sock *sk,
+					    unsigned long ino)
 {
 	struct scws_record *rec;
 
-	hash_for_each_possible(r->table, rec, hnode, scws_tuple_hash(t))
-		if (!memcmp(&rec->tuple, t, sizeof(*t)))
+	hash_for_each_possible(r->table, rec, hnode, hash_ptr(sk, 32))
+		if (rec->sk == sk && rec->ino == ino)
 			return rec;
 	return NULL;
 }
@@ -80,25 +84,28 @@ static void scws_records_free(struct list_head *dead)
 	}
 }
 
-static unsigned long scws_sock_ino(const struct sock *sk)
+unsigned long scws_sock_ino(const struct sock *sk)
 {
 	return sock_i_ino((struct sock *)sk);
 }
 
-/* Takes over @c; returns false (and releases @c) when out of memory. */
-bool scws_records_add(struct scws_records *r, const struct scws_tuple *t,
-		      const struct sock *sk, struct scws_caller *c,
-		      u8 verdict, const struct scws_decision_info *decision)
+/*
+ * Takes over @c; returns false (and releases @c) when out of memory.  The
+ * oldest record beyond the bound is dropped: its connection will be
+ * refused, never judged again on less.
+ */
+bool scws_records_add(struct scws_records *r, const struct sock *sk,
+		      struct scws_caller *c, u8 verdict,
+		      const struct scws_decision_info *decision, gfp_t gfp)
 {
 	struct scws_record *rec, *old;
 	LIST_HEAD(dead);
 
-	rec = kmalloc(sizeof(*rec), GFP_ATOMIC);
+	rec = kmalloc(sizeof(*rec), gfp);
 	if (!rec) {
 		scws_caller_release(c);
 		return false;
 	}
-	rec->tuple = *t;
 	rec->sk = sk;
 	rec->ino = scws_sock_ino(sk);
 	rec->born = jiffies;
@@ -108,14 +115,14 @@ bool scws_records_add(struct scws_records *r, const struct scws_tuple *t,
 	memset(c, 0, sizeof(*c));
 
 	spin_lock_bh(&r->lock);
-	old = scws_record_find(r, t);
+	old = scws_record_find(r, sk, rec->ino);
 	if (old)
 		scws_record_unlink(r, old, &dead);
 	if (r->count >= SCWS_RECORDS_MAX)
 		scws_record_unlink(r, list_first_entry(&r->lru,
 						       struct scws_record, lru),
 				   &dead);
-	hash_add(r->table, &rec->hnode, scws_tuple_hash(t));
+	hash_add(r->table, &rec->hnode, hash_ptr(sk, 32));
 	list_add_tail(&rec->lru, &r->lru);
 	r->count++;
 	spin_unlock_bh(&r->lock);
@@ -124,17 +131,16 @@ bool scws_records_add(struct scws_records *r, const struct scws_tuple *t,
 	return true;
 }
 
-/* The verdict on this very socket's first SYN, if it was seen. */
-bool scws_records_lookup(struct scws_records *r, const struct scws_tuple *t,
-			 const struct sock *sk, u8 *verdict)
+/* The verdict on this very socket, if it was judged. */
+bool scws_records_lookup(struct scws_records *r, const struct sock *sk,
+			 u8 *verdict)
 {
-	unsigned long ino = scws_sock_ino(sk);
 	struct scws_record *rec;
 	bool seen;
 
 	spin_lock_bh(&r->lock);
-	rec = scws_record_find(r, t);
-	seen = rec && rec->sk == sk && rec->ino == ino;
+	rec = scws_record_find(r, sk, scws_sock_ino(sk));
+	seen = rec;
 	if (seen)
 		*verdict = rec->verdict;
 	spin_unlock_bh(&r->lock);
@@ -142,23 +148,26 @@ bool scws_records_lookup(struct scws_records *r, const struct scws_tuple *t,
 }
 
 /* A deferred decision was taken. */
-void scws_records_decide(struct scws_records *r, const struct scws_tuple *t,
-			 const struct sock *sk, u8 verdict,
+void scws_records_decide(struct scws_records *r, const struct sock *sk,
+			 unsigned long ino, u8 verdict,
 			 const struct scws_decision_info *decision)
 {
 	struct scws_record *rec;
 
 	spin_lock_bh(&r->lock);
-	rec = scws_record_find(r, t);
-	if (rec && rec->sk == sk) {
+	rec = scws_record_find(r, sk, ino);
+	if (rec) {
 		rec->verdict = verdict;
 		rec->decision = *decision;
 	}
 	spin_unlock_bh(&r->lock);
 }
 
-/* Hand the record of @t over to an accepted connection. */
-bool scws_records_take(struct scws_records *r, const struct scws_tuple *t,
+/*
+ * Hand the record of the client socket @sk over to its accepted connection;
+ * true only when that socket was judged and allowed.
+ */
+bool scws_records_take(struct scws_records *r, const struct sock *sk,
 		       struct scws_caller *c,
 		       struct scws_decision_info *decision)
 {
@@ -167,14 +176,15 @@ bool scws_records_take(struct scws_records *r, const struct scws_tuple *t,
 	bool found;
 
 	spin_lock_bh(&r->lock);
-	rec = scws_record_find(r, t);
-	found = rec;
+	rec = scws_record_find(r, sk, scws_sock_ino(sk));
+	found = rec && rec->verdict == SCWS_VERDICT_ALLOW;
 	if (found) {
 		*c = rec->caller;
 		*decision = rec->decision;
 		memset(&rec->caller, 0, sizeof(rec->caller));
-		scws_record_unlink(r, rec, &dead);
 	}
+	if (rec)
+		scws_record_unlink(r, rec, &dead);
 	spin_unlock_bh(&r->lock);
 
 	scws_records_free(&dead);

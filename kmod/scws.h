@@ -74,6 +74,8 @@ struct scws_port {
 	atomic64_t refused;		/* counted in the hook, unlocked */
 	u64 timed_out;
 	u64 reset;
+	/* Held by someone else, or the namespace is not hooked: refuse all. */
+	bool unguarded;
 };
 
 struct scws_listener {
@@ -132,21 +134,33 @@ void scws_caller_release(struct scws_caller *c);
 int scws_caller_fill(struct sk_buff *skb, const struct scws_caller *c,
 		     struct user_namespace *ns);
 
-/* records.c: caller identity per client socket, from SYN to accept */
+/*
+ * records.c: identity and verdict per client socket, from the moment it
+ * asked to connect to its accept.  A record lives at most this long.
+ */
+#define SCWS_RECORD_TTL		(60 * HZ)
 struct scws_records *scws_records_create(void);
 void scws_records_destroy(struct scws_records *r);
-bool scws_records_add(struct scws_records *r, const struct scws_tuple *t,
-		      const struct sock *sk, struct scws_caller *c,
-		      u8 verdict, const struct scws_decision_info *decision);
-bool scws_records_lookup(struct scws_records *r, const struct scws_tuple *t,
-			 const struct sock *sk, u8 *verdict);
-void scws_records_decide(struct scws_records *r, const struct scws_tuple *t,
-			 const struct sock *sk, u8 verdict,
+unsigned long scws_sock_ino(const struct sock *sk);
+bool scws_records_add(struct scws_records *r, const struct sock *sk,
+		      struct scws_caller *c, u8 verdict,
+		      const struct scws_decision_info *decision, gfp_t gfp);
+bool scws_records_lookup(struct scws_records *r, const struct sock *sk,
+			 u8 *verdict);
+void scws_records_decide(struct scws_records *r, const struct sock *sk,
+			 unsigned long ino, u8 verdict,
 			 const struct scws_decision_info *decision);
-bool scws_records_take(struct scws_records *r, const struct scws_tuple *t,
+bool scws_records_take(struct scws_records *r, const struct sock *sk,
 		       struct scws_caller *c,
 		       struct scws_decision_info *decision);
 void scws_records_expire(struct scws_records *r, unsigned long max_age);
+
+/* peer.c: the client end of an accepted loopback connection */
+struct sock *scws_peer_client(const struct sock *child);
+
+/* judge.c: the decision in the caller's connect() (the BPF-LSM path) */
+int scws_lsm_judge(struct socket *sock, const struct sockaddr *addr,
+		   int addrlen);
 
 /* acp.c, digest.c */
 enum scws_verdict scws_acp_decide(struct scws_net *sn, u16 port,
@@ -158,6 +172,10 @@ int scws_digest_init(void);
 void scws_digest_exit(void);
 
 /* hook.c */
+u8 scws_refusal(const struct scws_net *sn, const struct scws_port *port);
+void scws_refuse(struct net *net, struct scws_port *port,
+		 const struct scws_tuple *t, const struct scws_caller *c,
+		 u8 reason, const struct scws_decision_info *decision);
 int scws_hook_register(struct net *net);
 void scws_hook_unregister(struct net *net);
 

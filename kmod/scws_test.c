@@ -14,6 +14,7 @@
 #include <net/sock.h>
 
 #include "scws.h"
+#include "policy.h"
 
 #define FAKE_PUMP	0x5c05u
 
@@ -276,6 +277,79 @@ static void scws_test_port_owned(struct kunit *test)
 	sock_release(sock);
 }
 
+/* The LSM path judges in connect() and records the verdict on the socket. */
+static void scws_test_lsm_judge_records(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+		.sin_port = htons(scws_params.ports[0]),
+	};
+	struct sockaddr_in other = sin;
+	struct socket *sock;
+	u8 verdict;
+
+	KUNIT_ASSERT_EQ(test, sock_create_kern(ctx->net, AF_INET, SOCK_STREAM,
+					       IPPROTO_TCP, &sock), 0);
+	ctx->clients[ctx->nclients++] = sock;
+	/* No pump: refused at connect(), nothing recorded. */
+	KUNIT_EXPECT_EQ(test, scws_lsm_judge(sock, (struct sockaddr *)&sin,
+					     sizeof(sin)), -ECONNREFUSED);
+	KUNIT_EXPECT_FALSE(test, scws_records_lookup(ctx->sn->records, sock->sk,
+						     &verdict));
+	/* Another port, or a short address: not ours to judge. */
+	other.sin_port = htons(9);
+	KUNIT_EXPECT_EQ(test, scws_lsm_judge(sock, (struct sockaddr *)&other,
+					     sizeof(other)), 0);
+	KUNIT_EXPECT_EQ(test, scws_lsm_judge(sock, (struct sockaddr *)&sin, 4),
+			0);
+
+	scws_test_fake_pump(ctx, 1);
+	KUNIT_EXPECT_EQ(test, scws_lsm_judge(sock, (struct sockaddr *)&sin,
+					     sizeof(sin)), 0);
+	KUNIT_ASSERT_TRUE(test, scws_records_lookup(ctx->sn->records, sock->sk,
+						    &verdict));
+	KUNIT_EXPECT_EQ(test, verdict, SCWS_VERDICT_ALLOW);
+}
+
+/*
+ * An accepted connection whose client socket was never judged (what a raw
+ * socket forging a handshake gets) is reset, never queued for the pump.
+ */
+static void scws_test_unjudged_reset(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct scws_port *port = &ctx->sn->ports[0];
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+		.sin_port = htons(3999),
+	};
+	struct socket *lsock, *client, *child;
+
+	scws_test_fake_pump(ctx, 1);
+	KUNIT_ASSERT_EQ(test, sock_create_kern(ctx->net, AF_INET, SOCK_STREAM,
+					       IPPROTO_TCP, &lsock), 0);
+	ctx->clients[ctx->nclients++] = lsock;
+	KUNIT_ASSERT_EQ(test, kernel_bind(lsock, (struct sockaddr *)&sin,
+					  sizeof(sin)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(lsock, 4), 0);
+	KUNIT_ASSERT_EQ(test, sock_create_kern(ctx->net, AF_INET, SOCK_STREAM,
+					       IPPROTO_TCP, &client), 0);
+	ctx->clients[ctx->nclients++] = client;
+	KUNIT_ASSERT_EQ(test, kernel_connect(client, (struct sockaddr *)&sin,
+					     sizeof(sin), 0), 0);
+	KUNIT_ASSERT_EQ(test, kernel_accept(lsock, &child, 0), 0);
+
+	scws_conn_accepted(ctx->sn, port, child);	/* takes @child */
+	mutex_lock(&ctx->sn->lock);
+	KUNIT_EXPECT_EQ(test, port->accepted, 1);
+	KUNIT_EXPECT_EQ(test, port->reset, 1);
+	KUNIT_EXPECT_EQ(test, port->queued, 0);
+	mutex_unlock(&ctx->sn->lock);
+}
+
 static struct kunit_case scws_core_cases[] = {
 	KUNIT_CASE(scws_test_port_owned),
 	KUNIT_CASE(scws_test_no_pump_refused),
@@ -285,6 +359,8 @@ static struct kunit_case scws_core_cases[] = {
 	KUNIT_CASE(scws_test_queue_timeout),
 	KUNIT_CASE(scws_test_claim_other_netns),
 	KUNIT_CASE(scws_test_pump_gone_resets),
+	KUNIT_CASE(scws_test_lsm_judge_records),
+	KUNIT_CASE(scws_test_unjudged_reset),
 	{}
 };
 

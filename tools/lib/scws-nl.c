@@ -115,6 +115,7 @@ static const struct nla_policy port_policy[SCWS_PORT_A_MAX + 1] = {
 	[SCWS_PORT_A_REFUSED] = POL_U64,
 	[SCWS_PORT_A_TIMED_OUT] = POL_U64,
 	[SCWS_PORT_A_RESET] = POL_U64,
+	[SCWS_PORT_A_UNGUARDED] = { .type = NLA_FLAG },
 };
 
 /* ---- small helpers */
@@ -309,6 +310,7 @@ static int parse_port(struct nlattr *nest, struct scws_port_status *ps)
 	ps->refused = get_u64(tb[SCWS_PORT_A_REFUSED]);
 	ps->timed_out = get_u64(tb[SCWS_PORT_A_TIMED_OUT]);
 	ps->reset = get_u64(tb[SCWS_PORT_A_RESET]);
+	ps->unguarded = tb[SCWS_PORT_A_UNGUARDED] != NULL;
 	return 0;
 }
 
@@ -913,6 +915,9 @@ const char *scws_reason_name(unsigned int reason)
 		[SCWS_REASON_PUMP_GONE] = "pump-gone",
 		[SCWS_REASON_SHUTDOWN] = "shutdown",
 		[SCWS_REASON_POLICY] = "policy",
+		[SCWS_REASON_UNJUDGED] = "unjudged",
+		[SCWS_REASON_FASTOPEN] = "fastopen",
+		[SCWS_REASON_UNGUARDED] = "unguarded",
 	};
 
 	return NAME_OF(names, reason);

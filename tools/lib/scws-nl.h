@@ -69,6 +69,7 @@ struct scws_port_status {
 	uint64_t refused;
 	uint64_t timed_out;
 	uint64_t reset;
+	bool unguarded;			/* refuses everything, see scwsctl(8) */
 };
 
 struct scws_status {

@@ -63,6 +63,11 @@ static void status_text(const struct scws_status *st)
 		       (unsigned long long)ps->refused,
 		       (unsigned long long)ps->timed_out,
 		       (unsigned long long)ps->reset);
+		if (ps->unguarded)
+			printf("port %u: UNGUARDED: the module could not hold "
+			       "the port or hook this namespace; every "
+			       "connect is refused (see the kernel log)\n",
+			       ps->port);
 	}
 }
 
@@ -93,6 +98,7 @@ static void status_json(const struct ctl *ctl, const struct scws_status *st)
 		json_uint(&j, "refused", ps->refused);
 		json_uint(&j, "timed_out", ps->timed_out);
 		json_uint(&j, "reset", ps->reset);
+		json_bool(&j, "unguarded", ps->unguarded);
 		json_close_object(&j);
 	}
 	json_close_array(&j);

@@ -257,6 +257,9 @@ enum scws_port_attr {
 	SCWS_PORT_A_TIMED_OUT,		/* u64 counter */
 	SCWS_PORT_A_RESET,		/* u64 counter, reset for other reasons */
 	SCWS_PORT_A_PAD,
+	SCWS_PORT_A_UNGUARDED,		/* flag: refuses every connect, see
+					 * SCWS_REASON_UNGUARDED
+					 */
 	__SCWS_PORT_A_LAST
 };
 
@@ -285,6 +288,12 @@ enum scws_reason {
 	SCWS_REASON_PUMP_GONE,		/* the pump went away */
 	SCWS_REASON_SHUTDOWN,		/* namespace or module going away */
 	SCWS_REASON_POLICY,		/* denied by the access control policy */
+	SCWS_REASON_UNJUDGED,		/* no judged local TCP socket behind it */
+	SCWS_REASON_FASTOPEN,		/* TCP Fast Open, netfilter path only */
+	SCWS_REASON_UNGUARDED,		/* the namespace cannot enforce (port
+					 * held by another socket, or hooks
+					 * missing): every connect refused
+					 */
 };
 
 /* How the access control policy decided on a connection. */
