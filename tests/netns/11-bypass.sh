@@ -5,7 +5,7 @@
 # squatted before the module loads.  Policy: default deny, allow uid 1001,
 # the attacker is uid 1002 (with CAP_NET_RAW where it forges).
 cd "$(dirname "$0")/../.." && . tests/lib/tap.sh
-tap_begin 18
+tap_begin 20
 SCWSCTL=$BUILD/scwsctl
 FORGE="python3 $PWD/tests/lib/forge.py"
 ns=$(netns_new bypass)
@@ -29,6 +29,19 @@ start_pump "$ns" "$tmp/pump.log" --port 3516:4:4 --mode fixed --reply "$reply" >
 check "policy loads" policy "default deny" "allow uid 1001"
 expect "uid 1001 is served" hello \
 	"$(in_ns "$ns" setpriv --reuid=1001 --regid=1001 --clear-groups curl -s -m 5 http://127.0.0.1:3516/)"
+before=$(accepted)
+
+# A denied user hammering the port while allowed connects come and go:
+# not one of 2,000 gets through.
+in_ns "$ns" setpriv --reuid=1001 --regid=1001 --clear-groups $CLIENT rate 300 127.0.0.1 3516 >"$tmp/allowed" &
+allowed=$!
+out=$(in_ns "$ns" setpriv --reuid=1002 --regid=1002 --clear-groups $CLIENT rate 2000 127.0.0.1 3516)
+wait "$allowed"
+expect "2,000 connects by uid 1002: every one refused" "refused=2000" "$(grep -o 'refused=[0-9]*\|connected=[0-9]*' <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+# (Beyond the queue an accepted connection is reset: not a refusal.)
+out=$(sed -n 's/^rate \(.*\) secs=.*/\1/p' "$tmp/allowed")
+check "the allowed user's 300 connects meanwhile: none refused ($out)" \
+	bash -c "[ -n '$out' ] && ! grep -q refused <<<'$out'"
 before=$(accepted)
 
 # 4. Forged segments: the hook drops what no TCP socket sent, to an SCWS port.
@@ -65,7 +78,9 @@ wait "$PUMP_PID" 2>/dev/null
 if rmmod scws; then
 	python3 -c '
 import socket, sys, time
-s = socket.socket(); s.bind(("127.0.0.1", 3516)); s.listen(8)
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 3516)); s.listen(8)
 s.settimeout(6)
 try:
     c, _ = s.accept(); print("squatter got a client"); sys.stdout.flush()

@@ -151,12 +151,21 @@
  * with SCWS_A_REASON = SCWS_REASON_POLICY and the decision in its
  * SCWS_A_CONN, plus a rate-limited kernel log line.
  *
- * Caller identity (SCWS_CONN_A_CALLER, nested SCWS_CALLER_A_*) is taken when
- * the client's first SYN leaves connect(): pid in the initial pid
- * namespace, effective uid and gid in the user namespace
- * that owns the network namespace, LSM security context, and the path of the
- * executable when known.  A connection whose first SYN was not seen (module
- * loaded mid-handshake) carries the socket owner's uid/gid only.
+ * Caller identity (SCWS_CONN_A_CALLER, nested SCWS_CALLER_A_*) is taken
+ * where the connection is asked for: in the caller's connect() (or the
+ * sendto() of a TCP Fast Open) by the BPF-LSM program when it is attached,
+ * else when the client's first SYN leaves connect(): pid in the initial pid
+ * namespace, effective uid and gid in the user namespace that owns the
+ * network namespace, LSM security context, and the path of the executable
+ * when known.  It is kept per client socket until the connection is
+ * accepted.  A connection is only ever queued for the pump when its client
+ * is a local TCP socket that was judged and allowed; anything else (a
+ * handshake forged from a raw socket, a SYN whose record was lost, a Fast
+ * Open SYN on the netfilter path, which leaves in whichever task writes
+ * first) is refused or reset with SCWS_REASON_UNJUDGED or
+ * SCWS_REASON_FASTOPEN.  A port the module could not hold in a namespace
+ * (someone listened on it first) is reported with SCWS_PORT_A_UNGUARDED and
+ * refuses every connect (SCWS_REASON_UNGUARDED).
  */
 
 #ifndef _UAPI_LINUX_SCWS_H
