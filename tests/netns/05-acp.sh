@@ -106,7 +106,8 @@ printf '%s\n' "default deny" "deny uid 1001" >"$tmp/deny.conf"
 in_ns "$ns2" "$SCWSCTL" policy load "$tmp/allow.conf"
 ns_as "$ns2" 1001 $CLIENT stream 127.0.0.1 3516 3 >"$tmp/stream" &
 streamer=$!
-sleep 1
+# Reload only once the stream is established (slow under emulation).
+for _ in $(seq 100); do grep -q . "$tmp/stream" && break; sleep 0.05; done
 in_ns "$ns2" "$SCWSCTL" policy load "$tmp/deny.conf"
 expect "after the reload uid 1001 is refused" refused "$(ns_as "$ns2" 1001 $CLIENT connect 127.0.0.1 3516)"
 wait "$streamer"

@@ -80,7 +80,12 @@ if rmmod scws; then
 import socket, sys, time
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 3516)); s.listen(8)
+for i in range(50):  # the unloaded module's sockets may linger briefly
+    try:
+        s.bind(("127.0.0.1", 3516)); break
+    except OSError:
+        time.sleep(0.1)
+s.listen(8)
 s.settimeout(6)
 try:
     c, _ = s.accept(); print("squatter got a client"); sys.stdout.flush()
