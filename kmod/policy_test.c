@@ -37,7 +37,7 @@ static struct scws_subject scws_test_subject(u32 uid)
 {
 	return (struct scws_subject){
 		.port = 3516, .uid = uid, .gid = uid,
-		.digest_state = SCWS_DIGEST_NONE,
+		.digest_state = SCWS_DIGEST_NONE, .exe_vouches = true,
 	};
 }
 
@@ -286,6 +286,9 @@ static void scws_policy_test_index_vs_linear(struct kunit *test)
 			  scws_test_labels[get_random_u32() % 5] : NULL;
 		s.exe = get_random_u32() % 5 ?
 			scws_test_exes[get_random_u32() % 4] : NULL;
+		s.exe_seen = get_random_u32() % 3 ? s.exe :
+			     scws_test_exes[get_random_u32() % 4];
+		s.exe_vouches = get_random_u32() % 4;
 		s.digest_state = get_random_u32() % 3;
 		memset(s.digest, get_random_u32() % 8, SCWS_SHA256_LEN);
 		vi = scws_test_decide(p, &s, &rule_idx);
@@ -299,6 +302,74 @@ static void scws_policy_test_index_vs_linear(struct kunit *test)
 	/* The random domains are small on purpose: rules do match. */
 	KUNIT_EXPECT_GT(test, decided, nsubjects / 2);
 	put_group_info(gi);
+	scws_policy_free(p);
+}
+
+/*
+ * An executable that cannot vouch for its caller (a user namespace of its
+ * own, a file system mounted from one) grants nothing, but deny rules
+ * still match it; deny rules also match the path the caller sees.
+ */
+static void scws_policy_test_exe_vouches(struct kunit *test)
+{
+	struct scws_policy *p = scws_test_policy(test, 5, SCWS_ACTION_ALLOW);
+	struct scws_subject s;
+	u32 rule;
+
+	p->rules[0] = (struct scws_rule){ .sel = SCWS_SEL_EXE,
+					  .exe = kstrdup("/usr/bin/wget", GFP_KERNEL) };
+	p->rules[1] = (struct scws_rule){ .sel = SCWS_SEL_EXE, .action = 1,
+					  .exe = kstrdup("/usr/bin/curl", GFP_KERNEL) };
+	p->rules[2] = (struct scws_rule){ .sel = SCWS_SEL_DIGEST, .action = 1 };
+	memset(p->rules[2].digest, 0xab, SCWS_SHA256_LEN);
+	p->rules[3] = (struct scws_rule){ .sel = SCWS_SEL_TRUSTED, .action = 1,
+					  .trusted = SCWS_TRUST_MANUFACTURER };
+	p->rules[4] = (struct scws_rule){ .sel = SCWS_SEL_ALL };
+	memset(p->trust[0], 0xcd, SCWS_SHA256_LEN);
+	p->ntrust = 1;
+	scws_test_index(test, p);
+
+	s = scws_test_subject(1000);
+	s.exe = "/usr/bin/curl";
+	s.exe_seen = s.exe;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_ALLOW);
+	KUNIT_EXPECT_EQ(test, rule, 1);
+	s.exe_vouches = false;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, 4);
+	s.exe = "/usr/bin/wget";
+	s.exe_seen = s.exe;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, 0);
+	/* Seen as wget in a chroot, no path from the system's root. */
+	s.exe_vouches = true;
+	s.exe = NULL;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, 0);
+	/* Seen as curl: the allow rule wants the path from the root. */
+	s.exe_seen = "/usr/bin/curl";
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, 4);
+	/* Seen as wget, but /opt/wget from the root: the deny matches. */
+	s.exe = "/opt/wget";
+	s.exe_seen = "/usr/bin/wget";
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, 0);
+	/* Digests and the trust list. */
+	s = scws_test_subject(1000);
+	s.digest_state = SCWS_DIGEST_KNOWN;
+	memset(s.digest, 0xab, SCWS_SHA256_LEN);
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_ALLOW);
+	KUNIT_EXPECT_EQ(test, rule, 2);
+	memset(s.digest, 0xcd, SCWS_SHA256_LEN);
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_ALLOW);
+	KUNIT_EXPECT_EQ(test, rule, 3);
+	s.exe_vouches = false;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, 4);
+	memset(s.digest, 0xab, SCWS_SHA256_LEN);
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, 4);
 	scws_policy_free(p);
 }
 
@@ -564,6 +635,7 @@ static struct kunit_case scws_policy_cases[] = {
 	KUNIT_CASE(scws_policy_test_validation),
 	KUNIT_CASE(scws_policy_test_label_too_long),
 	KUNIT_CASE(scws_policy_test_dump_round_trip),
+	KUNIT_CASE(scws_policy_test_exe_vouches),
 	{}
 };
 

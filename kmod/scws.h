@@ -152,6 +152,8 @@ void scws_records_expire(struct scws_records *r, unsigned long max_age);
 enum scws_verdict scws_acp_decide(struct scws_net *sn, u16 port,
 				  const struct scws_caller *c, bool hashed,
 				  struct scws_decision_info *info);
+const char *scws_exe_path(const struct scws_caller *c, char *buf,
+			  size_t size);
 bool scws_digest_lookup(const struct file *f, u8 *digest);
 int scws_digest_compute(struct file *f, u8 *digest);
 int scws_digest_init(void);
