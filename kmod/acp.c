@@ -149,7 +149,8 @@ static const char *scws_label_of(u32 secid, char *buf, size_t size)
 		return buf;
 	if (security_secid_to_secctx(secid, &ctx, &len))
 		return NULL;
-	n = strnlen(ctx, len);
+	/* AppArmor adds " (enforce)" etc. with apparmor.display_secid_mode. */
+	n = scws_label_mode_len(ctx, strnlen(ctx, len));
 	if (n < size) {
 		memcpy(buf, ctx, n);
 		buf[n] = '\0';

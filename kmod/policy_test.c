@@ -373,6 +373,31 @@ static void scws_policy_test_exe_vouches(struct kunit *test)
 	scws_policy_free(p);
 }
 
+static void scws_policy_test_label_mode(struct kunit *test)
+{
+	static const char *const same[] = {
+		"x (enforce)", "x (complain)", "x (kill)", "x (unconfined)",
+		"x (mixed)", "x (user)", "x (prompt)",
+	};
+	static const char *const kept[] = {
+		"x", "x (enforce", "x(enforce)", "x (audit)", " (enforce)",
+		"system_u:system_r:httpd_t:s0",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(same); i++)
+		KUNIT_EXPECT_EQ(test, scws_label_mode_len(same[i], strlen(same[i])),
+				(size_t)1);
+	for (i = 0; i < ARRAY_SIZE(kept); i++)
+		KUNIT_EXPECT_EQ(test, scws_label_mode_len(kept[i], strlen(kept[i])),
+				strlen(kept[i]));
+	/* Only the end counts. */
+	KUNIT_EXPECT_EQ(test, scws_label_mode_len("a (enforce)//&b", 15),
+			(size_t)15);
+	KUNIT_EXPECT_EQ(test, scws_label_mode_len("a//&b (mixed)", 13),
+			(size_t)5);
+}
+
 struct scws_swap_ctx {
 	struct scws_policy __rcu *policy;
 	atomic_t torn;
@@ -588,6 +613,42 @@ static void scws_policy_test_label_too_long(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/* POLICY_SET refuses a label the module cannot see: one with a mode. */
+static void scws_policy_test_label_with_mode(struct kunit *test)
+{
+	static const int types[] = { SCWS_RULE_A_LABEL,
+				     SCWS_RULE_A_LABEL_PREFIX };
+	struct netlink_ext_ack extack;
+	struct nlattr *rule;
+	struct sk_buff *skb;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		skb = alloc_skb(4096, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, skb);
+		nla_put_u8(skb, SCWS_A_POLICY_DEFAULT, SCWS_ACTION_ALLOW);
+		rule = nla_nest_start(skb, SCWS_A_POLICY_RULE);
+		nla_put_u8(skb, SCWS_RULE_A_ACTION, SCWS_ACTION_DENY);
+		nla_put_string(skb, types[i], "x");
+		nla_nest_end(skb, rule);
+		KUNIT_EXPECT_EQ(test, scws_policy_test_load(test, skb, &extack), 0);
+		rule = nla_nest_start(skb, SCWS_A_POLICY_RULE);
+		nla_put_u8(skb, SCWS_RULE_A_ACTION, SCWS_ACTION_DENY);
+		nla_put_u32(skb, SCWS_RULE_A_UID_MIN, 7);
+		nla_put_u32(skb, SCWS_RULE_A_UID_MAX, 7);
+		nla_put_string(skb, types[!i], "y");
+		nla_put_string(skb, types[i], "x (complain)");
+		nla_nest_end(skb, rule);
+		KUNIT_EXPECT_EQ(test, scws_policy_test_load(test, skb, &extack),
+				-EINVAL);
+		KUNIT_EXPECT_STREQ(test, extack._msg,
+				   "label ends in an AppArmor mode: name the profile alone");
+		KUNIT_EXPECT_EQ(test, scws_bad_rule(skb, &extack), 1);
+		KUNIT_EXPECT_EQ(test, nla_type(extack.bad_attr), types[i]);
+		kfree_skb(skb);
+	}
+}
+
 /* POLICY_GET gives back what POLICY_SET took, across several messages. */
 static void scws_policy_test_dump_round_trip(struct kunit *test)
 {
@@ -636,6 +697,8 @@ static struct kunit_case scws_policy_cases[] = {
 	KUNIT_CASE(scws_policy_test_label_too_long),
 	KUNIT_CASE(scws_policy_test_dump_round_trip),
 	KUNIT_CASE(scws_policy_test_exe_vouches),
+	KUNIT_CASE(scws_policy_test_label_mode),
+	KUNIT_CASE(scws_policy_test_label_with_mode),
 	{}
 };
 
