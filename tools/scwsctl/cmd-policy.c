@@ -19,7 +19,8 @@ static const char load_usage[] =
 	"Usage: scwsctl policy load FILE|-\n"
 	"Replace the access control policy with the one in FILE ('-' reads\n"
 	"standard input), as a whole.  Nothing is sent unless the whole file is\n"
-	"valid.  Needs CAP_NET_ADMIN.\n"
+	"valid.  Warns (FILE:LINE:COLUMN: warning: ...) about allow rules that\n"
+	"name only an executable.  Needs CAP_NET_ADMIN.\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help   this help\n";
@@ -46,7 +47,9 @@ static const char clear_usage[] =
 static const char check_usage[] =
 	"Usage: scwsctl check [-j] [-p] FILE|-\n"
 	"Check a policy file without loading it (no kernel needed): every bad\n"
-	"line is reported as FILE:LINE:COLUMN: error: MESSAGE.  Exit status 0\n"
+	"line is reported as FILE:LINE:COLUMN: error: MESSAGE, and what is valid\n"
+	"but weak (an allow rule that names only an executable) as\n"
+	"FILE:LINE:COLUMN: warning: MESSAGE on standard error.  Exit status 0\n"
 	"when the file is valid, 1 when not.\n"
 	"\n"
 	"Options:\n"
@@ -120,6 +123,15 @@ static int send_policy(const char *what, const char *path,
 	return rc;
 }
 
+/* Warnings go to standard error and change nothing else. */
+static void lint(const char *path, const struct acp_policy *p)
+{
+	struct acp_errors warns;
+
+	if (acp_lint(p, &warns))
+		acp_warnings_print(stderr, policy_file_name(path), &warns);
+}
+
 static int run_load(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct ctl_cmd cmd = { .name = "policy load",
@@ -144,6 +156,7 @@ static int run_load(struct ctl *ctl, int argc, char **argv)
 			  policy_file_name(path));
 		return CTL_FAIL;
 	}
+	lint(path, &p);
 	rc = send_policy(cmd.name, path, &p);
 	acp_policy_free(&p);
 	return rc;
@@ -304,6 +317,8 @@ int cmd_check(struct ctl *ctl, int argc, char **argv)
 	rc = policy_file_read(cmd.name, path, &p, &errs);
 	if (rc == POLICY_FILE_UNREADABLE)
 		return CTL_FAIL;
+	if (rc == POLICY_FILE_OK)
+		lint(path, &p);
 	if (ctl->json)
 		check_json(ctl, path, &p, &errs);
 	else
