@@ -11,6 +11,7 @@ static const char policy_usage[] =
 	"Usage: scwsctl policy load FILE|-\n"
 	"       scwsctl policy show [-j] [-p]\n"
 	"       scwsctl policy clear\n"
+	"       scwsctl policy check [-j] [-p] FILE|-\n"
 	"Manage the access control policy of this network namespace's SCWS\n"
 	"ports.  'scwsctl policy COMMAND --help' tells more.  See scwsctl(8)\n"
 	"for the file format.\n";
@@ -238,13 +239,15 @@ int cmd_policy(struct ctl *ctl, int argc, char **argv)
 	argc -= first;
 	argv += first;
 	if (!argc)
-		return ctl_usage_error(&cmd, "expected load, show or clear");
+		return ctl_usage_error(&cmd, "expected load, show, clear or check");
 	if (strcmp(argv[0], "load") == 0)
 		return run_load(ctl, argc, argv);
 	if (strcmp(argv[0], "show") == 0)
 		return run_show(ctl, argc, argv);
 	if (strcmp(argv[0], "clear") == 0)
 		return run_clear(ctl, argc, argv);
+	if (strcmp(argv[0], "check") == 0)	/* same as scwsctl check */
+		return cmd_check(ctl, argc, argv);
 	return ctl_usage_error(&cmd, "unknown command '%s'", argv[0]);
 }
 
