@@ -5,10 +5,15 @@
  */
 #include <linux/cred.h>
 #include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
 #include <linux/hash.h>
-#include <linux/spinlock.h>
+#include <linux/pid.h>
+#include <linux/sched/task.h>
 #include <linux/security.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/user_namespace.h>
 
 #include "scws.h"
 #include "policy.h"
@@ -38,6 +43,20 @@ static bool scws_digest_matches(const struct scws_policy *p,
 	return true;
 }
 
+/*
+ * An allow rule names the executable by its path from the system's root; a
+ * deny rule also matches the path the caller sees (in a chroot or another
+ * mount namespace), so moving a file out of sight never escapes a denial.
+ */
+static bool scws_exe_matches(const struct scws_rule *r,
+			     const struct scws_subject *s)
+{
+	if (s->exe && !strcmp(s->exe, r->exe))
+		return true;
+	return r->action == SCWS_ACTION_DENY && s->exe_seen &&
+	       !strcmp(s->exe_seen, r->exe);
+}
+
 bool scws_rule_matches(const struct scws_policy *p, const struct scws_rule *r,
 		       const struct scws_subject *s)
 {
@@ -47,6 +66,10 @@ bool scws_rule_matches(const struct scws_policy *p, const struct scws_rule *r,
 		return false;
 	if (sel & SCWS_SEL_ALL)
 		return true;
+	/* What the caller could have forged grants nothing. */
+	if ((sel & SCWS_SEL_EXECUTABLE) && r->action == SCWS_ACTION_ALLOW &&
+	    !s->exe_vouches)
+		return false;
 	if ((sel & SCWS_SEL_UID) && (s->uid < r->uid_min || s->uid > r->uid_max))
 		return false;
 	if ((sel & SCWS_SEL_GID) && s->gid != r->gid)
@@ -58,7 +81,7 @@ bool scws_rule_matches(const struct scws_policy *p, const struct scws_rule *r,
 	if ((sel & SCWS_SEL_LABEL_PREFIX) &&
 	    (!s->label || !str_has_prefix(s->label, r->label_prefix)))
 		return false;
-	if ((sel & SCWS_SEL_EXE) && (!s->exe || strcmp(s->exe, r->exe)))
+	if ((sel & SCWS_SEL_EXE) && !scws_exe_matches(r, s))
 		return false;
 	if ((sel & SCWS_SEL_NEEDS_DIGEST) && !scws_digest_matches(p, r, s))
 		return false;
@@ -126,7 +149,8 @@ static const char *scws_label_of(u32 secid, char *buf, size_t size)
 		return buf;
 	if (security_secid_to_secctx(secid, &ctx, &len))
 		return NULL;
-	n = strnlen(ctx, len);
+	/* AppArmor adds " (enforce)" etc. with apparmor.display_secid_mode. */
+	n = scws_label_mode_len(ctx, strnlen(ctx, len));
 	if (n < size) {
 		memcpy(buf, ctx, n);
 		buf[n] = '\0';
@@ -167,7 +191,7 @@ enum scws_verdict scws_policy_decide(const struct scws_policy *p,
 				     struct scws_decision_info *info)
 {
 	bool digest_unknown = s->digest_state == SCWS_DIGEST_UNKNOWN;
-	struct scws_cand c[SCWS_IDX_KINDS + 1];
+	struct scws_cand c[SCWS_IDX_KINDS + 2];
 	const struct scws_index_entry *e;
 	int kind, n = 0, k, best;
 	u32 i;
@@ -176,6 +200,14 @@ enum scws_verdict scws_policy_decide(const struct scws_policy *p,
 		if (!scws_subject_has(s, kind))
 			continue;
 		e = scws_index_find(p, kind, s);
+		if (e)
+			c[n++] = (struct scws_cand){ e->rules, e->n, 0 };
+	}
+	/* Deny rules also match the path the caller sees. */
+	if (s->exe_seen && (!s->exe || strcmp(s->exe, s->exe_seen))) {
+		struct scws_subject seen = { .exe = s->exe_seen };
+
+		e = scws_index_find(p, SCWS_IDX_EXE, &seen);
 		if (e)
 			c[n++] = (struct scws_cand){ e->rules, e->n, 0 };
 	}
@@ -209,6 +241,97 @@ enum scws_verdict scws_policy_decide(const struct scws_policy *p,
 }
 
 /*
+ * The caller's root directory: that of the task we run in when it is the
+ * caller (connect()), else that of the caller's thread group leader.  No
+ * reference is taken: call under rcu_read_lock, which keeps the mount and
+ * dentry from being freed (both go after a grace period).
+ */
+static bool scws_caller_root(const struct scws_caller *c, struct path *root)
+{
+	struct task_struct *t = current;
+	bool ok = false;
+
+	if (!c->pid)
+		return false;
+	if (task_tgid(current) != c->pid) {
+		t = pid_task(c->pid, PIDTYPE_PID);
+		if (!t)
+			return false;
+	}
+	task_lock(t);
+	if (t->fs) {
+		spin_lock(&t->fs->lock);
+		*root = t->fs->root;
+		spin_unlock(&t->fs->lock);
+		ok = true;
+	}
+	task_unlock(t);
+	return ok;
+}
+
+/*
+ * The path exe rules are matched against, in @buf: @c's executable seen
+ * from @c's root directory, " (deleted)" appended when unlinked.  NULL when
+ * the path is too long, when the file cannot be reached from that root
+ * (it lives in a mount namespace other than the caller's: exec through
+ * /proc/PID/root or a passed fd), or when the caller is chrooted into a
+ * directory (its view of the tree is one someone made for it).  A mount
+ * namespace of the caller's own (ip netns exec, systemd's ProtectSystem=)
+ * counts: only its user namespace's admin can shape it, and callers in
+ * another user namespace than the policy's are never vouched for.  The
+ * text comes from d_path(), which resolves against the root of the task we
+ * run in (6.1 exports nothing that takes another root): the caller's in
+ * connect(), the system's in the module's workers, which gives the same
+ * text unless the caller is chrooted onto a mount.  Process context,
+ * under rcu_read_lock.
+ */
+const char *scws_exe_path(const struct scws_caller *c, char *buf, size_t size)
+{
+	struct path root;
+	char *path;
+
+	/* Not from softirq: path_is_under() takes mount_lock. */
+	if (!c->exe || !in_task() || !scws_caller_root(c, &root))
+		return NULL;
+	if (root.dentry != root.mnt->mnt_root ||
+	    !path_is_under(&c->exe->f_path, &root))
+		return NULL;
+	path = d_path(&c->exe->f_path, buf, size);
+	return IS_ERR(path) ? NULL : path;
+}
+
+/*
+ * May the executable speak for the caller?  Not when the caller's
+ * credentials live in a user namespace other than the one owning the
+ * network namespace: there it can replace its exe link (PR_SET_MM_MAP) or
+ * mount its own file over a system path.  Nor when the file is on a file
+ * system mounted from a user namespace, whose owner decides its contents.
+ */
+static bool scws_exe_vouches(const struct net *net,
+			     const struct scws_caller *c)
+{
+	return c->cred && c->exe && c->cred->user_ns == net->user_ns &&
+	       file_inode(c->exe)->i_sb->s_user_ns == &init_user_ns;
+}
+
+static void scws_subject_exe(struct scws_subject *s,
+			     const struct scws_caller *c,
+			     char *buf, char *seen_buf, size_t size)
+{
+	char *path;
+
+	s->exe = scws_exe_path(c, buf, size);
+	if (s->exe) {
+		s->exe_seen = s->exe;
+		return;
+	}
+	/* From the root of the task we run in: the caller's view. */
+	path = d_path(&c->exe->f_path, seen_buf, size);
+	if (!IS_ERR(path))
+		s->exe_seen = path;
+}
+
+/*
  * Decide for @c connecting to @port.  Works in atomic context (the hook):
  * the LSM context is formatted with GFP_ATOMIC by the LSMs, the path is
  * built in @exe_buf, and a digest not in the cache makes it DEFER unless
@@ -223,6 +346,7 @@ enum scws_verdict scws_acp_decide(struct scws_net *sn, u16 port,
 	struct scws_subject s = { .port = port };
 	char label_buf[SCWS_LABEL_MAX];
 	char exe_buf[SCWS_EXE_MAX];
+	char seen_buf[SCWS_EXE_MAX];
 	enum scws_verdict v;
 
 	rcu_read_lock();
@@ -243,12 +367,9 @@ enum scws_verdict scws_acp_decide(struct scws_net *sn, u16 port,
 	}
 	if (p->needs & SCWS_SEL_NEEDS_LABEL)
 		s.label = scws_label_of(c->secid, label_buf, sizeof(label_buf));
-	if ((p->needs & SCWS_SEL_EXE) && c->exe) {
-		char *path = d_path(&c->exe->f_path, exe_buf, sizeof(exe_buf));
-
-		if (!IS_ERR(path))
-			s.exe = path;
-	}
+	if ((p->needs & SCWS_SEL_EXE) && c->exe)
+		scws_subject_exe(&s, c, exe_buf, seen_buf, sizeof(exe_buf));
+	s.exe_vouches = scws_exe_vouches(sn->net, c);
 	s.digest_state = SCWS_DIGEST_NONE;
 	if ((p->needs & SCWS_SEL_NEEDS_DIGEST) && c->exe) {
 		if (scws_digest_lookup(c->exe, s.digest))

@@ -90,17 +90,22 @@ static int scws_caller_put_label(struct sk_buff *skb, u32 secid)
 	return err;
 }
 
-static int scws_caller_put_exe(struct sk_buff *skb, struct file *exe)
+/*
+ * The path exe rules are matched against; left out when there is none
+ * (see scws_exe_path()) or it is longer than we report.
+ */
+static int scws_caller_put_exe(struct sk_buff *skb,
+			       const struct scws_caller *c)
 {
 	char buf[SCWS_EXE_MAX];
-	char *path;
+	const char *path;
 
-	if (!exe)
+	if (!c->exe)
 		return 0;
-	path = d_path(&exe->f_path, buf, sizeof(buf));
-	if (IS_ERR(path))
-		return 0;	/* longer than we report: leave it out */
-	return nla_put_string(skb, SCWS_CALLER_A_EXE, path);
+	rcu_read_lock();
+	path = scws_exe_path(c, buf, sizeof(buf));
+	rcu_read_unlock();
+	return path ? nla_put_string(skb, SCWS_CALLER_A_EXE, path) : 0;
 }
 
 int scws_caller_fill(struct sk_buff *skb, const struct scws_caller *c,
@@ -120,7 +125,7 @@ int scws_caller_fill(struct sk_buff *skb, const struct scws_caller *c,
 			 from_kgid_munged(ns, c->cred->egid))))
 		goto cancel;
 	if (scws_caller_put_label(skb, c->secid) ||
-	    scws_caller_put_exe(skb, c->exe))
+	    scws_caller_put_exe(skb, c))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;

@@ -37,6 +37,49 @@ const struct nla_policy scws_rule_policy[SCWS_RULE_A_MAX + 1] = {
 	[SCWS_RULE_A_ALL] = { .type = NLA_FLAG },
 };
 
+/*
+ * @label's length without the mode AppArmor shows after a profile's name in
+ * /proc/PID/attr/current (" (enforce)"): the mode is not part of the name.
+ */
+size_t scws_label_mode_len(const char *label, size_t len)
+{
+	static const char *const modes[] = {
+		" (enforce)", " (complain)", " (kill)", " (unconfined)",
+		" (mixed)", " (user)", " (prompt)",
+	};
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		n = strlen(modes[i]);
+		if (len > n && !memcmp(label + len - n, modes[i], n))
+			return len - n;
+	}
+	return len;
+}
+
+/*
+ * A label or prefix with a mode, which no caller's label has (the mode is
+ * cut off them): refused rather than cut, so what POLICY_GET gives back is
+ * what was set.
+ */
+static struct nlattr *scws_label_with_mode(struct nlattr **tb)
+{
+	static const int types[] = { SCWS_RULE_A_LABEL,
+				     SCWS_RULE_A_LABEL_PREFIX };
+	struct nlattr *a;
+	size_t i, len;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		a = tb[types[i]];
+		if (!a)
+			continue;
+		len = strnlen(nla_data(a), nla_len(a));
+		if (scws_label_mode_len(nla_data(a), len) != len)
+			return a;
+	}
+	return NULL;
+}
+
 static bool scws_is_module_port(u16 port)
 {
 	unsigned int i;
@@ -132,6 +175,11 @@ static int scws_rule_from_nl(struct scws_rule *r, const struct nlattr *attr,
 	    *(char *)nla_data(tb[SCWS_RULE_A_EXE]) != '/') {
 		NL_SET_ERR_MSG_ATTR(extack, tb[SCWS_RULE_A_EXE],
 				    "executable path must be absolute");
+		return -EINVAL;
+	}
+	if (scws_label_with_mode(tb)) {
+		NL_SET_ERR_MSG_ATTR(extack, scws_label_with_mode(tb),
+				    "label ends in an AppArmor mode: name the profile alone");
 		return -EINVAL;
 	}
 	err = scws_rule_strings(r, tb);

@@ -33,6 +33,8 @@ enum scws_selector {
 /* What a rule needs to know about the caller beyond its credentials. */
 #define SCWS_SEL_NEEDS_LABEL	(SCWS_SEL_LABEL | SCWS_SEL_LABEL_PREFIX)
 #define SCWS_SEL_NEEDS_DIGEST	(SCWS_SEL_DIGEST | SCWS_SEL_TRUSTED)
+/* Selectors the executable answers: they grant only if it vouches. */
+#define SCWS_SEL_EXECUTABLE	(SCWS_SEL_EXE | SCWS_SEL_NEEDS_DIGEST)
 
 struct scws_rule {
 	u32 sel;			/* enum scws_selector bits */
@@ -96,7 +98,9 @@ struct scws_subject {
 	u32 uid, gid;			/* in the namespace's user ns */
 	const struct group_info *groups;
 	const char *label;		/* NULL: none */
-	const char *exe;		/* NULL: none */
+	const char *exe;		/* from the system's root; NULL: none */
+	const char *exe_seen;		/* as the caller sees it, for deny */
+	bool exe_vouches;		/* exe selectors may grant */
 	enum scws_digest_state digest_state;
 	u8 digest[SCWS_SHA256_LEN];
 };
@@ -123,6 +127,7 @@ const struct scws_index_entry *
 scws_index_find(const struct scws_policy *p, int kind,
 		const struct scws_subject *s);
 extern const struct nla_policy scws_rule_policy[SCWS_RULE_A_MAX + 1];
+size_t scws_label_mode_len(const char *label, size_t len);
 bool scws_rule_matches(const struct scws_policy *p, const struct scws_rule *r,
 		       const struct scws_subject *s);
 

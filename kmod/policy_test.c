@@ -37,7 +37,7 @@ static struct scws_subject scws_test_subject(u32 uid)
 {
 	return (struct scws_subject){
 		.port = 3516, .uid = uid, .gid = uid,
-		.digest_state = SCWS_DIGEST_NONE,
+		.digest_state = SCWS_DIGEST_NONE, .exe_vouches = true,
 	};
 }
 
@@ -286,6 +286,9 @@ static void scws_policy_test_index_vs_linear(struct kunit *test)
 			  scws_test_labels[get_random_u32() % 5] : NULL;
 		s.exe = get_random_u32() % 5 ?
 			scws_test_exes[get_random_u32() % 4] : NULL;
+		s.exe_seen = get_random_u32() % 3 ? s.exe :
+			     scws_test_exes[get_random_u32() % 4];
+		s.exe_vouches = get_random_u32() % 4;
 		s.digest_state = get_random_u32() % 3;
 		memset(s.digest, get_random_u32() % 8, SCWS_SHA256_LEN);
 		vi = scws_test_decide(p, &s, &rule_idx);
@@ -300,6 +303,99 @@ static void scws_policy_test_index_vs_linear(struct kunit *test)
 	KUNIT_EXPECT_GT(test, decided, nsubjects / 2);
 	put_group_info(gi);
 	scws_policy_free(p);
+}
+
+/*
+ * An executable that cannot vouch for its caller (a user namespace of its
+ * own, a file system mounted from one) grants nothing, but deny rules
+ * still match it; deny rules also match the path the caller sees.
+ */
+static void scws_policy_test_exe_vouches(struct kunit *test)
+{
+	struct scws_policy *p = scws_test_policy(test, 5, SCWS_ACTION_ALLOW);
+	struct scws_subject s;
+	u32 rule;
+
+	p->rules[0] = (struct scws_rule){ .sel = SCWS_SEL_EXE,
+					  .exe = kstrdup("/usr/bin/wget", GFP_KERNEL) };
+	p->rules[1] = (struct scws_rule){ .sel = SCWS_SEL_EXE, .action = 1,
+					  .exe = kstrdup("/usr/bin/curl", GFP_KERNEL) };
+	p->rules[2] = (struct scws_rule){ .sel = SCWS_SEL_DIGEST, .action = 1 };
+	memset(p->rules[2].digest, 0xab, SCWS_SHA256_LEN);
+	p->rules[3] = (struct scws_rule){ .sel = SCWS_SEL_TRUSTED, .action = 1,
+					  .trusted = SCWS_TRUST_MANUFACTURER };
+	p->rules[4] = (struct scws_rule){ .sel = SCWS_SEL_ALL };
+	memset(p->trust[0], 0xcd, SCWS_SHA256_LEN);
+	p->ntrust = 1;
+	scws_test_index(test, p);
+
+	s = scws_test_subject(1000);
+	s.exe = "/usr/bin/curl";
+	s.exe_seen = s.exe;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_ALLOW);
+	KUNIT_EXPECT_EQ(test, rule, 1);
+	s.exe_vouches = false;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, 4);
+	s.exe = "/usr/bin/wget";
+	s.exe_seen = s.exe;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, 0);
+	/* Seen as wget in a chroot, no path from the system's root. */
+	s.exe_vouches = true;
+	s.exe = NULL;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, 0);
+	/* Seen as curl: the allow rule wants the path from the root. */
+	s.exe_seen = "/usr/bin/curl";
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, 4);
+	/* Seen as wget, but /opt/wget from the root: the deny matches. */
+	s.exe = "/opt/wget";
+	s.exe_seen = "/usr/bin/wget";
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, 0);
+	/* Digests and the trust list. */
+	s = scws_test_subject(1000);
+	s.digest_state = SCWS_DIGEST_KNOWN;
+	memset(s.digest, 0xab, SCWS_SHA256_LEN);
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_ALLOW);
+	KUNIT_EXPECT_EQ(test, rule, 2);
+	memset(s.digest, 0xcd, SCWS_SHA256_LEN);
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_ALLOW);
+	KUNIT_EXPECT_EQ(test, rule, 3);
+	s.exe_vouches = false;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, 4);
+	memset(s.digest, 0xab, SCWS_SHA256_LEN);
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, 4);
+	scws_policy_free(p);
+}
+
+static void scws_policy_test_label_mode(struct kunit *test)
+{
+	static const char *const same[] = {
+		"x (enforce)", "x (complain)", "x (kill)", "x (unconfined)",
+		"x (mixed)", "x (user)", "x (prompt)",
+	};
+	static const char *const kept[] = {
+		"x", "x (enforce", "x(enforce)", "x (audit)", " (enforce)",
+		"system_u:system_r:httpd_t:s0",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(same); i++)
+		KUNIT_EXPECT_EQ(test, scws_label_mode_len(same[i], strlen(same[i])),
+				(size_t)1);
+	for (i = 0; i < ARRAY_SIZE(kept); i++)
+		KUNIT_EXPECT_EQ(test, scws_label_mode_len(kept[i], strlen(kept[i])),
+				strlen(kept[i]));
+	/* Only the end counts. */
+	KUNIT_EXPECT_EQ(test, scws_label_mode_len("a (enforce)//&b", 15),
+			(size_t)15);
+	KUNIT_EXPECT_EQ(test, scws_label_mode_len("a//&b (mixed)", 13),
+			(size_t)5);
 }
 
 struct scws_swap_ctx {
@@ -517,6 +613,42 @@ static void scws_policy_test_label_too_long(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/* POLICY_SET refuses a label the module cannot see: one with a mode. */
+static void scws_policy_test_label_with_mode(struct kunit *test)
+{
+	static const int types[] = { SCWS_RULE_A_LABEL,
+				     SCWS_RULE_A_LABEL_PREFIX };
+	struct netlink_ext_ack extack;
+	struct nlattr *rule;
+	struct sk_buff *skb;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		skb = alloc_skb(4096, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, skb);
+		nla_put_u8(skb, SCWS_A_POLICY_DEFAULT, SCWS_ACTION_ALLOW);
+		rule = nla_nest_start(skb, SCWS_A_POLICY_RULE);
+		nla_put_u8(skb, SCWS_RULE_A_ACTION, SCWS_ACTION_DENY);
+		nla_put_string(skb, types[i], "x");
+		nla_nest_end(skb, rule);
+		KUNIT_EXPECT_EQ(test, scws_policy_test_load(test, skb, &extack), 0);
+		rule = nla_nest_start(skb, SCWS_A_POLICY_RULE);
+		nla_put_u8(skb, SCWS_RULE_A_ACTION, SCWS_ACTION_DENY);
+		nla_put_u32(skb, SCWS_RULE_A_UID_MIN, 7);
+		nla_put_u32(skb, SCWS_RULE_A_UID_MAX, 7);
+		nla_put_string(skb, types[!i], "y");
+		nla_put_string(skb, types[i], "x (complain)");
+		nla_nest_end(skb, rule);
+		KUNIT_EXPECT_EQ(test, scws_policy_test_load(test, skb, &extack),
+				-EINVAL);
+		KUNIT_EXPECT_STREQ(test, extack._msg,
+				   "label ends in an AppArmor mode: name the profile alone");
+		KUNIT_EXPECT_EQ(test, scws_bad_rule(skb, &extack), 1);
+		KUNIT_EXPECT_EQ(test, nla_type(extack.bad_attr), types[i]);
+		kfree_skb(skb);
+	}
+}
+
 /* POLICY_GET gives back what POLICY_SET took, across several messages. */
 static void scws_policy_test_dump_round_trip(struct kunit *test)
 {
@@ -564,6 +696,9 @@ static struct kunit_case scws_policy_cases[] = {
 	KUNIT_CASE(scws_policy_test_validation),
 	KUNIT_CASE(scws_policy_test_label_too_long),
 	KUNIT_CASE(scws_policy_test_dump_round_trip),
+	KUNIT_CASE(scws_policy_test_exe_vouches),
+	KUNIT_CASE(scws_policy_test_label_mode),
+	KUNIT_CASE(scws_policy_test_label_with_mode),
 	{}
 };
 

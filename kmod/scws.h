@@ -166,6 +166,8 @@ int scws_lsm_judge(struct socket *sock, const struct sockaddr *addr,
 enum scws_verdict scws_acp_decide(struct scws_net *sn, u16 port,
 				  const struct scws_caller *c, bool hashed,
 				  struct scws_decision_info *info);
+const char *scws_exe_path(const struct scws_caller *c, char *buf,
+			  size_t size);
 bool scws_digest_lookup(const struct file *f, u8 *digest);
 int scws_digest_compute(struct file *f, u8 *digest);
 int scws_digest_init(void);

@@ -184,7 +184,7 @@ static void test_strings(void **state)
 	acp_policy_free(&p);
 
 	parse_rule("allow label \"/usr/bin/curl (enforce)\"", &p);
-	assert_string_equal(p.rules[0].label, "/usr/bin/curl (enforce)");
+	assert_string_equal(p.rules[0].label, "/usr/bin/curl");	/* the mode goes */
 	acp_policy_free(&p);
 
 	parse_rule("allow label-prefix snap.portal.", &p);
@@ -841,6 +841,124 @@ static void test_equal_notices_every_field(void **state)
 	acp_policy_free(&b);
 }
 
+/* Labels as /proc/PID/attr/current shows them lose AppArmor's mode. */
+static void test_label_mode(void **state)
+{
+	static const char *const modes[] = {
+		"enforce", "complain", "kill", "unconfined", "mixed", "user",
+		"prompt",
+	};
+	struct acp_policy p;
+	char line[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		snprintf(line, sizeof(line), "deny label \"/usr/bin/x (%s)\"",
+			 modes[i]);
+		parse_rule(line, &p);
+		assert_string_equal(p.rules[0].label, "/usr/bin/x");
+		acp_policy_free(&p);
+	}
+	parse_rule("allow label-prefix \"snap.x (complain)\" label \"a//&b (mixed)\"",
+		   &p);
+	assert_string_equal(p.rules[0].label_prefix, "snap.x");
+	assert_string_equal(p.rules[0].label, "a//&b");
+	acp_policy_free(&p);
+	/* Not a mode, not at the end, nothing before it, or a path: kept. */
+	parse_rule("deny label \"x (audit)\" label-prefix \" (enforce)\" exe \"/x (enforce)\"",
+		   &p);
+	assert_string_equal(p.rules[0].label, "x (audit)");
+	assert_string_equal(p.rules[0].label_prefix, " (enforce)");
+	assert_string_equal(p.rules[0].exe, "/x (enforce)");
+	acp_policy_free(&p);
+	parse_rule("deny label \"a (enforce)//&b\"", &p);
+	assert_string_equal(p.rules[0].label, "a (enforce)//&b");
+	acp_policy_free(&p);
+	assert_int_equal(acp_label_mode_len("x (kill)", 8), 1);
+	assert_int_equal(acp_label_mode_len("x (kill)", 7), 7);
+	/* All of them: what prints back parses the same. */
+	parse_rule("deny label \"x (enforce) (complain)\"", &p);
+	assert_string_equal(p.rules[0].label, "x");
+	assert_round_trip(&p);
+	acp_policy_free(&p);
+	/* The printed form loads back equal. */
+	parse_ok("deny label \"x (enforce)\"\n", &p);
+	assert_round_trip(&p);
+	acp_policy_free(&p);
+}
+
+static char *warnings_of(const char *text, unsigned int *n)
+{
+	struct acp_errors warns;
+	struct acp_policy p;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	parse_ok(text, &p);
+	*n = acp_lint(&p, &warns);
+	f = open_memstream(&buf, &size);
+	assert_non_null(f);
+	acp_warnings_print(f, "acp.conf", &warns);
+	fclose(f);
+	acp_policy_free(&p);
+	return buf;
+}
+
+/* An allow rule that names only the executable is worth a warning. */
+static void test_lint(void **state)
+{
+	static const char text[] =
+		"default deny\n"
+		"allow exe /usr/bin/curl\n"
+		"deny exe /usr/bin/wget\n"
+		"allow uid 1000 exe /usr/bin/curl\n"
+		"allow label x exe-sha256 " "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n"
+		"  allow exe-sha256 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff port 3516\n"
+		"allow trusted any\n"
+		"allow exe /a trusted manufacturer # both, still only the executable\n"
+		"allow all\n"
+		"allow group 5 trusted any\n";
+	unsigned int n;
+	char *out;
+
+	(void)state;
+	out = warnings_of(text, &n);
+	assert_int_equal(n, 4);
+	assert_non_null(strstr(out, "acp.conf:2:1: warning: this rule names only the executable"));
+	assert_non_null(strstr(out, "acp.conf:6:3: warning: "));
+	assert_non_null(strstr(out, "acp.conf:7:1: warning: "));
+	assert_non_null(strstr(out, "acp.conf:8:1: warning: "));
+	assert_null(strstr(out, "acp.conf:3:"));
+	assert_null(strstr(out, "acp.conf:4:"));
+	assert_null(strstr(out, "acp.conf:5:"));
+	assert_null(strstr(out, "acp.conf:9:"));
+	assert_null(strstr(out, "acp.conf:10:"));
+	free(out);
+	out = warnings_of("default allow\ndeny exe /x\n", &n);
+	assert_int_equal(n, 0);
+	assert_string_equal(out, "");
+	free(out);
+}
+
+/* Past ACP_ERRORS_MAX the rest are counted. */
+static void test_lint_many(void **state)
+{
+	char text[64 * (ACP_ERRORS_MAX + 5)], *out;
+	size_t used = 0;
+	unsigned int n, i;
+
+	(void)state;
+	for (i = 0; i < ACP_ERRORS_MAX + 5; i++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used,
+					 "allow exe /bin/x%u\n", i);
+	out = warnings_of(text, &n);
+	assert_int_equal(n, ACP_ERRORS_MAX + 5);
+	assert_non_null(strstr(out, "acp.conf: note: 5 more warnings not shown\n"));
+	free(out);
+}
+
 static void test_rule_problem(void **state)
 {
 	struct acp_rule r = { .action = SCWS_ACTION_ALLOW };
@@ -1414,6 +1532,9 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_equal_notices_every_field),
 		cmocka_unit_test(test_rule_problem),
+		cmocka_unit_test(test_label_mode),
+		cmocka_unit_test(test_lint),
+		cmocka_unit_test(test_lint_many),
 		cmocka_unit_test(test_add_limits),
 		cmocka_unit_test(test_nl_encoding),
 		cmocka_unit_test(test_nl_empty_policy),

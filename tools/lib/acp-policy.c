@@ -587,11 +587,36 @@ static int uid_arg(struct parser *ps, struct acp_rule *r)
 	return 0;
 }
 
-/* label, label-prefix, exe: a non-empty string of at most max bytes. */
+size_t acp_label_mode_len(const char *label, size_t len)
+{
+	static const char *const modes[] = {
+		" (enforce)", " (complain)", " (kill)", " (unconfined)",
+		" (mixed)", " (user)", " (prompt)",
+	};
+	size_t i = 0, n;
+
+	/* Every one, so that parsing what acp_print() wrote changes nothing. */
+	while (i < ARRAY_SIZE(modes)) {
+		n = strlen(modes[i]);
+		if (len > n && memcmp(label + len - n, modes[i], n) == 0) {
+			len -= n;
+			i = 0;
+		} else {
+			i++;
+		}
+	}
+	return len;
+}
+
+/*
+ * label, label-prefix, exe: a non-empty string of at most max bytes.  A
+ * label as /proc/PID/attr/current shows it loses its AppArmor mode.
+ */
 static int string_arg(struct parser *ps, const char *keyword, size_t max,
 		      bool path, char **out)
 {
 	const struct token *t = next(ps);
+	size_t len;
 
 	if (!t || (path && t->text[0] != '/'))
 		return expected(ps, t, "%s after '%s'",
@@ -602,7 +627,8 @@ static int string_arg(struct parser *ps, const char *keyword, size_t max,
 		return fail(ps, t->column,
 			    "string after '%s' is too long (%zu bytes, at most %zu)",
 			    keyword, t->len, max);
-	*out = strdup(t->text);
+	len = path ? t->len : acp_label_mode_len(t->text, t->len);
+	*out = strndup(t->text, len);
 	if (!*out) {
 		ps->nomem = true;
 		return -ENOMEM;
@@ -697,6 +723,7 @@ static int parse_rule(struct parser *ps, const struct token *action)
 		.action = is_word(action, "allow") ? SCWS_ACTION_ALLOW :
 						     SCWS_ACTION_DENY,
 		.line = ps->line_no,
+		.column = action->column,
 	};
 	uint32_t port;
 	int err = 0;
@@ -821,6 +848,50 @@ void acp_errors_print(FILE *f, const char *filename,
 	if (errs->count > ACP_ERRORS_MAX)
 		fprintf(f, "%s: note: %u more errors not shown\n", filename,
 			errs->count - ACP_ERRORS_MAX);
+}
+
+/* ---- warnings */
+
+#define EXECUTABLE_SELECTORS (ACP_SEL_EXE | ACP_SEL_EXE_SHA256 | ACP_SEL_TRUSTED)
+
+unsigned int acp_lint(const struct acp_policy *p, struct acp_errors *warns)
+{
+	struct acp_error *w;
+	size_t i;
+
+	memset(warns, 0, sizeof(*warns));
+	for (i = 0; i < p->n_rules; i++) {
+		const struct acp_rule *r = &p->rules[i];
+
+		if (r->action != SCWS_ACTION_ALLOW ||
+		    !(r->selectors & EXECUTABLE_SELECTORS) ||
+		    (r->selectors & ~EXECUTABLE_SELECTORS))
+			continue;
+		if (warns->count < ACP_ERRORS_MAX) {
+			w = &warns->list[warns->count];
+			w->line = r->line;
+			w->column = r->column;
+			snprintf(w->message, sizeof(w->message), "%s",
+				 "this rule names only the executable, which any local user can run or pass as (LD_PRELOAD, user namespaces): add a uid, gid, group or label selector");
+		}
+		if (warns->count < UINT_MAX)
+			warns->count++;
+	}
+	return warns->count;
+}
+
+void acp_warnings_print(FILE *f, const char *filename,
+			const struct acp_errors *warns)
+{
+	unsigned int i;
+
+	for (i = 0; i < warns->count && i < ACP_ERRORS_MAX; i++)
+		fprintf(f, "%s:%u:%u: warning: %s\n", filename,
+			warns->list[i].line, warns->list[i].column,
+			warns->list[i].message);
+	if (warns->count > ACP_ERRORS_MAX)
+		fprintf(f, "%s: note: %u more warnings not shown\n", filename,
+			warns->count - ACP_ERRORS_MAX);
 }
 
 /* ---- printing */

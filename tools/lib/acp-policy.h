@@ -18,6 +18,7 @@
  *
  * STR is a word or a double-quoted string with the escapes \" \\ and \xNN
  * (\xNN so that every label the kernel can hold prints back loadably).
+ * A label or label-prefix loses a trailing AppArmor mode (" (enforce)").
  * acp_print() writes this format; parsing its output gives an equal model.
  */
 #ifndef ACP_POLICY_H
@@ -63,6 +64,7 @@ struct acp_rule {
 	uint8_t exe_sha256[SCWS_SHA256_LEN];
 	uint8_t trusted;		/* enum scws_trust */
 	unsigned int line;		/* source line, 0 if not parsed from text */
+	unsigned int column;		/* of its first word, 0 likewise */
 };
 
 struct acp_policy {
@@ -113,6 +115,23 @@ int acp_parse(const char *text, size_t len, struct acp_policy *p,
 /* "FILE:LINE:COL: error: MESSAGE" lines, then a note if some were dropped. */
 void acp_errors_print(FILE *f, const char *filename,
 		      const struct acp_errors *errs);
+
+/*
+ * What is legal but probably not meant, in a parsed policy: an allow rule
+ * that names the caller only by its executable (exe, exe-sha256, trusted),
+ * which any local user can run or pass as.  Returns the number found;
+ * warns holds them as errors do (line and column of the rule).
+ */
+unsigned int acp_lint(const struct acp_policy *p, struct acp_errors *warns);
+/* "FILE:LINE:COL: warning: MESSAGE" lines, then a note if some were dropped. */
+void acp_warnings_print(FILE *f, const char *filename,
+			const struct acp_errors *warns);
+/*
+ * len without the mode AppArmor shows after a profile name in
+ * /proc/PID/attr/current (" (enforce)", " (complain)", ...): the module
+ * compares profile names.  The parser drops it from labels and prefixes.
+ */
+size_t acp_label_mode_len(const char *label, size_t len);
 
 /* Printing in the text format. */
 void acp_print(FILE *f, const struct acp_policy *p);

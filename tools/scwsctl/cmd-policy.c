@@ -11,6 +11,7 @@ static const char policy_usage[] =
 	"Usage: scwsctl policy load FILE|-\n"
 	"       scwsctl policy show [-j] [-p]\n"
 	"       scwsctl policy clear\n"
+	"       scwsctl policy check [-j] [-p] FILE|-\n"
 	"Manage the access control policy of this network namespace's SCWS\n"
 	"ports.  'scwsctl policy COMMAND --help' tells more.  See scwsctl(8)\n"
 	"for the file format.\n";
@@ -19,7 +20,8 @@ static const char load_usage[] =
 	"Usage: scwsctl policy load FILE|-\n"
 	"Replace the access control policy with the one in FILE ('-' reads\n"
 	"standard input), as a whole.  Nothing is sent unless the whole file is\n"
-	"valid.  Needs CAP_NET_ADMIN.\n"
+	"valid.  Warns (FILE:LINE:COLUMN: warning: ...) about allow rules that\n"
+	"name only an executable.  Needs CAP_NET_ADMIN.\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help   this help\n";
@@ -46,7 +48,9 @@ static const char clear_usage[] =
 static const char check_usage[] =
 	"Usage: scwsctl check [-j] [-p] FILE|-\n"
 	"Check a policy file without loading it (no kernel needed): every bad\n"
-	"line is reported as FILE:LINE:COLUMN: error: MESSAGE.  Exit status 0\n"
+	"line is reported as FILE:LINE:COLUMN: error: MESSAGE, and what is valid\n"
+	"but weak (an allow rule that names only an executable) as\n"
+	"FILE:LINE:COLUMN: warning: MESSAGE on standard error.  Exit status 0\n"
 	"when the file is valid, 1 when not.\n"
 	"\n"
 	"Options:\n"
@@ -120,6 +124,15 @@ static int send_policy(const char *what, const char *path,
 	return rc;
 }
 
+/* Warnings go to standard error and change nothing else. */
+static void lint(const char *path, const struct acp_policy *p)
+{
+	struct acp_errors warns;
+
+	if (acp_lint(p, &warns))
+		acp_warnings_print(stderr, policy_file_name(path), &warns);
+}
+
 static int run_load(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct ctl_cmd cmd = { .name = "policy load",
@@ -144,6 +157,7 @@ static int run_load(struct ctl *ctl, int argc, char **argv)
 			  policy_file_name(path));
 		return CTL_FAIL;
 	}
+	lint(path, &p);
 	rc = send_policy(cmd.name, path, &p);
 	acp_policy_free(&p);
 	return rc;
@@ -225,13 +239,15 @@ int cmd_policy(struct ctl *ctl, int argc, char **argv)
 	argc -= first;
 	argv += first;
 	if (!argc)
-		return ctl_usage_error(&cmd, "expected load, show or clear");
+		return ctl_usage_error(&cmd, "expected load, show, clear or check");
 	if (strcmp(argv[0], "load") == 0)
 		return run_load(ctl, argc, argv);
 	if (strcmp(argv[0], "show") == 0)
 		return run_show(ctl, argc, argv);
 	if (strcmp(argv[0], "clear") == 0)
 		return run_clear(ctl, argc, argv);
+	if (strcmp(argv[0], "check") == 0)	/* same as scwsctl check */
+		return cmd_check(ctl, argc, argv);
 	return ctl_usage_error(&cmd, "unknown command '%s'", argv[0]);
 }
 
@@ -304,6 +320,8 @@ int cmd_check(struct ctl *ctl, int argc, char **argv)
 	rc = policy_file_read(cmd.name, path, &p, &errs);
 	if (rc == POLICY_FILE_UNREADABLE)
 		return CTL_FAIL;
+	if (rc == POLICY_FILE_OK)
+		lint(path, &p);
 	if (ctl->json)
 		check_json(ctl, path, &p, &errs);
 	else
