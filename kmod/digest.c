@@ -554,3 +554,7 @@ void scws_digest_exit(void)
 	scws_digest_count = 0;
 	crypto_free_shash(scws_sha256);
 }
+
+#ifdef CONFIG_SCWS_KUNIT_TEST
+#include "digest_test.c"
+#endif
