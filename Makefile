@@ -44,7 +44,7 @@ MBEDTLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 
 SCWS_BIPD := $(BUILD)/scws-bipd
 
-tools: $(TEST_PUMP) $(SCWSCTL) $(SCWS_CARD) $(SCWS_BIPD)
+tools: $(TEST_PUMP) $(SCWSCTL) $(SCWS_CARD) $(SCWS_BIPD) fuse-tests
 
 SCWS_BIPD_SRCS := $(wildcard tools/scws-bipd/*.c) tools/lib/cat-tlv.c $(LIBNL_SRCS)
 $(SCWS_BIPD): $(SCWS_BIPD_SRCS) $(wildcard tools/scws-bipd/*.h tools/lib/*.h) uapi/linux/scws.h
@@ -67,6 +67,24 @@ TEST_PUMP_SRCS := $(wildcard tests/pump/*.c)
 $(TEST_PUMP): $(TEST_PUMP_SRCS) tests/pump/pump.h $(LIBNL_SRCS) tools/lib/scws-nl.h uapi/linux/scws.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NL_CFLAGS) -o $@ $(TEST_PUMP_SRCS) $(LIBNL_SRCS) $(NL_LIBS)
+
+# Test tooling for the digest tests: a FUSE file system whose files cannot
+# be hashed in time, and a client making N concurrent connects.
+SLOWFS := $(BUILD)/tests/slowfs
+NCONNECT := $(BUILD)/tests/nconnect
+FUSE_CFLAGS = $(shell pkg-config --cflags fuse3 2>/dev/null)
+FUSE_LIBS = $(shell pkg-config --libs fuse3 2>/dev/null)
+
+.PHONY: fuse-tests
+fuse-tests: $(NCONNECT) $(if $(shell pkg-config --exists fuse3 && echo y),$(SLOWFS))
+
+$(SLOWFS): tests/fuse/slowfs.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(FUSE_CFLAGS) -o $@ $< $(FUSE_LIBS)
+
+$(NCONNECT): tests/fuse/nconnect.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
 
 deps:
 	bash tools/deps.sh

@@ -118,6 +118,8 @@ struct scws_net {
 	struct mutex policy_lock;	/* serializes POLICY_SET */
 	u32 policy_gen;
 	atomic_t held;			/* SYNs held for hashing */
+	spinlock_t held_lock;		/* held_list; taken in the hook */
+	struct list_head held_list;	/* struct scws_held, waiting */
 };
 
 static inline struct scws_net *scws_net(const struct net *net)
@@ -169,7 +171,22 @@ enum scws_verdict scws_acp_decide(struct scws_net *sn, u16 port,
 const char *scws_exe_path(const struct scws_caller *c, char *buf,
 			  size_t size);
 bool scws_digest_lookup(const struct file *f, u8 *digest);
-int scws_digest_compute(struct file *f, u8 *digest);
+int scws_digest_compute(struct file *f, const struct cred *cred, u8 *digest);
+
+/* A wait for a digest from atomic context (see scws_digest_request()). */
+struct scws_digest_req {
+	struct list_head node;		/* on the job's waiters */
+	struct scws_digest_job *job;	/* NULL: not waiting */
+	void (*done)(struct scws_digest_req *req);
+	int err;
+	u8 digest[SCWS_SHA256_LEN];
+};
+
+int scws_digest_request(struct scws_digest_req *req, struct file *f,
+			const struct cred *cred,
+			void (*done)(struct scws_digest_req *req));
+bool scws_digest_cancel(struct scws_digest_req *req);
+unsigned long scws_digest_timeout(void);
 int scws_digest_init(void);
 void scws_digest_exit(void);
 
@@ -180,6 +197,14 @@ void scws_refuse(struct net *net, struct scws_port *port,
 		 u8 reason, const struct scws_decision_info *decision);
 int scws_hook_register(struct net *net);
 void scws_hook_unregister(struct net *net);
+void scws_send_reset(struct net *net, struct sk_buff *skb, u8 pf);
+
+/* held.c: client SYNs held while the caller's executable is hashed */
+unsigned int scws_hold(struct scws_net *sn, struct scws_port *port,
+		       struct sk_buff *skb, u8 pf, const struct scws_tuple *t,
+		       struct scws_caller *c);
+void scws_held_net_init(struct scws_net *sn);
+void scws_held_net_exit(struct scws_net *sn);
 
 /* listener.c */
 int scws_listeners_start(struct scws_net *sn);
