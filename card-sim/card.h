@@ -2,12 +2,14 @@
 /*
  * scws-card internals: the contracts between the card's parts.
  *
- *   vpcd.c    framing to pcscd's vpcd driver, reconnects      (main loop)
- *   uicc.c    APDU dispatch: SELECT, STATUS, files, PIN, TERMINAL PROFILE,
- *             FETCH, TERMINAL RESPONSE, ENVELOPE, MANAGE CHANNEL, ARA-M
- *   cat.c     proactive engine + BIP channels (UICC server and TCP client)
- *   http*.c   the Smart Card Web Server: one struct scws_http per channel
- *   tls.c     TLS 1.2 server (mbed TLS) between a channel and its HTTP
+ *   uicc/     the vpcd link (main loop), APDU dispatch: SELECT, STATUS,
+ *             files, PIN, TERMINAL PROFILE, FETCH, TERMINAL RESPONSE,
+ *             ENVELOPE, MANAGE CHANNEL; the file tree and the PIN
+ *   aram/     the ARA-M applet
+ *   cat/      proactive engine + BIP channels (UICC server and TCP client)
+ *   http/     the Smart Card Web Server: one struct scws_http per channel
+ *   site/     its content store and /cgi/ applications
+ *   tls/      TLS 1.2 server (mbed TLS) between a channel and its HTTP
  *   state.c   the state file: named blobs, written atomically
  *
  * Each part owns its own state; they meet only through these functions.

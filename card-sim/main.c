@@ -4,18 +4,18 @@
  * pcscd through the vsmartcard vpcd reader driver.  One thread, one poll()
  * loop: the vpcd link, signals, and (test tooling) the debug port.
  */
-#include "baud.h"
+#include "uicc/baud.h"
 #include "card.h"
-#include "cat.h"
+#include "cat/cat.h"
 #include "debug_port.h"
-#include "fs.h"
+#include "uicc/fs.h"
 #include "log.h"
-#include "pin.h"
-#include "tls.h"
-#include "uicc.h"
-#include "vpcd.h"
-#include "aram.h"
-#include "apdu.h"
+#include "uicc/pin.h"
+#include "tls/tls.h"
+#include "uicc/uicc.h"
+#include "uicc/vpcd.h"
+#include "aram/aram.h"
+#include "uicc/apdu.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/http_conn.c card-sim/http_parse.c card-sim/http_buf.c card-sim/http_url.c card-sim/http_response.c
+// sources: card-sim/http/http_conn.c card-sim/http/http_parse.c card-sim/http/http_buf.c card-sim/http/http_url.c card-sim/http/http_response.c
 /*
  * libFuzzer target: the SCWS request parser inside its connection, fed in
  * arbitrary pieces.  Input: byte 0 = input piece size - 1, byte 1 = output
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
+#include "http/http.h"
 
 void http_route(struct scws_site *site, const struct http_request *req,
 		struct http_reply *r)

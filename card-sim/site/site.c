@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
-#include "fs.h"
-#include "http.h"
+#include "http/auth.h"
+#include "uicc/fs.h"
+#include "http/http.h"
 #include "log.h"
 
 #define RESOURCE_FORMAT 1

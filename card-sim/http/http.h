@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The Smart Card Web Server's insides, shared by http*.c and site*.c:
+ * The Smart Card Web Server's insides, shared by http/ and site/:
  *
  *   http_buf.c       growable byte buffers
  *   http_parse.c     incremental HTTP/1.1 request parser
