@@ -11,6 +11,7 @@
  *   site/     its content store and /cgi/ applications
  *   tls/      TLS 1.2 server (mbed TLS) between a channel and its HTTP
  *   state.c   the state file: named blobs, written atomically
+ *   clock.c   the time, when the card has one
  *
  * Each part owns its own state; they meet only through these functions.
  */
@@ -38,6 +39,12 @@ int card_state_foreach(const struct card_state *st, const char *prefix,
 				 size_t len, void *arg),
 		       void *arg);
 int card_state_save(struct card_state *st);
+
+/* ---- clock.c: the card's idea of the time ---- */
+/* Seconds since the epoch (UTC), or 0 when the card has no clock. */
+int64_t card_clock_now(void);
+/* From now on the card has no clock (--no-clock). */
+void card_clock_disable(void);
 
 /* ---- card services used by the web server (pin.c implements) ---- */
 /* The card's PIN (CHV1) as ISO 7816 VERIFY sees it. */

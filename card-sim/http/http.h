@@ -6,6 +6,8 @@
  *   http_parse.c     incremental HTTP/1.1 request parser
  *   http_url.c       request-target: percent-decoding, dot segments
  *   http_response.c  status line, headers, Content-Length or chunked body
+ *   http_date.c      HTTP-date: IMF-fixdate out, all three forms in
+ *   http_cache.c     ETag / Last-Modified, 304, Cache-Control by type
  *   http_router.c    method, path and protection -> static file or /cgi/
  *   http_conn.c      struct scws_http (card.h): bytes in, bytes out
  *   site.c           struct scws_site: the content store in the card state
@@ -137,6 +139,26 @@ long http_pct_decode(const char *s, size_t len, bool form, char *out,
 int http_target_split(const char *target, char *path, size_t cap,
 		      const char **query);
 
+/* ---- http_date.c: HTTP-date (RFC 9110 5.6.7) ---- */
+#define HTTP_DATE_LEN 29	/* "Sun, 06 Nov 1994 08:49:37 GMT" */
+
+/* t as IMF-fixdate into out[HTTP_DATE_LEN + 1]. */
+void http_date_format(int64_t t, char *out);
+/* Exactly one HTTP-date in any of its three forms; false otherwise. */
+bool http_date_parse(const char *s, int64_t *t);
+
+/* ---- http_cache.c: validators and freshness of static resources ---- */
+#define HTTP_ETAG_LEN 18	/* '"', 16 hex digits, '"' */
+
+/* The Cache-Control value for a static representation of this type. */
+const char *http_cache_policy(const char *content_type);
+/* Whether an If-None-Match value is "*" or lists etag (weak comparison). */
+bool http_etag_listed(const char *list, const char *etag);
+/* Whether req (GET or HEAD) is answered 304 for a representation with
+ * these validators: If-None-Match if present, else If-Modified-Since. */
+bool http_not_modified(const struct http_request *req, const char *etag,
+		       int64_t last_modified);
+
 /* ---- http_response.c ---- */
 struct http_reply {
 	int status;
@@ -147,7 +169,10 @@ struct http_reply {
 	size_t body_ref_len;
 	bool dynamic;		/* chunked for HTTP/1.1 clients */
 	bool close;		/* close the connection after this one */
-	bool no_store;		/* Cache-Control: no-store */
+	bool no_store;		/* Cache-Control: no-store, no validators */
+	const char *cache_control;	/* NULL: none; no_store wins */
+	char etag[HTTP_ETAG_LEN + 1];	/* "": none */
+	int64_t last_modified;	/* seconds since the epoch; 0: none */
 };
 
 void http_reply_init(struct http_reply *r);
@@ -189,15 +214,20 @@ struct scws_site {
 /* Longest resource path: the state's 255-byte keys minus "content/". */
 #define SITE_MAX_PATH (255 - 8)
 
+#define SITE_TAG_LEN 8		/* bytes of SHA-256: the ETag */
+
 struct site_resource {
 	const char *content_type;
 	const uint8_t *body;
 	size_t len;
+	uint8_t tag[SITE_TAG_LEN];
+	int64_t modified;	/* when stored; 0: unknown */
 };
 
 /* path starts with '/'.  0 or -ENOENT (or -EIO for a damaged entry). */
 int site_resource_get(const struct scws_site *s, const char *path,
 		      struct site_resource *res);
+/* Stores a resource, stamped with its tag and card_clock_now(). */
 int site_resource_put(struct scws_site *s, const char *path,
 		      const char *content_type, const void *body, size_t len);
 /* Whether path falls under a prefix listed in the protection list. */
