@@ -31,7 +31,7 @@
 
 #include "http/auth.h"
 #include "uicc/fs.h"
-#include "http/http.h"
+#include "site.h"
 #include "log.h"
 
 #define RESOURCE_FORMAT_V1 1

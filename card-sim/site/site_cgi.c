@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "http/auth.h"
-#include "http/http.h"
+#include "site.h"
 
 enum { M_GET = 1, M_HEAD = 2, M_POST = 4 };
 

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "uicc/fs.h"
-#include "http/http.h"
+#include "site.h"
 
 #define MAX_DF_DEPTH 4
 

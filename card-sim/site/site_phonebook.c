@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "uicc/fs.h"
-#include "http/http.h"
+#include "site.h"
 #include "uicc/pin.h"
 
 #define PHONEBOOK "/cgi/phonebook"

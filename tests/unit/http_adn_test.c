@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "http/http.h"
+#include "site/site.h"
 
 #define REC 30
 

@@ -21,6 +21,7 @@
 
 #include "http/auth.h"
 #include "http/http.h"
+#include "site/site.h"
 #include "uicc/pin.h"
 
 #include "http_test_env.h"

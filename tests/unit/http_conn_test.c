@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "http/http.h"
+#include "site/site.h"
 #include "uicc/pin.h"
 
 #include "http_test_env.h"
