@@ -4,18 +4,18 @@
  * pcscd through the vsmartcard vpcd reader driver.  One thread, one poll()
  * loop: the vpcd link, signals, and (test tooling) the debug port.
  */
-#include "uicc/baud.h"
 #include "card.h"
-#include "cat/cat.h"
 #include "debug_port.h"
-#include "uicc/fs.h"
 #include "log.h"
-#include "uicc/pin.h"
+#include "aram/aram.h"
+#include "cat/cat.h"
 #include "tls/tls.h"
+#include "uicc/apdu.h"
+#include "uicc/baud.h"
+#include "uicc/fs.h"
+#include "uicc/pin.h"
 #include "uicc/uicc.h"
 #include "uicc/vpcd.h"
-#include "aram/aram.h"
-#include "uicc/apdu.h"
 
 #include <errno.h>
 #include <getopt.h>
