@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Replies to the wire: status line, fields, then a Content-Length body or,
- * for dynamic content to HTTP/1.1 clients, a chunked one.  No Date field:
- * a card has no clock (RFC 9110 6.6.1 allows that).
+ * for dynamic content to HTTP/1.1 clients, a chunked one.  Date on every
+ * answer while the card knows the time (card_clock_now()); without a
+ * clock none, as RFC 9110 6.6.1 allows.  A 304 carries Date, ETag and
+ * Cache-Control and nothing about the body it stands for (RFC 9110
+ * 15.4.5): Last-Modified only when there is no ETag.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -120,6 +123,9 @@ void http_reply_error(struct http_reply *r, int status, const char *detail)
 	r->body_ref = NULL;
 	r->body_ref_len = 0;
 	r->dynamic = false;
+	r->cache_control = NULL;	/* an error is not the resource */
+	r->etag[0] = '\0';
+	r->last_modified = 0;
 	snprintf(title, sizeof(title), "%d %s", status, http_status_reason(status));
 	http_reply_html_begin(r, title);
 	if (detail) {
@@ -154,9 +160,15 @@ int http_reply_write(const struct http_reply *r, const struct http_request *req,
 	size_t len = r->body_ref ? r->body_ref_len : r->body.len;
 	bool head = req && req->method == HTTP_HEAD;
 	bool chunked = r->dynamic && req && req->minor >= 1;
+	int64_t now = card_clock_now(), modified = r->last_modified;
+	char date[HTTP_DATE_LEN + 1];
 
 	http_buf_printf(out, "HTTP/1.1 %d %s\r\nServer: scws-card\r\n",
 			r->status, http_status_reason(r->status));
+	if (now) {
+		http_date_format(now, date);
+		http_buf_printf(out, "Date: %s\r\n", date);
+	}
 	if (r->content_type && has_body(r->status))
 		http_buf_printf(out, "Content-Type: %s\r\n", r->content_type);
 	if (has_body(r->status) && chunked)
@@ -165,6 +177,17 @@ int http_reply_write(const struct http_reply *r, const struct http_request *req,
 		http_buf_printf(out, "Content-Length: %zu\r\n", len);
 	if (r->no_store)
 		http_buf_puts(out, "Cache-Control: no-store\r\n");
+	else if (r->cache_control)
+		http_buf_printf(out, "Cache-Control: %s\r\n", r->cache_control);
+	if (!r->no_store && r->etag[0])
+		http_buf_printf(out, "ETag: %s\r\n", r->etag);
+	if (!r->no_store && modified && (has_body(r->status) || !r->etag[0])) {
+		/* Never later than the Date (RFC 9110 8.8.2.1). */
+		if (now && modified > now)
+			modified = now;
+		http_date_format(modified, date);
+		http_buf_printf(out, "Last-Modified: %s\r\n", date);
+	}
 	http_buf_put(out, r->fields.data, r->fields.len);
 	if (r->close)
 		http_buf_puts(out, "Connection: close\r\n");

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "auth.h"
-#include "http.h"
+#include "http/auth.h"
+#include "site.h"
 
 enum { M_GET = 1, M_HEAD = 2, M_POST = 4 };
 

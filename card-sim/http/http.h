@@ -1,20 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The Smart Card Web Server's insides, shared by http*.c and site*.c:
+ * The Smart Card Web Server's HTTP layer (the content behind it: site.h):
  *
  *   http_buf.c       growable byte buffers
  *   http_parse.c     incremental HTTP/1.1 request parser
  *   http_url.c       request-target: percent-decoding, dot segments
  *   http_response.c  status line, headers, Content-Length or chunked body
+ *   http_date.c      HTTP-date: IMF-fixdate out, all three forms in
+ *   http_cache.c     ETag / Last-Modified, 304, Cache-Control by type
  *   http_router.c    method, path and protection -> static file or /cgi/
  *   http_conn.c      struct scws_http (card.h): bytes in, bytes out
- *   site.c           struct scws_site: the content store in the card state
- *   site_import.c    the one-time import of --content DIR
- *   site_mime.c      content types by file extension
- *   site_cgi.c       /cgi/ dispatch and name=value parameters
- *   site_cgi_fs.c    /cgi/display, /cgi/update (the card's files)
- *   site_phonebook.c /cgi/phonebook, /cgi/unblock
- *   site_adn.c       EF_ADN record codec
  *   auth.c           HTTP Basic and Digest against the card PIN
  *
  * Limits (RFC 9110/9112 status in brackets):
@@ -137,6 +132,26 @@ long http_pct_decode(const char *s, size_t len, bool form, char *out,
 int http_target_split(const char *target, char *path, size_t cap,
 		      const char **query);
 
+/* ---- http_date.c: HTTP-date (RFC 9110 5.6.7) ---- */
+#define HTTP_DATE_LEN 29	/* "Sun, 06 Nov 1994 08:49:37 GMT" */
+
+/* t as IMF-fixdate into out[HTTP_DATE_LEN + 1]. */
+void http_date_format(int64_t t, char *out);
+/* Exactly one HTTP-date in any of its three forms; false otherwise. */
+bool http_date_parse(const char *s, int64_t *t);
+
+/* ---- http_cache.c: validators and freshness of static resources ---- */
+#define HTTP_ETAG_LEN 18	/* '"', 16 hex digits, '"' */
+
+/* The Cache-Control value for a static representation of this type. */
+const char *http_cache_policy(const char *content_type);
+/* Whether an If-None-Match value is "*" or lists etag (weak comparison). */
+bool http_etag_listed(const char *list, const char *etag);
+/* Whether req (GET or HEAD) is answered 304 for a representation with
+ * these validators: If-None-Match if present, else If-Modified-Since. */
+bool http_not_modified(const struct http_request *req, const char *etag,
+		       int64_t last_modified);
+
 /* ---- http_response.c ---- */
 struct http_reply {
 	int status;
@@ -147,7 +162,10 @@ struct http_reply {
 	size_t body_ref_len;
 	bool dynamic;		/* chunked for HTTP/1.1 clients */
 	bool close;		/* close the connection after this one */
-	bool no_store;		/* Cache-Control: no-store */
+	bool no_store;		/* Cache-Control: no-store, no validators */
+	const char *cache_control;	/* NULL: none; no_store wins */
+	char etag[HTTP_ETAG_LEN + 1];	/* "": none */
+	int64_t last_modified;	/* seconds since the epoch; 0: none */
 };
 
 void http_reply_init(struct http_reply *r);
@@ -172,94 +190,5 @@ int http_reply_write(const struct http_reply *r, const struct http_request *req,
 /* ---- http_router.c ---- */
 void http_route(struct scws_site *site, const struct http_request *req,
 		struct http_reply *r);
-
-/* ---- site*.c ---- */
-struct http_auth;
-
-struct scws_site {
-	struct card_state *st;
-	struct card_pin *pin;
-	struct card_fs *fs;
-	struct http_auth *auth;
-};
-
-#define SITE_CONTENT_PREFIX "content/"
-#define SITE_PROTECTED_KEY "site/protected"
-#define SITE_IMPORTED_KEY "site/imported"
-/* Longest resource path: the state's 255-byte keys minus "content/". */
-#define SITE_MAX_PATH (255 - 8)
-
-struct site_resource {
-	const char *content_type;
-	const uint8_t *body;
-	size_t len;
-};
-
-/* path starts with '/'.  0 or -ENOENT (or -EIO for a damaged entry). */
-int site_resource_get(const struct scws_site *s, const char *path,
-		      struct site_resource *res);
-int site_resource_put(struct scws_site *s, const char *path,
-		      const char *content_type, const void *body, size_t len);
-/* Whether path falls under a prefix listed in the protection list. */
-bool site_is_protected(const struct scws_site *s, const char *path);
-/* Imports a content folder into the state (regular files; ".protected"
- * becomes the protection list).  0 or -errno. */
-int site_import(struct scws_site *s, const char *dir);
-const char *site_content_type(const char *name);
-void site_serve_static(struct scws_site *s, const struct http_request *req,
-		       const char *path, struct http_reply *r);
-
-/* site_cgi.c: one call of a /cgi/ application. */
-#define CGI_MAX_PARAMS 16
-
-struct cgi_param {
-	char *name;
-	char *value;
-};
-
-struct cgi_call {
-	struct scws_site *site;
-	const struct http_request *req;
-	struct http_reply *reply;
-	const char *app;
-	struct cgi_param params[CGI_MAX_PARAMS];
-	size_t nparams;
-	char *storage;		/* decoded names and values */
-	size_t storage_len, storage_cap;
-	int authorised;		/* -1 not asked yet, 0 no, 1 yes */
-};
-
-void site_cgi(struct scws_site *s, const struct http_request *req,
-	      const char *app, const char *query, struct http_reply *r);
-/* Parses "a=1&b=2" (strict: names non-empty, no duplicates, valid
- * escapes).  0 or 400. */
-int cgi_parse_params(struct cgi_call *c, const char *s, size_t len);
-/* The value of name, or NULL. */
-const char *cgi_param(const struct cgi_call *c, const char *name);
-/* Fails (400) on parameters other than the NULL-terminated allowed list. */
-bool cgi_only_params(struct cgi_call *c, const char *const *allowed);
-/* true when the request carries the right PIN; else the reply is already
- * the 401 (or 400) to send.  Asks the card once per request. */
-bool cgi_require_pin(struct cgi_call *c);
-
-void cgi_display(struct cgi_call *c);
-void cgi_update(struct cgi_call *c);
-void cgi_phonebook(struct cgi_call *c);
-void cgi_unblock(struct cgi_call *c);
-
-/* site_adn.c: TS 31.102 4.4.2.3 records of 14 + alpha bytes. */
-#define ADN_MAX_NAME 64		/* UTF-8 bytes incl. NUL */
-#define ADN_MAX_NUMBER 22	/* '+' + 20 digits + NUL */
-
-struct adn_entry {
-	char name[ADN_MAX_NAME];
-	char number[ADN_MAX_NUMBER];
-};
-
-/* 1 for an empty record, 0 for an entry, -1 if the record is malformed. */
-int adn_decode(const uint8_t *rec, size_t len, struct adn_entry *e);
-/* 0, or -1 if the name does not fit the alpha field or the number is not
- * [+]digits / * # (at most 20). */
-int adn_encode(const struct adn_entry *e, uint8_t *rec, size_t len);
 
 #endif /* SCWS_CARD_HTTP_H */

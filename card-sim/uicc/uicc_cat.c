@@ -6,7 +6,7 @@
  * here too: it bends exactly these answers.
  */
 #include "uicc-int.h"
-#include "cat.h"
+#include "cat/cat.h"
 #include "log.h"
 
 #include <string.h>

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http.h"
+#include "site.h"
 
 static const struct {
 	const char *ext;

@@ -21,7 +21,7 @@
 #include <mbedtls/platform_util.h>
 
 #include "auth.h"
-#include "pin.h"
+#include "uicc/pin.h"
 
 #define NONCES 32
 #define NONCE_BYTES 16

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fs.h"
-#include "http.h"
+#include "uicc/fs.h"
+#include "site.h"
 
 #define MAX_DF_DEPTH 4
 

@@ -11,7 +11,7 @@
 #ifndef SCWS_CARD_ARAM_H
 #define SCWS_CARD_ARAM_H
 
-#include "apdu.h"
+#include "uicc/apdu.h"
 #include "card.h"
 
 #define ARAM_AID_LEN 9

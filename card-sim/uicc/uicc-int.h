@@ -9,7 +9,7 @@
 #define SCWS_CARD_UICC_INT_H
 
 #include "apdu.h"
-#include "aram.h"
+#include "aram/aram.h"
 #include "uicc.h"
 
 /* Logical channels 0..3: what CLA '0X'/'8X' can address (TS 102 221

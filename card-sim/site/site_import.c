@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "http.h"
+#include "site.h"
 #include "log.h"
 
 #define MAX_DEPTH 16

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fs.h"
-#include "http.h"
-#include "pin.h"
+#include "uicc/fs.h"
+#include "site.h"
+#include "uicc/pin.h"
 
 #define PHONEBOOK "/cgi/phonebook"
 

@@ -12,7 +12,7 @@
  */
 #include <string.h>
 
-#include "http.h"
+#include "site.h"
 
 #define NUMBER_BYTES 14
 #define BCD_BYTES 10

@@ -15,7 +15,7 @@
  * proactive command waits to be fetched.
  */
 #include "uicc-int.h"
-#include "cat.h"
+#include "cat/cat.h"
 #include "fs.h"
 #include "log.h"
 

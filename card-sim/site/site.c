@@ -2,24 +2,64 @@
 /*
  * The content store: one state entry per resource, "content/<path>",
  *
- *   [0] format (1)  [1] n = length of the content type + its NUL
- *   [2 .. 2+n)  content type, NUL-terminated   [2+n ..) the body
+ *   [0] format (2)  [1] n = length of the content type + its NUL
+ *   [2 .. 2+n)      content type, NUL-terminated
+ *   [2+n .. 10+n)   tag: SHA-256 of type, NUL and body, first 8 bytes
+ *   [10+n .. 18+n)  when it was stored: seconds since the epoch,
+ *                   big-endian; 0 if the card had no clock
+ *   [18+n ..)       the body
  *
  * and the protection list "site/protected": path prefixes, one a line.
  * The content folder is imported once, on the first start; after that the
- * state is the truth (an admin agent may change it).
+ * state is the truth (an admin agent may change it).  Format 1 entries
+ * (no tag, no time) from older states are still served; their tag is
+ * computed on each request.
+ *
+ * The tag is the ETag.  A hash of the bytes rather than a version counter:
+ * a strong validator must change whenever the bytes do, and a counter
+ * starts again after --reset-state or on another card, where it would
+ * name different bytes with an ETag a client already holds (a wrong 304).
+ * A hash cannot, and equal content keeps its ETag across re-imports.  It
+ * is computed once, when the resource is stored, not per request.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
-#include "fs.h"
-#include "http.h"
+#include <mbedtls/md.h>
+
+#include "http/auth.h"
+#include "uicc/fs.h"
+#include "site.h"
 #include "log.h"
 
-#define RESOURCE_FORMAT 1
+#define RESOURCE_FORMAT_V1 1
+#define RESOURCE_FORMAT 2
+#define TAG_OFF(n) (2 + (n))
+#define TIME_OFF(n) (2 + (n) + SITE_TAG_LEN)
+#define BODY_OFF(n) (2 + (n) + SITE_TAG_LEN + 8)
+
+/* type (with its NUL) and body: the representation the ETag names. */
+static int resource_tag(const char *type, size_t n, const uint8_t *body,
+			size_t len, uint8_t tag[SITE_TAG_LEN])
+{
+	const mbedtls_md_info_t *md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+	uint8_t sum[32];
+	mbedtls_md_context_t ctx;
+	int rc;
+
+	mbedtls_md_init(&ctx);
+	rc = mbedtls_md_setup(&ctx, md, 0) || mbedtls_md_starts(&ctx) ||
+	     mbedtls_md_update(&ctx, (const uint8_t *)type, n) ||
+	     mbedtls_md_update(&ctx, body, len) ||
+	     mbedtls_md_finish(&ctx, sum);
+	mbedtls_md_free(&ctx);
+	if (rc)
+		return -EIO;
+	memcpy(tag, sum, SITE_TAG_LEN);
+	return 0;
+}
 
 struct scws_site *scws_site_open(struct card_state *st, struct card_pin *pin,
 				 const char *content_dir)
@@ -72,19 +112,33 @@ int site_resource_get(const struct scws_site *s, const char *path,
 {
 	char key[sizeof(SITE_CONTENT_PREFIX) + SITE_MAX_PATH];
 	const uint8_t *val;
+	uint64_t t = 0;
 	size_t len, n;
 
 	if (!resource_key(path, key, sizeof(key)) ||
 	    card_state_get(s->st, key, &val, &len))
 		return -ENOENT;
-	if (len < 3 || val[0] != RESOURCE_FORMAT)
+	if (len < 3 || (val[0] != RESOURCE_FORMAT && val[0] != RESOURCE_FORMAT_V1))
 		return -EIO;
 	n = val[1];
 	if (n == 0 || len < 2 + n || val[1 + n] != '\0')
 		return -EIO;
 	res->content_type = (const char *)val + 2;
-	res->body = val + 2 + n;
-	res->len = len - 2 - n;
+	if (val[0] == RESOURCE_FORMAT_V1) {
+		res->body = val + 2 + n;
+		res->len = len - 2 - n;
+		res->modified = 0;
+		return resource_tag(res->content_type, n, res->body, res->len,
+				    res->tag);
+	}
+	if (len < BODY_OFF(n))
+		return -EIO;
+	memcpy(res->tag, val + TAG_OFF(n), SITE_TAG_LEN);
+	for (size_t i = 0; i < 8; i++)
+		t = t << 8 | val[TIME_OFF(n) + i];
+	res->modified = t > INT64_MAX ? 0 : (int64_t)t;
+	res->body = val + BODY_OFF(n);
+	res->len = len - BODY_OFF(n);
 	return 0;
 }
 
@@ -93,20 +147,26 @@ int site_resource_put(struct scws_site *s, const char *path,
 {
 	char key[sizeof(SITE_CONTENT_PREFIX) + SITE_MAX_PATH];
 	size_t n = strlen(content_type) + 1;
+	uint64_t now = (uint64_t)card_clock_now();
 	uint8_t *val;
 	int rc;
 
 	if (!resource_key(path, key, sizeof(key)) || n > 255)
 		return -EINVAL;
-	val = malloc(2 + n + len);
+	val = malloc(BODY_OFF(n) + len);
 	if (!val)
 		return -ENOMEM;
 	val[0] = RESOURCE_FORMAT;
 	val[1] = (uint8_t)n;
 	memcpy(val + 2, content_type, n);
 	if (len)
-		memcpy(val + 2 + n, body, len);
-	rc = card_state_set(s->st, key, val, 2 + n + len);
+		memcpy(val + BODY_OFF(n), body, len);
+	for (size_t i = 0; i < 8; i++)
+		val[TIME_OFF(n) + i] = (uint8_t)(now >> (56 - 8 * i));
+	rc = resource_tag(content_type, n, val + BODY_OFF(n), len,
+			  val + TAG_OFF(n));
+	if (!rc)
+		rc = card_state_set(s->st, key, val, BODY_OFF(n) + len);
 	free(val);
 	return rc;
 }
@@ -160,7 +220,6 @@ void site_serve_static(struct scws_site *s, const struct http_request *req,
 	size_t n = strlen(path);
 	int rc;
 
-	(void)req;
 	snprintf(full, sizeof(full), "%s%s", path,
 		 path[n - 1] == '/' ? "index.html" : "");
 	rc = site_resource_get(s, full, &res);
@@ -187,4 +246,13 @@ void site_serve_static(struct scws_site *s, const struct http_request *req,
 	r->content_type = res.content_type;
 	r->body_ref = res.body;
 	r->body_ref_len = res.len;
+	if (r->no_store)	/* protected: never kept, never validated */
+		return;
+	r->cache_control = http_cache_policy(res.content_type);
+	snprintf(r->etag, sizeof(r->etag), "\"%02x%02x%02x%02x%02x%02x%02x%02x\"",
+		 res.tag[0], res.tag[1], res.tag[2], res.tag[3], res.tag[4],
+		 res.tag[5], res.tag[6], res.tag[7]);
+	r->last_modified = res.modified;
+	if (http_not_modified(req, r->etag, r->last_modified))
+		r->status = 304;
 }

@@ -6,7 +6,7 @@
  */
 #include "cat-int.h"
 #include "card.h"
-#include "tls.h"
+#include "tls/tls.h"
 
 #include <errno.h>
 

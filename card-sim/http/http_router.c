@@ -8,6 +8,7 @@
 
 #include "auth.h"
 #include "http.h"
+#include "site/site.h"
 
 #define CGI_PREFIX "/cgi/"
 
