@@ -27,8 +27,17 @@ NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 
 all: kmod tools
 
+# Module BTF (the LSM kfuncs need it): Debian's headers have no vmlinux and no
+# resolve_btfids, so tools/btf/kbuild-btf.sh makes a build tree of our own with
+# the target kernel's vmlinux. Where it cannot, the module is built without BTF.
 kmod:
-	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_SCWS=m modules
+	@if btf=$$(bash $(TOP)/tools/btf/kbuild-btf.sh kdir $(KVER) $(KDIR)); then \
+		set -- $$btf; \
+		$(MAKE) -C $$1 M=$(TOP) CONFIG_SCWS=m RESOLVE_BTFIDS=$$2 modules; \
+	else \
+		echo "kmod: WARNING: building scws.ko without BTF, the LSM path will not work" >&2; \
+		$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_SCWS=m modules; \
+	fi
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_SCWS=m C=2 modules
