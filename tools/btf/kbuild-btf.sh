@@ -81,7 +81,7 @@ btf_kdir() {
 	command -v pahole >/dev/null || { echo "kbuild-btf: no pahole (apt install dwarves)" >&2; return 1; }
 	[[ -f $headers/Makefile ]] || { echo "kbuild-btf: no kernel headers in $headers" >&2; return 1; }
 	vmlinux=$(btf_vmlinux "$kver") || return 1
-	readelf -S "$vmlinux" 2>/dev/null | grep -q ' \.BTF ' ||
+	[[ $(readelf -S "$vmlinux" 2>/dev/null) == *" .BTF "* ]] ||
 		{ echo "kbuild-btf: $vmlinux has no .BTF section" >&2; return 1; }
 	rb=$(btf_resolve_btfids "$(echo "$kver" | cut -d. -f1,2)") || return 1
 	kdir=$BTF_CACHE/kbuild-$kver
