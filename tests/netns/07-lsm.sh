@@ -27,7 +27,7 @@ ms_of() { sed -n 's/^ms=//p' <<<"$1"; }
 
 # Not attached by an earlier run; the lsm commands run outside "ip netns exec",
 # which mounts a /sys of its own (and so hides /sys/fs/bpf).
-$SCWSCTL lsm detach >/dev/null 2>&1
+"$SCWSCTL" lsm detach >/dev/null 2>&1
 in_ns "$ns" sysctl -qw net.ipv4.tcp_fastopen=0x5
 start_pump "$ns" "$tmp/pump.log" --port 3516:4:4 --port 4116:4:4 --mode echo >/dev/null
 printf '%s\n' "default deny" "allow uid 0" "allow uid 1001" >"$tmp/p.conf"
@@ -39,7 +39,7 @@ rc=$?
 expect "unprivileged attach: one clear line" \
 	"scwsctl: lsm attach: needs CAP_SYS_ADMIN (or CAP_BPF and CAP_PERFMON)|1" \
 	"$out|$rc"
-check "attach" quiet $SCWSCTL lsm attach
+check "attach" quiet "$SCWSCTL" lsm attach
 check "lsm status: attached, both hooks" \
 	bash -c "$SCWSCTL lsm status | grep -qE '^lsm: attached; socket_connect link [0-9]+ prog [0-9]+, socket_sendmsg link'"
 check "status (inside the namespace): enforcement lsm" \
@@ -77,7 +77,7 @@ expect "uid 1002 to another port is untouched" connected \
 
 # Only with the program attached: else rmmod would succeed and the rest
 # would only fail for want of the module.
-if $SCWSCTL lsm status | grep -q '^lsm: attached'; then
+if "$SCWSCTL" lsm status | grep -q '^lsm: attached'; then
 	check "rmmod with the program attached fails" bash -c '! timeout 5 rmmod scws 2>/dev/null'
 	out=$( { time -p timeout 5 rmmod scws; } 2>&1)
 	check "at once, saying the module is in use" bash -c \
@@ -94,7 +94,7 @@ fi
 ns_as "$ns" 1001 $CLIENT stream 127.0.0.1 3516 3 >"$tmp/stream" &
 stream=$!
 sleep 1
-check "detach while a connection streams" quiet $SCWSCTL lsm detach
+check "detach while a connection streams" quiet "$SCWSCTL" lsm detach
 wait "$stream"
 expect "the stream was not cut" ok "$(grep -o '^stream ok' "$tmp/stream" | cut -d' ' -f2)"
 check "lsm status: not attached, status: netfilter" bash -c \
