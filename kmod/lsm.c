@@ -21,11 +21,13 @@
 
 #include "scws.h"
 
-__diag_push();
-__diag_ignore_all("-Wmissing-prototypes",
-		  "Global functions as their definitions will be in scws BTF");
-
-/* connect(), TCP_FASTOPEN_CONNECT + connect(), io_uring IORING_OP_CONNECT */
+/*
+ * Global and noinline, so that pahole puts them in the module's BTF. 6.1's
+ * own kfunc files silence -Wmissing-prototypes with __diag_ignore_all(),
+ * which sparse does not honour: scws.h declares them instead.
+ *
+ * connect(), TCP_FASTOPEN_CONNECT + connect(), io_uring IORING_OP_CONNECT:
+ */
 noinline int scws_connect_check(struct socket *sock, struct sockaddr *address,
 				int addrlen)
 {
@@ -47,8 +49,6 @@ noinline int scws_sendmsg_check(struct socket *sock, struct msghdr *msg,
 		return 0;
 	return scws_lsm_judge(sock, msg->msg_name, msg->msg_namelen);
 }
-
-__diag_pop();
 
 BTF_SET8_START(scws_kfunc_ids)
 BTF_ID_FLAGS(func, scws_connect_check, KF_SLEEPABLE)

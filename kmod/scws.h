@@ -195,6 +195,11 @@ struct sockaddr;
 int scws_lsm_judge(struct socket *sock, const struct sockaddr *addr,
 		   int addrlen);
 void scws_lsm_init(void);
+/* kfuncs: called by the BPF-LSM program only */
+struct msghdr;
+int scws_connect_check(struct socket *sock, struct sockaddr *address,
+		       int addrlen);
+int scws_sendmsg_check(struct socket *sock, struct msghdr *msg, int size);
 
 /* netns.c */
 int scws_pernet_init(void);
