@@ -5,7 +5,7 @@
 # connections alone and the netfilter hook takes over; rmmod with the
 # program attached fails at once. Leaves the module loaded and detached.
 cd "$(dirname "$0")/../.." && . tests/lib/tap.sh
-tap_begin 25
+tap_begin 26
 SCWSCTL=$BUILD/scwsctl
 CONNECT=$BUILD/tests/scws-connect
 ns=$(netns_new lsm)
@@ -65,6 +65,8 @@ expect "uid 1001 is served" echo:hello \
 	"$(ns_as "$ns" 1001 $CLIENT connect 127.0.0.1 3516 --send hello)"
 expect "uid 1001 over [::1] is served" echo:hello \
 	"$(ns_as "$ns" 1001 $CLIENT connect ::1 3516 --send hello)"
+expect "uid 1001 sendto(MSG_FASTOPEN) is let through" connected \
+	"$(first "$(conn 1001 tfo-sendto 127.0.0.1 3516)")"
 expect "uid 1001 io_uring connect is let through" connected \
 	"$(first "$(conn 1001 uring 127.0.0.1 3516)")"
 
