@@ -35,9 +35,10 @@ static const char lsm_usage[] =
 	"Attach, detach or show the BPF-LSM program that judges connect() to an\n"
 	"SCWS port in the caller's context: a denied caller gets EPERM at once.\n"
 	"Its links and programs are pinned under " PIN_DIR "/ (bpffs is mounted\n"
-	"at " BPFFS " if it is not).  attach and detach need CAP_SYS_ADMIN (or\n"
-	"CAP_BPF and CAP_PERFMON), and scws.ko built with BTF.  Detach before\n"
-	"rmmod scws: the attached program holds the module.\n"
+	"at " BPFFS " if it is not).  attach needs CAP_SYS_ADMIN and scws.ko\n"
+	"built with BTF, detach CAP_SYS_ADMIN (or CAP_BPF and CAP_PERFMON),\n"
+	"status CAP_SYS_ADMIN.  Detach before rmmod scws: the attached program\n"
+	"holds the module.\n"
 	"\n"
 	"Options:\n"
 	"  -j, --json     JSON (status): {\"attached\", \"hooks\": [...]}\n"
@@ -53,8 +54,13 @@ static void pin_path(char *buf, size_t size, const char *hook, const char *kind)
 	snprintf(buf, size, PIN_DIR "/%s_%s", hook, kind);
 }
 
-/* CAP_SYS_ADMIN, or CAP_BPF and CAP_PERFMON, in the effective set. */
-static bool bpf_capable(void)
+/*
+ * In the effective set: CAP_SYS_ADMIN, or (@bpf_ok) CAP_BPF and CAP_PERFMON.
+ * Attaching needs CAP_SYS_ADMIN on 6.1: libbpf resolves the kfuncs in
+ * scws.ko's BTF, which it opens by id (BPF_BTF_GET_FD_BY_ID checks
+ * CAP_SYS_ADMIN); detaching only unpins.
+ */
+static bool bpf_capable(bool bpf_ok)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
@@ -62,7 +68,7 @@ static bool bpf_capable(void)
 	if (syscall(SYS_capget, &h, d))
 		return false;
 #define HAS(cap) (d[(cap) / 32].effective & (1u << ((cap) % 32)))
-	return HAS(21) || (HAS(39) && HAS(38));	/* SYS_ADMIN, BPF, PERFMON */
+	return HAS(21) || (bpf_ok && HAS(39) && HAS(38)); /* SYS_ADMIN, BPF, PERFMON */
 #undef HAS
 }
 
@@ -390,9 +396,16 @@ int cmd_lsm(struct ctl *ctl, int argc, char **argv)
 		return ctl_usage_error(&cmd, "unknown subcommand '%s'", what);
 	if (ctl->json)
 		return ctl_usage_error(&cmd, "-j/--json is for status only");
-	if (!bpf_capable()) {
-		ctl_error("lsm %s: needs CAP_SYS_ADMIN (or CAP_BPF and CAP_PERFMON)", what);
+	if (strcmp(what, "attach") == 0) {
+		if (!bpf_capable(false)) {
+			ctl_error("lsm attach: needs CAP_SYS_ADMIN");
+			return CTL_FAIL;
+		}
+		return lsm_attach();
+	}
+	if (!bpf_capable(true)) {
+		ctl_error("lsm detach: needs CAP_SYS_ADMIN (or CAP_BPF and CAP_PERFMON)");
 		return CTL_FAIL;
 	}
-	return strcmp(what, "attach") == 0 ? lsm_attach() : lsm_detach();
+	return lsm_detach();
 }
