@@ -5,7 +5,7 @@
 # connections alone and the netfilter hook takes over; rmmod with the
 # program attached fails at once. Leaves the module loaded and detached.
 cd "$(dirname "$0")/../.." && . tests/lib/tap.sh
-tap_begin 26
+tap_begin 28
 SCWSCTL=$BUILD/scwsctl
 CONNECT=$BUILD/tests/scws-connect
 ns=$(netns_new lsm)
@@ -106,4 +106,12 @@ check "lsm status: not attached, status: netfilter" bash -c \
 	"$SCWSCTL lsm status | grep -qx 'lsm: not attached' && ip netns exec $ns $SCWSCTL status | grep -qx 'enforcement: netfilter'"
 expect "after detach, the netfilter hook refuses uid 1002 (ECONNREFUSED)" error:ECONNREFUSED \
 	"$(first "$(conn 1002 connect 127.0.0.1 3516)")"
+
+# The documented unload order, back to back; the module is loaded again for
+# the tests that follow.
+kill "$PUMP_PID" 2>/dev/null
+wait "$PUMP_PID" 2>/dev/null
+check "attach, detach, rmmod at once" bash -c \
+	"'$SCWSCTL' lsm attach >/dev/null && '$SCWSCTL' lsm detach >/dev/null && rmmod scws"
+check "the module loads again" insmod kmod/scws.ko
 tap_end
