@@ -77,6 +77,8 @@ static int __init scws_init(void)
 	err = scws_genl_init();
 	if (err)
 		goto pernet_exit;
+	/* Last: once registered, a BPF program may call in at any time. */
+	scws_lsm_init();
 	pr_info("owning ports on loopback, waiting for a pump\n");
 	return 0;
 

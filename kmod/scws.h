@@ -234,6 +234,18 @@ void scws_event_refused(struct net *net, const struct scws_tuple *t,
 void scws_event_pump(struct scws_net *sn, u8 event, u32 portid);
 bool scws_events_wanted(struct net *net);
 
+/* judge.c, lsm.c: the decision at connect() for the BPF-LSM program */
+struct socket;
+struct sockaddr;
+int scws_lsm_judge(struct socket *sock, const struct sockaddr *addr,
+		   int addrlen);
+void scws_lsm_init(void);
+/* kfuncs: called by the BPF-LSM program only */
+struct msghdr;
+int scws_connect_check(struct socket *sock, struct sockaddr *address,
+		       int addrlen);
+int scws_sendmsg_check(struct socket *sock, struct msghdr *msg, int size);
+
 /* netns.c */
 int scws_pernet_init(void);
 void scws_pernet_exit(void);

@@ -136,37 +136,18 @@ fi
 # ---------------------------------------------------------------------------------
 # Kernel image: the xz-compressed bzImage takes ~3.5 s just to decompress itself under
 # TCG. Boot the uncompressed ELF vmlinux instead (qemu loads it via its PVH entry
-# point, CONFIG_PVH=y in Debian), extracted once into build/vm/. Falls back to the
+# point, CONFIG_PVH=y in Debian), extracted once by tools/btf/kbuild-btf.sh into
+# ~/.cache/scws/ (the same file gives the module build its BTF). Falls back to the
 # bzImage if extraction fails.
 
-extract_vmlinux() { # extract_vmlinux BZIMAGE OUT: like the kernel's scripts/extract-vmlinux
-	local m tool off
-	for m in 'xz:\xfd7zXZ\x00' 'zstd:\x28\xb5\x2f\xfd' 'gzip:\x1f\x8b\x08\x00'; do
-		tool=${m%%:*}
-		command -v "$tool" >/dev/null || continue
-		off=$(LC_ALL=C grep -obUaP "${m#*:}" "$1" | head -n 1 | cut -d: -f1) || true
-		[[ -n $off ]] || continue
-		# The payload is followed by trailing data, so the decompressor may complain.
-		tail -c "+$((off + 1))" "$1" | "$tool" -dc >"$2" 2>/dev/null || true
-		[[ $(head -c 4 "$2" | od -An -c | tr -d ' ') == 177ELF ]] && return 0
-	done
-	return 1
-}
-
+# shellcheck source=../../tools/btf/kbuild-btf.sh
+source "$ROOT/tools/btf/kbuild-btf.sh"
 if grep -q '^CONFIG_PVH=y' "/boot/config-$kver" 2>/dev/null; then
-	vmlinux="$CACHE/vmlinux-$kver"
-	vkey=$(stat -L -c '%s %Y' "$kernel")
-	if [[ ! -f $vmlinux || "$(cat "$vmlinux.key" 2>/dev/null)" != "$vkey" ]]; then
-		mkdir -p "$CACHE"
-		if extract_vmlinux "$kernel" "$vmlinux.tmp.$$"; then
-			mv -f "$vmlinux.tmp.$$" "$vmlinux"
-			echo "$vkey" >"$vmlinux.key"
-		else
-			rm -f "$vmlinux.tmp.$$"
-			echo "vm/run.sh: cannot extract vmlinux from $kernel, booting it compressed (slower)" >&2
-		fi
+	if vmlinux=$(btf_vmlinux "$kver"); then
+		kernel=$vmlinux
+	else
+		echo "vm/run.sh: booting $kernel compressed (slower)" >&2
 	fi
-	[[ -f $vmlinux && "$(cat "$vmlinux.key" 2>/dev/null)" == "$vkey" ]] && kernel=$vmlinux
 fi
 
 # ---------------------------------------------------------------------------------

@@ -6,11 +6,14 @@
 
 static const char status_usage[] =
 	"Usage: scwsctl status [-j] [-p]\n"
-	"Print whether a pump is registered, the queue settings and each SCWS\n"
-	"port's channels and counters.  Open to every user.\n"
+	"Print whether a pump is registered, the enforcement point (\"lsm\" when\n"
+	"the BPF-LSM program is attached, else \"netfilter\"; \"unknown\" when\n"
+	"/sys/fs/bpf is not readable), the queue settings and each SCWS port's\n"
+	"channels and counters.  Open to every user.\n"
 	"\n"
 	"Options:\n"
-	"  -j, --json     JSON: {\"pump_registered\", \"pump_portid\", \"queue_len\",\n"
+	"  -j, --json     JSON: {\"pump_registered\", \"pump_portid\", \"enforcement\",\n"
+	"                 \"queue_len\",\n"
 	"                 \"queue_timeout_ms\", \"ports\": [...]}\n"
 	"  -p, --pretty   indent the JSON\n"
 	"  -h, --help     this help\n";
@@ -41,6 +44,13 @@ static int options_only(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
 	return 0;
 }
 
+static const char *enforcement(void)
+{
+	int a = lsm_attached();
+
+	return a > 0 ? "lsm" : a == 0 ? "netfilter" : "unknown";
+}
+
 static void status_text(const struct scws_status *st)
 {
 	unsigned int i;
@@ -49,6 +59,7 @@ static void status_text(const struct scws_status *st)
 		printf("pump: registered, netlink port %u\n", st->pump_portid);
 	else
 		puts("pump: none (connects are refused)");
+	printf("enforcement: %s\n", enforcement());
 	printf("queue: %u per port, timeout %u ms\n", st->queue_len,
 	       st->queue_timeout_ms);
 	for (i = 0; i < st->n_ports; i++) {
@@ -81,6 +92,7 @@ static void status_json(const struct ctl *ctl, const struct scws_status *st)
 	json_bool(&j, "pump_registered", st->has_pump);
 	if (st->has_pump)
 		json_uint(&j, "pump_portid", st->pump_portid);
+	json_string(&j, "enforcement", enforcement());
 	json_uint(&j, "queue_len", st->queue_len);
 	json_uint(&j, "queue_timeout_ms", st->queue_timeout_ms);
 	json_open_array(&j, "ports");
