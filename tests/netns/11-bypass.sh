@@ -5,13 +5,13 @@
 # squatted before the module loads.  Policy: default deny, allow uid 1001,
 # the attacker is uid 1002 (with CAP_NET_RAW where it forges).
 cd "$(dirname "$0")/../.." && . tests/lib/tap.sh
-tap_begin 20
+tap_begin 26
 SCWSCTL=$BUILD/scwsctl
 FORGE="python3 $PWD/tests/lib/forge.py"
 ns=$(netns_new bypass)
 tmp=$(mktemp -d /tmp/bypass.XXXXXX)
 chmod 755 "$tmp"
-TAP_CLEANUP_EXTRA="rm -rf $tmp"
+TAP_CLEANUP_EXTRA="$SCWSCTL lsm detach >/dev/null 2>&1; rm -rf $tmp"
 reply=$(printf 'HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello')
 
 ctl() { in_ns "$ns" "$SCWSCTL" "$@"; }
@@ -69,6 +69,26 @@ expect "the Fast Open SYN written by an allowed program is refused" "$before" "$
 check "monitor: refused reason=fastopen" grep -q "refused reason=fastopen" "$tmp/monitor"
 expect "a plain connect by uid 1002 is still refused" refused \
 	"$(in_ns "$ns" setpriv --reuid=1002 --regid=1002 --clear-groups $CLIENT connect 127.0.0.1 3516)"
+
+# The same attacks with the BPF-LSM program attached: the connector is
+# judged in connect() (EPERM), forged segments are still dropped.
+if "$SCWSCTL" lsm attach >/dev/null 2>"$tmp/attach.err"; then
+	before=$(accepted)
+	out=$(in_ns "$ns" setpriv --reuid=1002 --regid=1002 --clear-groups \
+		$FORGE tfo-exec 3516 /usr/bin/echo 'GET / HTTP/1.0' 2>&1)
+	check "LSM: Fast Open connect() by uid 1002 fails with EPERM" \
+		grep -q 'PermissionError' <<<"$out"
+	expect "LSM: raw SYN still dropped" error:EPERM "$(raw_as 1002 $FORGE syn4 3516)"
+	out=$(in_ns "$ns" setpriv --reuid=1002 --regid=1002 --clear-groups $CLIENT rate 2000 127.0.0.1 3516)
+	expect "LSM: 2,000 connects by uid 1002, every one denied (EPERM)" "error:EPERM=2000" \
+		"$(grep -o 'error:EPERM=[0-9]*\|connected=[0-9]*\|refused=[0-9]*' <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+	expect "LSM: uid 1001 still served" hello \
+		"$(in_ns "$ns" setpriv --reuid=1001 --regid=1001 --clear-groups curl -s -m 5 http://127.0.0.1:3516/)"
+	expect "LSM: no connection of uid 1002 reached the listener" "$((before + 1))" "$(accepted)"
+	check "detach" "$SCWSCTL" lsm detach
+else
+	for i in 1 2 3 4 5 6; do not_ok "scwsctl lsm attach: $(head -c 200 "$tmp/attach.err")"; done
+fi
 in_ns "$ns" sysctl -qw net.ipv4.tcp_fastopen=1
 kill "$PUMP_PID"
 wait "$PUMP_PID" 2>/dev/null
@@ -80,7 +100,7 @@ if rmmod scws; then
 import socket, sys, time
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-for i in range(50):  # the unloaded module's sockets may linger briefly
+for i in range(50):  # sockets of the unloaded module may linger briefly
     try:
         s.bind(("127.0.0.1", 3516)); break
     except OSError:
