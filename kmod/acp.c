@@ -311,7 +311,7 @@ static bool scws_exe_vouches(const struct net *net,
 			     const struct scws_caller *c)
 {
 	return c->cred && c->exe && c->cred->user_ns == net->user_ns &&
-	       file_inode(c->exe)->i_sb->s_user_ns == &init_user_ns;
+	       scws_file_vouchable(c->exe);
 }
 
 static void scws_subject_exe(struct scws_subject *s,

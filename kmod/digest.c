@@ -32,6 +32,7 @@
 #include <linux/memcontrol.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mount.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -159,12 +160,29 @@ static void scws_file_id(const struct file *f, struct scws_file_id *id)
 	id->ctime = inode->i_ctime;
 }
 
+/*
+ * Can the bytes of @f be vouched for, i.e. are they the bytes exec mapped?
+ * Not when the file system's daemon belongs to a user: a superblock owned
+ * by another user namespace, or a FUSE mount that fusermount made for an
+ * unprivileged user (those are always nosuid) can serve the hasher other
+ * bytes than exec got (direct_io, cache invalidation).
+ */
+bool scws_file_vouchable(const struct file *f)
+{
+	const struct super_block *sb = file_inode(f)->i_sb;
+
+	if (sb->s_user_ns != &init_user_ns)
+		return false;
+	return !(str_has_prefix(sb->s_type->name, "fuse") &&
+		 (f->f_path.mnt->mnt_flags & MNT_NOSUID));
+}
+
 /* 0 when @f may be hashed at all, with its identity in @id. */
 static int scws_file_check(const struct file *f, struct scws_file_id *id)
 {
 	const struct inode *inode = file_inode(f);
 
-	if (inode->i_sb->s_user_ns != &init_user_ns)
+	if (!scws_file_vouchable(f))
 		return -EPERM;
 	if (!S_ISREG(inode->i_mode))
 		return -EINVAL;

@@ -172,6 +172,7 @@ const char *scws_exe_path(const struct scws_caller *c, char *buf,
 			  size_t size);
 bool scws_digest_lookup(const struct file *f, u8 *digest);
 int scws_digest_compute(struct file *f, const struct cred *cred, u8 *digest);
+bool scws_file_vouchable(const struct file *f);
 
 /* A wait for a digest from atomic context (see scws_digest_request()). */
 struct scws_digest_req {

@@ -37,9 +37,13 @@ expect "A's non-pump socket cannot claim it either" "claim: EPERM" \
 	"$(in_ns "$a" "$PUMP" --try-claim "${id:-1}" 2>&1 | grep -o '^claim: EPERM')"
 
 # The pump dies: pending connections are reset at once, ports refuse.
-in_ns "$a" $CLIENT hold 3 127.0.0.1 3516 >"$tmp/hold2" < <(sleep 4) &
+# The holder looks at its connections when its stdin closes, after the
+# kill: no sleep to race against a slow machine.
+mkfifo "$tmp/go"
+in_ns "$a" $CLIENT hold 3 127.0.0.1 3516 >"$tmp/hold2" <"$tmp/go" &
 holder=$!
-in_ns "$a" $CLIENT connect 127.0.0.1 3516 --read --ms --timeout 8 >"$tmp/one" &
+exec 7>"$tmp/go"
+in_ns "$a" $CLIENT connect 127.0.0.1 3516 --read --ms --timeout 30 >"$tmp/one" &
 waiter=$!
 wait_for "$a" "port=3516 .*queued=4 " >/dev/null
 killed_at=$(now_ms)
@@ -51,6 +55,7 @@ ended=$(sed -n 's/^ended_at_ms=//p' "$tmp/one")
 check "reset within 1 s of the pump's death ($((${ended:-0} - killed_at)) ms)" \
 	test $((${ended:-99999999999999} - killed_at)) -lt 1000
 expect "new connect after pump death refused" refused "$(in_ns "$a" $CLIENT connect 127.0.0.1 3516)"
+exec 7>&-
 wait "$holder"
 check "held connections were reset" grep -q "ended reset=3" "$tmp/hold2"
 check "a new pump registers after the old one died" start_pump "$a" "$tmp/pa3" --port 3516:2:2 --mode echo
