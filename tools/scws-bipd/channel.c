@@ -125,6 +125,7 @@ static void conn_over(struct bipd *b, struct channel *ch, int err, bool clean)
 	loop_del(&ch->watch);
 	close(ch->fd);
 	ch->fd = -1;
+	sched_conn_gone(b, ch);
 }
 
 static void chan_read(struct bipd *b, struct channel *ch)
@@ -132,8 +133,13 @@ static void chan_read(struct bipd *b, struct channel *ch)
 	while (bb_space(&ch->rx) && !ch->peer_eof) {
 		ssize_t n = bb_read_fd(&ch->rx, ch->fd);
 
-		if (n > 0)
+		if (n > 0) {
+			if (ch->cl)
+				sched_client_bytes(b, ch->cl, bb_peek(&ch->rx) +
+						   bb_len(&ch->rx) - (size_t)n,
+						   (size_t)n);
 			continue;
+		}
 		if (n == 0) {
 			log_info("channel %u: peer closed its side", ch->id);
 			ch->peer_eof = true;
@@ -234,6 +240,7 @@ void chan_end_conn(struct bipd *b, struct channel *ch)
 		drain_start(b, ch->fd, &ch->tx);
 		ch->fd = -1;
 	}
+	sched_conn_gone(b, ch);
 	if (ch->state == CS_OPEN || ch->state == CS_DROPPED)
 		log_info("channel %u: connection ended (%llu bytes to the "
 			 "card, %llu to the peer)", ch->id,
@@ -326,6 +333,27 @@ int64_t chan_next_deadline(const struct bipd *b)
 			next = at;
 	}
 	return next;
+}
+
+int chan_detach(struct bipd *b, struct channel *ch)
+{
+	int fd = ch->fd;
+
+	loop_del(&ch->watch);
+	ch->fd = -1;
+	ch->cl = NULL;
+	log_info("channel %u: connection handed back (%llu bytes to the "
+		 "card, %llu to the peer)", ch->id,
+		 (unsigned long long)ch->bytes_to_card,
+		 (unsigned long long)ch->bytes_to_client);
+	bb_clear(&ch->rx);
+	bb_clear(&ch->tx);
+	ch->rx_announced = ch->tx_flush = false;
+	ch->peer_eof = ch->io_error = false;
+	ch->state = CS_LISTEN;
+	/* As if the client had closed: the card's stream ends. */
+	ev_queue_status_info(b, ch, 0x00);
+	return fd;
 }
 
 void chan_fault(struct bipd *b, struct channel *ch, const char *why)
