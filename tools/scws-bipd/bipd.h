@@ -232,6 +232,9 @@ void sched_client_bytes(struct bipd *b, struct client *cl,
 			const uint8_t *p, size_t n);
 void sched_card_bytes(struct bipd *b, struct client *cl, const uint8_t *p,
 		      size_t n);
+/* HTTP framing shows every request the client sent answered: after its
+ * FIN there is nothing to linger for. */
+bool sched_settled(const struct channel *ch);
 /* The bound connection's socket is gone (closed, or drained). */
 void sched_conn_gone(struct bipd *b, struct channel *ch);
 void sched_stats_log(struct bipd *b, int level, bool force);

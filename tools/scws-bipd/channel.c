@@ -14,6 +14,9 @@
  * the exchange or hang), and, after a FIN, once the card has been quiet on
  * the channel for the linger time: a client that half-closes after its
  * request still gets the card's answer, since its side can still receive.
+ * When the HTTP framing shows every request answered, there is nothing to
+ * linger for: the end is reported at once and the channel serves the next
+ * waiting connection.
  */
 #include "bipd.h"
 #include "log.h"
@@ -305,7 +308,7 @@ void chan_check_gone(struct bipd *b)
 			continue;
 		fetched = bb_empty(&ch->rx) ||
 			  now - ch->gone_ms >= RX_FETCH_TIMEOUT_MS;
-		quiet = ch->io_error ||
+		quiet = ch->io_error || sched_settled(ch) ||
 			now - ch->activity_ms >= b->opts->linger_ms;
 		if (fetched && quiet)
 			report_gone(b, ch);
@@ -326,9 +329,10 @@ int64_t chan_next_deadline(const struct bipd *b)
 			at = ch->connect_deadline;
 		else if (ch->state == CS_OPEN && (ch->peer_eof || ch->io_error) &&
 			 !b->deferred)
-			at = bb_empty(&ch->rx) ?
-			     ch->activity_ms + b->opts->linger_ms :
-			     ch->gone_ms + RX_FETCH_TIMEOUT_MS;
+			at = !bb_empty(&ch->rx) ?
+			     ch->gone_ms + RX_FETCH_TIMEOUT_MS :
+			     sched_settled(ch) ? 0 :
+			     ch->activity_ms + b->opts->linger_ms;
 		if (at >= 0 && (next < 0 || at < next))
 			next = at;
 	}

@@ -293,6 +293,16 @@ void sched_conn_gone(struct bipd *b, struct channel *ch)
 	client_forget(b, cl);
 }
 
+bool sched_settled(const struct channel *ch)
+{
+	const struct http_frame *f = ch->cl ? &ch->cl->http : NULL;
+
+	return f && ch->cl->kind == CK_HTTP && !f->opaque && !f->n_pending &&
+	       f->req.state == HF_START && !f->req.line_len &&
+	       f->resp.state == HF_START && !f->resp.line_len &&
+	       f->requests;
+}
+
 static int sock_queue(int fd, unsigned long req)
 {
 	int n = 0;
