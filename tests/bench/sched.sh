@@ -13,7 +13,6 @@
 #      costs on the card link).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-TOP=$PWD
 TMP=$(mktemp -d /tmp/scws-sched-bench.XXXXXX)
 RUNS=${SCWS_BENCH_LOADS:-9}
 PIDS=()

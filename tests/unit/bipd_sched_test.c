@@ -199,10 +199,22 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* A client connection the pump takes while its channel is busy. */
-static int h_connect_waiting(uint16_t port)
+/* A client connection the pump takes while its channel is busy: it joins
+ * the line once it has spoken. */
+static int h_connect_waiting(uint16_t port, const void *first, size_t n)
 {
-	return h_connect(port);
+	int fd = h_connect(port);
+
+	h_run();
+	assert_int_equal(port_find(&H->b, port)->waiting, 0);
+	wr(fd, first, n);
+	h_run();
+	return fd;
+}
+
+static struct port_state *port(uint16_t p)
+{
+	return port_find(&H->b, p);
 }
 
 static const char get[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -235,10 +247,6 @@ static void exchange(int fd, uint8_t ch, uint8_t nr, const char *req,
 	assert_memory_equal(got, ans, ans_len);
 }
 
-static struct port_state *port(uint16_t p)
-{
-	return port_find(&H->b, p);
-}
 
 /* A request the card has not answered keeps the channel: the second
  * client waits with nothing told to the card, however long.  Once the
@@ -259,8 +267,7 @@ static void test_http_between_requests(void **state)
 	expect_receive_tr(4, 0x00, get, GET_LEN, 0x00, "90 00");
 	h_run();
 	h_done();
-	b = h_connect_waiting(3516);
-	wr(b, get, GET_LEN);
+	b = h_connect_waiting(3516, get, GET_LEN);
 	assert_int_equal(port(3516)->waiting, 1);
 	/* Long waits: nothing reaches the card but STATUS, nothing drops B. */
 	for (int i = 0; i < 3; i++) {
@@ -343,7 +350,7 @@ static void test_http_busy_keeps_channel(void **state)
 	expect_send_tr(7, 0x01, 0xFF, "90 00");
 	h_run();
 	h_done();
-	b = h_connect_waiting(3516);
+	b = h_connect_waiting(3516, get, GET_LEN);
 	h_expect("80 F2 00 0C", "90 00");
 	fake_now += 5000;
 	h_run();
@@ -381,7 +388,7 @@ static void test_tls_idle_close(void **state)
 	expect_receive_tr(6, 0x00, appdata, sizeof(appdata), 0x00, "90 00");
 	h_run();
 	h_done();
-	b = h_connect_waiting(4116);
+	b = h_connect_waiting(4116, hello, sizeof(hello));
 	h_expect("80 F2 00 0C", "90 00");
 	fake_now += 5000;
 	h_run();
@@ -400,6 +407,7 @@ static void test_tls_idle_close(void **state)
 	h_expect("80 F2 00 0C", "90 00");	/* the poll is due too */
 	expect_status_event(0x42, 0x00, "90 00");	/* A's end */
 	expect_status_event(0x82, 0x00, "90 00");	/* B */
+	expect_data_event(0x82, sizeof(hello), "90 00");
 	fake_now += H->opts.idle_ms;
 	h_run();
 	h_done();
@@ -423,7 +431,7 @@ static void test_waiting_client_leaves(void **state)
 	expect_data_event(0x81, 5, "90 00");
 	h_run();
 	h_done();
-	b = h_connect_waiting(3516);
+	b = h_connect_waiting(3516, get, 3);
 	assert_int_equal(port(3516)->held, 2);
 	assert_int_equal(port(3516)->waiting, 1);
 	setsockopt(b, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
@@ -435,11 +443,13 @@ static void test_waiting_client_leaves(void **state)
 	close(a);
 }
 
-/* --max-clients reached and no idle client to close: the pump refuses
- * (the module keeps the connection in its queue). */
+/* --max-clients reached: a client that has not spoken makes room (the
+ * oldest first, with a FIN); with none idle the pump refuses (the module
+ * keeps the connection in its queue). */
 static void test_max_clients(void **state)
 {
-	int a, b, fd[2];
+	uint8_t got[4];
+	int a, b, c, fd[2];
 
 	(void)state;
 	H->opts.max_clients = 2;
@@ -449,14 +459,22 @@ static void test_max_clients(void **state)
 	expect_data_event(0x81, 5, "90 00");
 	h_run();
 	h_done();
-	b = h_connect_waiting(3516);
+	b = h_connect(3516);	/* silent: no channel, idle */
 	assert_int_equal(bipd_port_room(&H->b, 3516), 0);
+	c = h_connect(3516);	/* B makes room */
+	h_run();
+	assert_int_equal(port(3516)->sched.evictions, 1);
+	assert_int_equal(read(b, got, sizeof(got)), 0);
+	wr(c, get, 3);
+	h_run();
+	assert_int_equal(port(3516)->waiting, 1);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, fd), 0);
-	assert_int_equal(bipd_conn_bind(&H->b, 3516, fd[0], "third"), -EBUSY);
+	assert_int_equal(bipd_conn_bind(&H->b, 3516, fd[0], "fourth"), -EBUSY);
 	close(fd[0]);
 	close(fd[1]);
 	close(a);
 	close(b);
+	close(c);
 }
 
 int main(void)

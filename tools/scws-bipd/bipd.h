@@ -117,7 +117,9 @@ enum client_kind { CK_HTTP, CK_TLS, CK_OPAQUE };
 enum client_state {
 	CL_WAITING,		/* wants a channel: in its port's FIFO */
 	CL_BOUND,		/* a channel carries it */
-	CL_IDLE,		/* HTTP between requests, no channel */
+	CL_IDLE,		/* no channel, waits for its client to speak:
+				 * HTTP between requests, or a new HTTP/TLS
+				 * connection that found no channel free */
 };
 
 /* A client connection the pump holds (server channels only). */

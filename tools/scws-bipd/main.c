@@ -204,8 +204,8 @@ int main(int argc, char **argv)
 		   p.opts.poll_ms, p.opts.channels, p.opts.max_buffer);
 	rc = run(&p);
 	bipd_fini(&p.engine);
-	stats_log(&p.engine.stats, LOG_INFO, false);
 	sched_stats_log(&p.engine, LOG_INFO, false);
+	stats_log(&p.engine.stats, LOG_INFO, false);
 	if (p.opts.no_module)
 		src_listen_close(&p.source);
 	else

@@ -7,7 +7,9 @@
  * port: they wait with their socket untouched (the request stays in the
  * kernel's receive buffer) and are never reset while the card works.  A
  * waiting connection gets the next channel that returns to LISTEN, in
- * order.  Channels come back when a client or the card closes, and, while
+ * order.  HTTP and TLS clients speak first: one that finds no free
+ * channel joins the FIFO only once its first bytes arrive, so connections
+ * a browser opens ahead of its requests take no channel.  Channels come back when a client or the card closes, and, while
  * others wait, when a bound connection is idle:
  *
  *   HTTP (--http-port): between requests (every request and response
@@ -184,13 +186,16 @@ static void client_io(struct watch *w, uint32_t events)
 		}
 		return;
 	}
-	/* CL_IDLE: the next request, or the end */
+	/* CL_IDLE: the (next) request, or the end */
 	n = recv(cl->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
 	if (n > 0) {
 		client_wait(b, p, cl);
 		bind_waiters(b, p);
-		if (cl->state == CL_WAITING)
+		if (cl->state == CL_WAITING) {
 			p->sched.waits++;
+			log_info("port %u: %s waits for a channel (%u waiting)",
+				 p->port, cl->desc, p->waiting);
+		}
 		return;
 	}
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
@@ -251,6 +256,13 @@ int sched_take(struct bipd *b, struct port_state *p, int fd,
 	b->clients = cl;
 	p->held++;
 	p->sched.clients++;
+	if (cl->kind != CK_OPAQUE && (p->wait_head || !free_channel(b, p->port))) {
+		/* HTTP and TLS clients speak first: until they do, they need
+		 * no channel (browsers connect ahead of their requests). */
+		cl->state = CL_IDLE;
+		loop_mod(&cl->watch, EPOLLIN | EPOLLRDHUP);
+		return 0;
+	}
 	client_wait(b, p, cl);
 	bind_waiters(b, p);
 	if (cl->state == CL_WAITING) {
