@@ -18,7 +18,7 @@ OUT=$TOP/build/bipd
 PUMP=$OUT/scws-bipd
 CARD=$OUT/scws-card
 SWARM=$TOP/tests/lib/http-swarm.py
-PLAN=16
+PLAN=17
 # bounds (seconds): generous for ASan on 2 loaded cores; the figures print
 T_SWARM=60 T_SLOW=90 T_TLS=120 T_IDLE=2 T_TLS_IDLE=3 T_TAB=3
 
@@ -125,6 +125,17 @@ sched_line() {
 	grep "sched: port=$1" "$TMP/pump.log" | tail -n1
 }
 field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+# to_client: the pump's payload bytes sent to clients so far.
+to_client() {
+	local n
+	n=$(grep -c "stats: apdus" "$TMP/pump.log")
+	kill -USR1 "$PUMP_PID"
+	for _ in $(seq 100); do
+		[ "$(grep -c "stats: apdus" "$TMP/pump.log")" -gt "$n" ] && break
+		sleep 0.05
+	done
+	field to-client "$(grep "stats: apdus" "$TMP/pump.log" | tail -n1)"
+}
 # swarm_ok JSON BOUND: every client ok, no reset, total within BOUND s.
 swarm_ok() {
 	echo "# $1"
@@ -238,11 +249,24 @@ page_check() {
 	[ "$imgs" -ge 10 ] && [ "$bad" -eq 0 ] && echo "$out" | grep -q DONE
 }
 if [ -z "$CHROMIUM" ]; then
-	for d in "HTTP" "HTTPS" "tab held open"; do skip "Chromium: $d" "chromium not installed"; done
+	for d in "HTTP" "second load" "HTTPS" "tab held open"; do skip "Chromium: $d" "chromium not installed"; done
 else
 	echo "# $("$CHROMIUM" --version 2>/dev/null)"
+	b0=$(to_client)
 	check "Chromium over HTTP: the portal and the store load whole (every image, the style sheet)" \
 		page_check "http://127.0.0.1:$HTTP_PORT/t/check.html" http
+	b1=$(to_client)
+	# The same profile again: with the card's cache validators the second
+	# load revalidates (304) and moves far fewer bytes through BIP.
+	page_check "http://127.0.0.1:$HTTP_PORT/t/check.html" http >/dev/null
+	b2=$(to_client)
+	echo "# bytes to Chromium through BIP: first load $((b1 - b0)), second load $((b2 - b1))"
+	if curl -sI -m 10 "http://127.0.0.1:$HTTP_PORT/img/help.png" | grep -qiE '^(etag|last-modified):'; then
+		check "a second load revalidates from the cache: bytes through BIP fall below half" \
+			test $((2 * (b2 - b1))) -lt $((b1 - b0))
+	else
+		skip "a second load revalidates from the cache" "the card sends no ETag or Last-Modified"
+	fi
 	check "Chromium over HTTPS (TLS in the card): the same, whole" \
 		page_check "https://127.0.0.1:$HTTPS_PORT/t/check.html" https
 	tab_held() {
