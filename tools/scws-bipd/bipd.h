@@ -315,6 +315,8 @@ void ev_queue_status_info(struct bipd *b, struct channel *ch, uint8_t info);
  * dropping them, for a connection that ends before the card heard of it. */
 bool ev_unsent_for(struct bipd *b, const struct channel *ch);
 void ev_forget_conn(struct bipd *b, const struct channel *ch);
+/* Any event about the channel still waits for the card. */
+bool ev_pending_for_chan(const struct bipd *b, uint8_t chan);
 void ev_queue_data(struct bipd *b, struct channel *ch);
 /* Drops queued events of a channel (it closed). */
 void ev_forget(struct bipd *b, uint8_t chan);

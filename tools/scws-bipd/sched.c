@@ -102,13 +102,17 @@ static void client_close(struct bipd *b, struct client *cl)
 		drain_start(b, fd, NULL);
 }
 
+/* A LISTEN channel for a new connection.  Not before the card has heard
+ * that the previous one ended: a command it sends meanwhile about the old
+ * connection (a late CLOSE CHANNEL) must not reach the new one. */
 static struct channel *free_channel(struct bipd *b, uint16_t port)
 {
 	for (int id = 1; id <= BIPD_MAX_CHANNELS; id++) {
 		struct channel *ch = &b->chan[id];
 
 		if (ch->kind == CHAN_SERVER && ch->port == port &&
-		    ch->state == CS_LISTEN && ch->fd < 0)
+		    ch->state == CS_LISTEN && ch->fd < 0 &&
+		    !ev_pending_for_chan(b, ch->id))
 			return ch;
 	}
 	return NULL;
@@ -335,6 +339,9 @@ static int64_t reclaim_at(struct bipd *b, const struct client *cl,
 	bool tls = cl->kind == CK_TLS && !cl->tls.opaque;
 
 	*how = RC_NONE;
+	/* a proactive command waiting to be fetched may be about it */
+	if (b->fetch_len || b->deferred)
+		return -1;
 	if (!ch || ch->state != CS_OPEN || ch->peer_eof || ch->io_error ||
 	    ch->fd < 0 || !bb_empty(&ch->rx) || !bb_empty(&ch->tx) ||
 	    ev_unsent_for(b, ch) || sock_queue(ch->fd, FIONREAD))
