@@ -157,13 +157,17 @@ check "100 simultaneous HTTPS clients, 3 channels: all served byte-identical, no
 	swarm_ok "$r" "$T_TLS"
 
 # --- idle keep-alive clients hold every channel, another client comes
+ready() {	# ready FILE: until FILE exists (30 s at most)
+	for _ in $(seq 600); do [ -e "$1" ] && return 0; sleep 0.05; done
+	return 1
+}
 idle_http() {
 	local held rc t
 	s0=$(sched_line 3516)
 	python3 "$SWARM" "$HTTP_PORT" "$TMP/content" /index.html,/style.css --n 4 --hold 4 \
-		>"$TMP/held.json" &
+		--ready "$TMP/held.ready" >"$TMP/held.json" &
 	held=$!
-	sleep 1.5	# all four asked and are idle on their connections
+	ready "$TMP/held.ready"	# all four answered, idle on their connections
 	t=$(curl -s -m 10 -o "$TMP/other.html" -w '%{time_total}' "http://127.0.0.1:$HTTP_PORT/index.html")
 	echo "# with 4 idle keep-alive clients on the 4 channels, another curl took ${t}s"
 	wait "$held"
@@ -183,7 +187,7 @@ check "... the pump took their channels back between requests (http-reclaims $(f
 
 idle_tls() {
 	local held t
-	python3 - "$HTTPS_PORT" >"$TMP/tls-held.log" 2>&1 <<'PY' &
+	python3 - "$HTTPS_PORT" "$TMP/tls.ready" >"$TMP/tls-held.log" 2>&1 <<'PY' &
 import socket, ssl, sys, time
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 ctx.check_hostname = False
@@ -196,6 +200,7 @@ for _ in range(3):
     while b"\r\n\r\n" not in data or len(data.partition(b"\r\n\r\n")[2]) < 1215:
         data += s.recv(65536)
     socks.append(s)
+open(sys.argv[2], "w").close()
 # idle now; the pump may close them, cleanly (EOF), never with a reset
 s.settimeout(None)
 ends = []
@@ -212,7 +217,8 @@ for s in socks:
 print(" ".join(ends))
 PY
 	held=$!
-	sleep 1.5
+	ready "$TMP/tls.ready"
+	sleep 0.6	# idle longer than --idle-ms
 	t=$(curl -sk -m 15 -o "$TMP/other-tls.css" -w '%{time_total}' "https://127.0.0.1:$HTTPS_PORT/style.css")
 	echo "# with 3 idle TLS clients on the 3 channels, another curl -k took ${t}s"
 	wait "$held"

@@ -13,6 +13,8 @@ with the card's content folder byte for byte.
   --sequential   one client after the other (the comparison)
   --hold S       keep-alive: each client asks once, stays connected and
                  idle S seconds, then asks again on the same connection
+  --ready FILE   with --hold: FILE is created once every client has its
+                 first answer (all idle on their connections)
   --timeout T    per client (default 120 s)
 
 Prints one JSON line: ok, resets, bad (wrong status or body), errors,
@@ -29,16 +31,17 @@ import time
 
 def parse_args(argv):
     a = {"n": 100, "slow": 0, "slow_file": None, "tls": False,
-         "sequential": False, "hold": 0.0, "timeout": 120.0}
+         "sequential": False, "hold": 0.0, "timeout": 120.0, "ready": None}
     pos = []
     i = 0
     while i < len(argv):
         o = argv[i]
-        if o in ("--n", "--slow", "--slow-file", "--hold", "--timeout"):
+        if o in ("--n", "--slow", "--slow-file", "--hold", "--timeout",
+                 "--ready"):
             v = argv[i + 1]
             i += 1
             key = o[2:].replace("-", "_")
-            a[key] = v if key == "slow_file" else (
+            a[key] = v if key in ("slow_file", "ready") else (
                 float(v) if key in ("hold", "timeout") else int(v))
         elif o == "--tls":
             a["tls"] = True
@@ -50,6 +53,19 @@ def parse_args(argv):
     a["port"], a["content"], files = int(pos[0]), pos[1], pos[2]
     a["files"] = files.split(",")
     return a
+
+
+answered = 0
+answered_lock = threading.Lock()
+
+
+def first_answered(a):
+    """Counts first answers; the last one creates the --ready file."""
+    global answered
+    with answered_lock:
+        answered += 1
+        if answered == a["n"] and a["ready"]:
+            open(a["ready"], "w").close()
 
 
 class Client:
@@ -135,6 +151,7 @@ class Client:
             hold = self.a["hold"]
             self.exchange(close=not hold)
             if hold:
+                first_answered(self.a)
                 time.sleep(hold)
                 self.exchange(close=True)
             self.result = "ok"

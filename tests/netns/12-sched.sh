@@ -30,9 +30,9 @@ pump_status "$a" | grep "port=3516" | sed 's/^/# /'
 
 # Four keep-alive clients hold the four channels, idle; another client.
 in_ns "$a" python3 tests/lib/http-swarm.py 3516 card-sim/content /index.html --n 4 --hold 20 \
-	--timeout 120 >"$tmp/held.json" &
+	--timeout 120 --ready "$tmp/held.ready" >"$tmp/held.json" &
 held=$!
-sleep 10
+for _ in $(seq 600); do [ -e "$tmp/held.ready" ] && break; sleep 0.1; done
 t=$(in_ns "$a" curl -s -m 30 -o "$tmp/other.html" -w '%{time_total}' http://127.0.0.1:3516/)
 echo "# with 4 idle keep-alive clients on the channels, another curl: ${t}s"
 check "idle keep-alive clients do not lock another out (served in < 10 s)" \
