@@ -228,8 +228,8 @@ PY
 		awk -v t="$t" -v b="$T_TLS_IDLE" 'BEGIN { exit !(t > 0 && t < b) }'
 }
 check "3 idle TLS clients do not lock another out: served in < ${T_TLS_IDLE}s (--idle-ms 500)" idle_tls
-check "... an idle TLS client was closed cleanly, none reset ($TLS_ENDS)" \
-	bash -c "echo '$TLS_ENDS' | grep -q eof && ! echo '$TLS_ENDS' | grep -q reset"
+check "... one idle TLS client was closed cleanly, the others kept, none reset ($TLS_ENDS)" \
+	test "$(echo "$TLS_ENDS" | tr ' ' '\n' | sort | tr '\n' ' ')" = "eof open open "
 
 # --- Chromium: the portal and the store with every sub-resource
 CHROMIUM=$(command -v chromium || true)
@@ -288,12 +288,14 @@ else
 		t=$(curl -s -m 10 -o "$TMP/tab-other.html" -w '%{time_total}' "http://127.0.0.1:$HTTP_PORT/")
 		echo "# Chromium holds the portal open; another curl took ${t}s"
 		kill -- "-${PGIDS[-1]}" 2>/dev/null
-		# the test means something only if the tab held every channel
-		[ "$(field bound "$held")" -eq 4 ] &&
+		# the test means something only if the tab holds at least as
+		# many connections as there are channels (before the scheduler
+		# they took all four, bound or not now)
+		[ "$(field held "$held")" -ge 4 ] &&
 		cmp -s "$TMP/tab-other.html" card-sim/content/index.html &&
 			awk -v t="$t" -v b="$T_TAB" 'BEGIN { exit !(t > 0 && t < b) }'
 	}
-	check "with a Chromium tab holding all 4 HTTP channels, another curl is served in < ${T_TAB}s" tab_held
+	check "with a Chromium tab open (4 or more connections held), another curl is served in < ${T_TAB}s" tab_held
 fi
 
 echo "# $(sched_line 3516)"

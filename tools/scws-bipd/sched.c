@@ -415,6 +415,21 @@ static struct client *best_reclaim(struct bipd *b, uint16_t port,
 	return best;
 }
 
+/* LISTEN channels whose previous connection's end the card has not heard
+ * yet: free for the waiting ones in a moment. */
+static unsigned int freeing(const struct bipd *b, uint16_t port)
+{
+	unsigned int n = 0;
+
+	for (int id = 1; id <= BIPD_MAX_CHANNELS; id++) {
+		const struct channel *ch = &b->chan[id];
+
+		n += ch->kind == CHAN_SERVER && ch->port == port &&
+		     ch->state == CS_LISTEN && ch->fd < 0;
+	}
+	return n;
+}
+
 void sched_run(struct bipd *b)
 {
 	int64_t now = b->clock();
@@ -425,7 +440,8 @@ void sched_run(struct bipd *b)
 		struct port_state *p = &b->ports[i];
 
 		bind_waiters(b, p);
-		while (p->wait_head && b->opts->sched) {
+		/* one channel taken back per waiting connection, no more */
+		while (p->waiting > freeing(b, p->port) && b->opts->sched) {
 			enum reclaim how;
 			int64_t at;
 			struct client *cl = best_reclaim(b, p->port, &at, &how);
@@ -448,7 +464,7 @@ int64_t sched_next_deadline(struct bipd *b)
 		enum reclaim how;
 		int64_t at;
 
-		if (!b->ports[i].wait_head)
+		if (b->ports[i].waiting <= freeing(b, b->ports[i].port))
 			continue;
 		best_reclaim(b, b->ports[i].port, &at, &how);
 		if (at >= 0 && (next < 0 || at < next))
