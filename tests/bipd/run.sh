@@ -323,4 +323,7 @@ check "pump log: the caller of each connection at -v" \
 	grep -q "connection peer=127.0.0.1:" "$TMP/pump.log"
 
 counts
-[ "$FAIL" -eq 0 ]
+# Channel scheduling: many clients, idle keep-alive, Chromium (own stack).
+SCWS_BIPD_PREBUILT=1 bash tests/bipd/sched.sh
+sched_rc=$?
+[ "$FAIL" -eq 0 ] && [ "$sched_rc" -eq 0 ]
