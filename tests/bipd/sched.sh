@@ -56,7 +56,7 @@ else
 		tools/scws-bipd/*.c tools/lib/cat-tlv.c tools/lib/scws-nl.c \
 		$(pkg-config --libs libnl-genl-3.0 libpcsclite) &&
 	   cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O2 -g -Iuapi -Itools/lib -Icard-sim \
-		-o "$CARD" card-sim/*.c tools/lib/cat-tlv.c \
+		-o "$CARD" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c \
 		-lmbedtls -lmbedx509 -lmbedcrypto; then
 		ok "build scws-bipd (ASan, UBSan) and scws-card"
 	else
