@@ -94,36 +94,34 @@ kill "$PUMP_PID"
 wait "$PUMP_PID" 2>/dev/null
 
 # 5. A port held before the module loads: the namespace refuses every
-# connect to it and says so; the squatter never gets a client.
+# connect to it and says so; the squatter never gets a client.  A namespace
+# made while the module is out has no leftovers of earlier tests.
 if rmmod scws; then
-	python3 -c '
-import socket, sys, time
+	sq=$(netns_new squat)
+	in_ns "$sq" python3 -c '
+import socket, sys
 s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-for i in range(50):  # sockets of the unloaded module may linger briefly
-    try:
-        s.bind(("127.0.0.1", 3516)); break
-    except OSError:
-        time.sleep(0.1)
-s.listen(8)
+s.bind(("127.0.0.1", 3516)); s.listen(8)
+print("listening", flush=True)
 s.settimeout(6)
 try:
-    c, _ = s.accept(); print("squatter got a client"); sys.stdout.flush()
+    c, _ = s.accept(); print("squatter got a client")
 except socket.timeout:
     print("squatter got nothing")
 ' >"$tmp/squat" 2>&1 &
 	squat=$!
-	sleep 0.5
+	for _ in $(seq 50); do grep -q listening "$tmp/squat" && break; sleep 0.1; done
 	insmod kmod/scws.ko
 	check "insmod with the port squatted" test $? -eq 0
 	check "kernel log says the port is refused" \
 		bash -c "dmesg | grep -q 'cannot hold IPv4 port 3516 in netns .*refusing every connect'"
-	start_pump - "$tmp/pump0.log" --port 3516:4:4 --mode fixed --reply "$reply" >/dev/null
-	expect "a client of the squatted port is refused" refused "$($CLIENT connect 127.0.0.1 3516)"
-	check "scwsctl status says UNGUARDED" bash -c "$SCWSCTL status | grep -q 'port 3516: UNGUARDED'"
+	start_pump "$sq" "$tmp/pump0.log" --port 3516:4:4 --mode fixed --reply "$reply" >/dev/null
+	expect "a client of the squatted port is refused" refused "$(in_ns "$sq" $CLIENT connect 127.0.0.1 3516)"
+	check "scwsctl status says UNGUARDED" bash -c "ip netns exec $sq $SCWSCTL status | grep -q 'port 3516: UNGUARDED'"
 	kill "$PUMP_PID"
 	wait "$squat"
-	expect "the squatter never got a client" "squatter got nothing" "$(cat "$tmp/squat")"
+	expect "the squatter never got a client" "listening squatter got nothing" "$(tr '\n' ' ' <"$tmp/squat" | sed 's/ $//')"
+	ip netns del "$sq"
 	rmmod scws && insmod kmod/scws.ko
 	check "reloaded without the squatter" test $? -eq 0
 else
