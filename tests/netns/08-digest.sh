@@ -144,17 +144,17 @@ else
 fi
 # fusermount3 mounts for a user (it needs a user name: nobody) are in the
 # initial user namespace, but always nosuid and served by the user's own
-# daemon: never hashed either; executable rules grant nothing, so the next
-# rule (allow uid 65534) decides at once.
+# daemon: never hashed either.  A rule before "allow uid 65534" needs the
+# digest, which cannot be had: refused at once, never judged on less.
 printf '%s\n' "default deny" "allow exe-sha256 $other" "allow uid 65534" >"$tmp/nobody.conf"
 in_ns "$ns" "$SCWSCTL" policy load "$tmp/nobody.conf"
 started=$(stat_of started)
 out=$(run_as "$ns" 65534 timeout 60 sh -c "$(mount_run "$tmp/fmnt")" </dev/null)
 echo "# fusermount3 mount: $out"
 if [ -z "$out" ]; then
-	skip "fusermount3 mount by nobody: not hashed, the uid rule decides" "fusermount3 does not work in the guest"
+	skip "fusermount3 mount by nobody: refused at connect(), not hashed" "fusermount3 does not work in the guest"
 else
-	expect "fusermount3 mount by nobody: not hashed, the uid rule decides" \
+	expect "fusermount3 mount by nobody: refused at connect(), not hashed" \
 		"1 1 $started" \
 		"$(field now "$out") $(($(field ms "$out") < 6000)) $(stat_of started)"
 fi
