@@ -5,7 +5,6 @@
  * becomes a file descriptor of the pump), or reset when they time out, the
  * queue is full or the pump goes away.
  */
-#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/net.h>
 #include <linux/slab.h>
@@ -204,29 +203,31 @@ static int scws_sock_hold_net(struct sock *sk)
 	return 0;
 }
 
-/* Install @conn's socket in the calling (pump) process. */
-static int scws_conn_install(struct scws_conn *conn)
+/* @conn's socket as a file; the socket is @conn's no more. */
+static struct file *scws_conn_file(struct scws_conn *conn)
 {
 	struct socket *sock = conn->sock;
-	struct file *file;
-	int err, fd;
+	int err;
 
 	err = scws_sock_hold_net(sock->sk);
 	if (err)
-		return err;
+		return ERR_PTR(err);
 	conn->sock = NULL;
-	file = sock_alloc_file(sock, 0, NULL);	/* releases @sock on error */
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	fd = receive_fd(file, O_CLOEXEC);
-	fput(file);
-	return fd;
+	return sock_alloc_file(sock, 0, NULL);	/* releases @sock on error */
 }
 
-int scws_conn_claim(struct scws_net *sn, u32 portid, u64 id,
-		    struct sk_buff *reply)
+/*
+ * Hand @conn's socket to the pump that sent @info, as net/handshake does:
+ * reserve a descriptor, send the reply that names it, and only then
+ * install the file.  Until then no thread of the pump can see or close
+ * that number, and a reply that cannot be sent leaves nothing behind: the
+ * number goes back and the client gets a reset.
+ */
+int scws_conn_claim(struct scws_net *sn, u64 id, struct genl_info *info)
 {
 	struct scws_conn *conn;
+	struct scws_port *port;
+	struct file *file;
 	int fd, err;
 
 	mutex_lock(&sn->lock);
@@ -236,32 +237,56 @@ int scws_conn_claim(struct scws_net *sn, u32 portid, u64 id,
 		mutex_unlock(&sn->lock);
 		return -ENOENT;
 	}
-	if (!sn->pump_portid || sn->pump_portid != portid) {
+	if (!sn->pump_portid || sn->pump_portid != info->snd_portid) {
 		mutex_unlock(&sn->lock);
 		return -EPERM;
 	}
+	port = conn->port;
 	scws_conn_unlink(conn);
-	if (conn->port->capacity)
-		conn->port->capacity--;
-	conn->port->handed_off++;
+	if (port->capacity)
+		port->capacity--;
 	mutex_unlock(&sn->lock);
 
-	/* Outside the lock: installing may allocate and sleep. */
-	fd = scws_conn_install(conn);
-	err = fd < 0 ? fd : scws_conn_fill(reply, sn, conn, fd);
-	if (err) {
-		if (fd >= 0)
-			close_fd(fd);
-		mutex_lock(&sn->lock);
-		conn->port->handed_off--;
-		conn->port->reset++;
-		mutex_unlock(&sn->lock);
-	} else {
-		scws_event_conn(sn, SCWS_EVENT_CONN_HANDED_OFF,
-				SCWS_REASON_NONE, conn);
+	/* Outside the lock: these allocate and sleep. */
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		err = fd;
+		goto fail;
 	}
+	file = scws_conn_file(conn);
+	if (IS_ERR(file)) {
+		err = PTR_ERR(file);
+		goto put_fd;
+	}
+	err = scws_send_claimed(sn, conn, fd, info);
+	if (err)
+		goto put_file;
+	fd_install(fd, file);
+
+	mutex_lock(&sn->lock);
+	port->handed_off++;
+	mutex_unlock(&sn->lock);
+	scws_event_conn(sn, SCWS_EVENT_CONN_HANDED_OFF, SCWS_REASON_NONE, conn);
 	scws_conn_free(conn);
-	return err ? err : fd;
+	return fd;
+
+put_file:
+	sock_no_linger(sock_from_file(file)->sk);
+	fput(file);
+put_fd:
+	put_unused_fd(fd);
+fail:
+	mutex_lock(&sn->lock);
+	port->reset++;
+	/* The pump did not get it: its channel is still free. */
+	if (port->capacity < port->channels)
+		port->capacity++;
+	scws_event_conn(sn, SCWS_EVENT_CONN_RESET, SCWS_REASON_CLAIM_FAILED,
+			conn);
+	scws_conn_dispatch(sn);
+	mutex_unlock(&sn->lock);
+	scws_conn_free(conn);
+	return err;
 }
 
 int scws_conn_fill(struct sk_buff *skb, const struct scws_net *sn,

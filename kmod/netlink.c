@@ -4,8 +4,6 @@
  * connection hand-off, status, and the events multicast group.  The ABI is
  * documented in uapi/linux/scws.h.
  */
-#include <linux/fdtable.h>
-#include <linux/file.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
@@ -115,38 +113,38 @@ static int scws_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 static int scws_nl_conn_claim(struct sk_buff *skb, struct genl_info *info)
 {
 	struct scws_net *sn = scws_info_net(info);
-	struct sk_buff *msg;
-	void *hdr;
-	int fd, err;
+	int fd;
 
 	if (GENL_REQ_ATTR_CHECK(info, SCWS_A_CONN_ID))
 		return -EINVAL;
+	fd = scws_conn_claim(sn, nla_get_u64(info->attrs[SCWS_A_CONN_ID]),
+			     info);
+	if (fd == -EPERM)
+		NL_SET_ERR_MSG(info->extack, "not the registered pump");
+	else if (fd == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SCWS_A_CONN_ID],
+				    "no connection offered with this id in this network namespace");
+	return fd < 0 ? fd : 0;
+}
+
+/* The claim's reply, naming @fd: reserved, not installed yet. */
+int scws_send_claimed(struct scws_net *sn, const struct scws_conn *conn,
+		      int fd, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &scws_family, 0,
 				SCWS_CMD_CONN_CLAIM);
-	if (!hdr) {
+	if (!hdr || scws_conn_fill(msg, sn, conn, fd)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	fd = scws_conn_claim(sn, info->snd_portid,
-			     nla_get_u64(info->attrs[SCWS_A_CONN_ID]), msg);
-	if (fd < 0) {
-		if (fd == -EPERM)
-			NL_SET_ERR_MSG(info->extack, "not the registered pump");
-		else if (fd == -ENOENT)
-			NL_SET_ERR_MSG_ATTR(info->extack,
-					    info->attrs[SCWS_A_CONN_ID],
-					    "no connection offered with this id in this network namespace");
-		nlmsg_free(msg);
-		return fd;
-	}
 	genlmsg_end(msg, hdr);
-	err = genlmsg_reply(msg, info);
-	if (err)
-		close_fd(fd);	/* the pump would never learn about it */
-	return err;
+	return genlmsg_reply(msg, info);
 }
 
 static int scws_port_info_fill(struct sk_buff *skb, struct scws_port *port)

@@ -168,8 +168,7 @@ void scws_listeners_stop(struct scws_net *sn);
 /* conn.c: scws_conn_claim returns the pump's new fd */
 void scws_conn_accepted(struct scws_net *sn, struct scws_port *port,
 			struct socket *sock);
-int scws_conn_claim(struct scws_net *sn, u32 portid, u64 id,
-		    struct sk_buff *reply);
+int scws_conn_claim(struct scws_net *sn, u64 id, struct genl_info *info);
 void scws_conn_dispatch(struct scws_net *sn);
 void scws_conns_reset(struct scws_net *sn, struct scws_port *port, u8 reason);
 bool scws_conns_pending(const struct scws_net *sn);
@@ -181,6 +180,8 @@ int scws_conn_fill(struct sk_buff *skb, const struct scws_net *sn,
 int scws_genl_init(void);
 void scws_genl_exit(void);
 int scws_send_conn_new(struct scws_net *sn, const struct scws_conn *conn);
+int scws_send_claimed(struct scws_net *sn, const struct scws_conn *conn,
+		      int fd, struct genl_info *info);
 void scws_event_conn(struct scws_net *sn, u8 event, u8 reason,
 		     const struct scws_conn *conn);
 void scws_event_refused(struct net *net, const struct scws_tuple *t,

@@ -7,6 +7,7 @@
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
+#include <linux/file.h>
 #include <linux/in.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -194,18 +195,13 @@ static void scws_test_queue_timeout(struct kunit *test)
 	mutex_unlock(&ctx->sn->lock);
 }
 
-static void scws_test_claim_other_netns(struct kunit *test)
+/* Mark the first queued connection of @port offered; returns its id. */
+static u64 scws_test_offer_first(struct scws_test_ctx *ctx,
+				 struct scws_port *port)
 {
-	struct scws_test_ctx *ctx = test->priv;
-	struct scws_port *port = &ctx->sn->ports[0];
-	struct scws_net *init_sn = scws_net(&init_net);
 	struct scws_conn *conn;
-	u32 init_pump;
 	u64 id;
 
-	scws_test_fake_pump(ctx, 1);
-	KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
-	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 1));
 	mutex_lock(&ctx->sn->lock);
 	conn = list_first_entry(&port->conns, struct scws_conn, node);
 	conn->offered = true;	/* as if CONN_NEW had reached the pump */
@@ -213,26 +209,96 @@ static void scws_test_claim_other_netns(struct kunit *test)
 	port->offered++;
 	id = conn->id;
 	mutex_unlock(&ctx->sn->lock);
+	return id;
+}
+
+/* What the client socket sees next: data length, 0 (EOF) or -errno. */
+static int scws_test_client_recv(struct socket *sock)
+{
+	char buf[8];
+	struct kvec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr msg = {};
+
+	sock->sk->sk_rcvtimeo = 2 * HZ;
+	return kernel_recvmsg(sock, &msg, &iov, 1, sizeof(buf), 0);
+}
+
+static void scws_test_claim_other_netns(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct scws_port *port = &ctx->sn->ports[0];
+	struct scws_net *init_sn = scws_net(&init_net);
+	struct genl_info info = {};
+	u32 init_pump;
+	u64 id;
+
+	scws_test_fake_pump(ctx, 1);
+	KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 1));
+	id = scws_test_offer_first(ctx, port);
 
 	/* Another namespace's pump never finds it, whatever its port id. */
 	mutex_lock(&init_sn->lock);
 	init_pump = init_sn->pump_portid;
 	init_sn->pump_portid = FAKE_PUMP;
 	mutex_unlock(&init_sn->lock);
-	KUNIT_EXPECT_EQ(test, scws_conn_claim(init_sn, FAKE_PUMP, id, NULL),
-			-ENOENT);
+	info.snd_portid = FAKE_PUMP;
+	genl_info_net_set(&info, &init_net);
+	KUNIT_EXPECT_EQ(test, scws_conn_claim(init_sn, id, &info), -ENOENT);
 	mutex_lock(&init_sn->lock);
 	init_sn->pump_portid = init_pump;
 	mutex_unlock(&init_sn->lock);
 
 	/* In its own namespace only the registered pump may claim. */
-	KUNIT_EXPECT_EQ(test, scws_conn_claim(ctx->sn, FAKE_PUMP + 1, id, NULL),
-			-EPERM);
-	KUNIT_EXPECT_EQ(test, scws_conn_claim(ctx->sn, FAKE_PUMP, id + 1000,
-					      NULL), -ENOENT);
+	genl_info_net_set(&info, ctx->net);
+	info.snd_portid = FAKE_PUMP + 1;
+	KUNIT_EXPECT_EQ(test, scws_conn_claim(ctx->sn, id, &info), -EPERM);
+	info.snd_portid = FAKE_PUMP;
+	KUNIT_EXPECT_EQ(test, scws_conn_claim(ctx->sn, id + 1000, &info),
+			-ENOENT);
 	mutex_lock(&ctx->sn->lock);
 	KUNIT_EXPECT_EQ(test, port->offered, 1);
 	mutex_unlock(&ctx->sn->lock);
+}
+
+/*
+ * The claim's reply cannot reach the pump (nobody owns FAKE_PUMP): the
+ * reserved descriptor goes back, nothing is handed off, the client gets a
+ * reset, and the channel counts as free again.
+ */
+static void scws_test_claim_reply_fails(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct scws_port *port = &ctx->sn->ports[0];
+	struct genl_info info = { .snd_portid = FAKE_PUMP };
+	int next, fd;
+	u64 id;
+
+	scws_test_fake_pump(ctx, 1);
+	KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 1));
+	id = scws_test_offer_first(ctx, port);
+	genl_info_net_set(&info, ctx->net);
+
+	next = get_unused_fd_flags(0);
+	KUNIT_ASSERT_GE(test, next, 0);
+	put_unused_fd(next);
+	KUNIT_EXPECT_EQ(test, scws_conn_claim(ctx->sn, id, &info),
+			-ECONNREFUSED);
+	fd = get_unused_fd_flags(0);
+	KUNIT_EXPECT_EQ(test, fd, next);	/* the number went back */
+	if (fd >= 0)
+		put_unused_fd(fd);
+
+	mutex_lock(&ctx->sn->lock);
+	KUNIT_EXPECT_EQ(test, port->handed_off, 0);
+	KUNIT_EXPECT_EQ(test, port->reset, 1);
+	KUNIT_EXPECT_EQ(test, port->offered, 0);
+	KUNIT_EXPECT_EQ(test, port->capacity, 1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&port->conns));
+	mutex_unlock(&ctx->sn->lock);
+	KUNIT_EXPECT_EQ(test, scws_test_client_recv(ctx->clients[0]),
+			-ECONNRESET);
 }
 
 static void scws_test_pump_gone_resets(struct kunit *test)
@@ -284,6 +350,7 @@ static struct kunit_case scws_core_cases[] = {
 	KUNIT_CASE(scws_test_queue_bound),
 	KUNIT_CASE(scws_test_queue_timeout),
 	KUNIT_CASE(scws_test_claim_other_netns),
+	KUNIT_CASE(scws_test_claim_reply_fails),
 	KUNIT_CASE(scws_test_pump_gone_resets),
 	{}
 };

@@ -913,6 +913,7 @@ const char *scws_reason_name(unsigned int reason)
 		[SCWS_REASON_PUMP_GONE] = "pump-gone",
 		[SCWS_REASON_SHUTDOWN] = "shutdown",
 		[SCWS_REASON_POLICY] = "policy",
+		[SCWS_REASON_CLAIM_FAILED] = "claim-failed",
 	};
 
 	return NAME_OF(names, reason);

@@ -57,7 +57,14 @@
  *
  * The reply (same command) carries SCWS_A_CONN with SCWS_CONN_A_FD: the
  * connected TCP socket, installed in the pump's file table with O_CLOEXEC.
- * The pump does the I/O on it.  -ENOENT for an id that is not offered in
+ * The pump does the I/O on it.  The descriptor is reserved first and
+ * installed only once the reply is queued to the pump's socket, so no other
+ * thread of the pump can see or reuse that number before the reply names
+ * it.  When the reply cannot be sent (the pump's receive buffer is full,
+ * no memory), the claim fails, nothing is installed, the client gets a reset
+ * (SCWS_EVENT_CONN_RESET, SCWS_REASON_CLAIM_FAILED) and the pump's channel
+ * counts as free again; SCWS_EVENT_CONN_HANDED_OFF and the handed_off
+ * counter mean a claim that succeeded.  -ENOENT for an id that is not offered in
  * the caller's namespace (never existed, not offered yet, already claimed,
  * expired, or belongs to another namespace); -EPERM if the caller is not the
  * registered pump.  SCWS_CMD_CONN_GET lists the offered connections too, so
@@ -285,6 +292,7 @@ enum scws_reason {
 	SCWS_REASON_PUMP_GONE,		/* the pump went away */
 	SCWS_REASON_SHUTDOWN,		/* namespace or module going away */
 	SCWS_REASON_POLICY,		/* denied by the access control policy */
+	SCWS_REASON_CLAIM_FAILED,	/* the claim's reply could not be sent */
 };
 
 /* How the access control policy decided on a connection. */
