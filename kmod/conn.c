@@ -55,10 +55,11 @@ static void scws_conns_free(struct list_head *dead)
 	}
 }
 
-static void scws_conn_unlink(struct scws_conn *conn)
+static void scws_conn_unlink(struct scws_net *sn, struct scws_conn *conn)
 {
 	struct scws_port *port = conn->port;
 
+	scws_conns_changed(sn);
 	list_del_init(&conn->node);
 	if (conn->offered)
 		port->offered--;
@@ -70,7 +71,7 @@ static void scws_conn_unlink(struct scws_conn *conn)
 static void scws_conn_drop(struct scws_net *sn, struct scws_conn *conn,
 			   u8 event, u8 reason, struct list_head *dead)
 {
-	scws_conn_unlink(conn);
+	scws_conn_unlink(sn, conn);
 	if (event == SCWS_EVENT_CONN_TIMED_OUT)
 		conn->port->timed_out++;
 	else
@@ -106,6 +107,7 @@ static void scws_port_dispatch(struct scws_net *sn, struct scws_port *port)
 		if (scws_send_conn_new(sn, conn))
 			break;
 		conn->offered = true;
+		scws_conns_changed(sn);
 		port->queued--;
 		port->offered++;
 		conn->deadline = jiffies + scws_timeout();
@@ -138,7 +140,6 @@ void scws_conn_accepted(struct scws_net *sn, struct scws_port *port,
 		return;
 	}
 	INIT_LIST_HEAD(&conn->node);
-	conn->id = atomic64_inc_return(&scws_next_id);
 	conn->port = port;
 	conn->sock = sock;
 	conn->accepted_at = jiffies;
@@ -149,7 +150,12 @@ void scws_conn_accepted(struct scws_net *sn, struct scws_port *port,
 				  &conn->decision);
 
 	mutex_lock(&sn->lock);
+	/* Numbered under the lock: ids grow along each port's FIFO, which
+	 * is what the CONN_GET dump's cursor relies on.
+	 */
+	conn->id = atomic64_inc_return(&scws_next_id);
 	port->accepted++;
+	scws_conns_changed(sn);
 	list_add_tail(&conn->node, &port->conns);
 	port->queued++;
 	if (sn->dying)
@@ -242,7 +248,7 @@ int scws_conn_claim(struct scws_net *sn, u64 id, struct genl_info *info)
 		return -EPERM;
 	}
 	port = conn->port;
-	scws_conn_unlink(conn);
+	scws_conn_unlink(sn, conn);
 	if (port->capacity)
 		port->capacity--;
 	mutex_unlock(&sn->lock);

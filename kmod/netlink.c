@@ -225,35 +225,44 @@ static int scws_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* cb->args[0]: connections already dumped. */
+/*
+ * cb->args[0]: port index, args[1]: id of the last connection dumped on
+ * that port.  Ids grow along each port's FIFO, so a connection that leaves
+ * mid-dump moves no other one past the cursor; any change marks the dump
+ * NLM_F_DUMP_INTR, and the reader dumps again.
+ */
 static int scws_nl_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct scws_net *sn = scws_net(sock_net(skb->sk));
-	long skip = cb->args[0], done = 0;
+	unsigned int i = cb->args[0];
+	u64 last = cb->args[1];
 	struct scws_conn *conn;
-	unsigned int i;
 	void *hdr;
 
 	mutex_lock(&sn->lock);
-	for (i = 0; i < scws_params.nports; i++) {
+	cb->seq = sn->conns_gen + 1;
+	for (; i < scws_params.nports; i++, last = 0) {
 		list_for_each_entry(conn, &sn->ports[i].conns, node) {
-			if (done++ < skip)
+			if (conn->id <= last)
 				continue;
 			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq, &scws_family,
 					  NLM_F_MULTI, SCWS_CMD_CONN_GET);
 			if (!hdr)
 				goto full;
+			genl_dump_check_consistent(cb, hdr);
 			if (scws_conn_fill(skb, sn, conn, -1)) {
 				genlmsg_cancel(skb, hdr);
 				goto full;
 			}
 			genlmsg_end(skb, hdr);
-			cb->args[0]++;
+			last = conn->id;
 		}
 	}
 full:
 	mutex_unlock(&sn->lock);
+	cb->args[0] = i;
+	cb->args[1] = last;
 	return skb->len;
 }
 

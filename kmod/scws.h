@@ -105,6 +105,7 @@ struct scws_net {
 	struct mutex lock;
 	u32 pump_portid;		/* 0: no pump */
 	bool dying;
+	u32 conns_gen;			/* bumped by scws_conns_changed() */
 	struct scws_port ports[SCWS_MAX_PORTS];
 	struct scws_listener *listeners[SCWS_MAX_LISTENERS];
 	unsigned int nlisteners;
@@ -124,6 +125,16 @@ static inline struct scws_net *scws_net(const struct net *net)
 }
 
 struct scws_port *scws_port_find(struct scws_net *sn, u16 port);
+
+/* A connection came, went or was offered: a CONN_GET dump in progress is
+ * marked interrupted.  Steps of two keep the dump's sequence (gen + 1) odd,
+ * never 0, which would turn the check off.
+ */
+static inline void scws_conns_changed(struct scws_net *sn)
+{
+	lockdep_assert_held(&sn->lock);
+	sn->conns_gen += 2;
+}
 
 /* caller.c */
 void scws_caller_capture(struct scws_caller *c);

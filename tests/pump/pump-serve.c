@@ -150,7 +150,14 @@ static void read_netlink(struct pump *p)
 
 	if (err == -ENOBUFS && !p->opts->no_claim) {
 		fputs("scws-test-pump: netlink overrun, listing offers\n", stderr);
-		err = scws_nl_conn_dump(p->nl, on_listed, p);
+		/* Offers seen twice are ignored; a changed list is read again. */
+		for (int tries = 0; tries < 8; tries++) {
+			err = scws_nl_conn_dump(p->nl, on_listed, p);
+			if (err != -EINTR)
+				break;
+		}
+		if (err == -EINTR)
+			err = 0;	/* what it listed is still offered or gone */
 	}
 	if (err && err != -ENOBUFS)
 		fail(p, "netlink", err);

@@ -718,6 +718,7 @@ int scws_nl_status_get(struct scws_nl *nl, struct scws_status *status)
 struct dump_ctx {
 	scws_nl_conn_fn fn;
 	void *arg;
+	bool interrupted;	/* the list changed during the dump */
 };
 
 static int on_conn_entry(struct nlmsghdr *nlh, void *arg)
@@ -726,19 +727,26 @@ static int on_conn_entry(struct nlmsghdr *nlh, void *arg)
 	struct scws_conn_info ci;
 	int err = scws_nl_parse_conn_msg(nlh, &ci);
 
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		ctx->interrupted = true;
 	if (!err)
 		ctx->fn(ctx->arg, &ci);
 	return err;
 }
 
 /* Calls fn for each pending connection; malformed entries are skipped and
- * make the result -EBADMSG. */
+ * make the result -EBADMSG.  -EINTR: the connections changed during the
+ * dump (fn saw a mix, maybe one twice); dump again for a consistent list. */
 int scws_nl_conn_dump(struct scws_nl *nl, scws_nl_conn_fn fn, void *arg)
 {
 	struct dump_ctx ctx = { .fn = fn, .arg = arg };
 	struct nl_msg *msg = scws_nl_msg_new(nl, SCWS_CMD_CONN_GET, NLM_F_DUMP, 0);
+	int err;
 
-	return msg ? scws_nl_request(nl, msg, on_conn_entry, &ctx) : -ENOMEM;
+	if (!msg)
+		return -ENOMEM;
+	err = scws_nl_request(nl, msg, on_conn_entry, &ctx);
+	return !err && ctx.interrupted ? -EINTR : err;
 }
 
 /* ---- socket */

@@ -143,7 +143,8 @@ const char *scws_errno_name(int err);
  * Commands: 0 or -errno, waiting at most SCWS_NL_TIMEOUT_MS (-ETIMEDOUT).
  * scws_nl_claim() returns the connected socket (O_CLOEXEC, the caller closes
  * it) and, if conn is given, the reply's description of it.
- * scws_nl_conn_dump() calls fn once per pending connection.
+ * scws_nl_conn_dump() calls fn once per pending connection; -EINTR when
+ * the list changed meanwhile (dump again).
  */
 int scws_nl_register(struct scws_nl *nl);
 int scws_nl_unregister(struct scws_nl *nl);

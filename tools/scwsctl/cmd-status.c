@@ -2,6 +2,8 @@
 /*
  * cmd-status.c - scwsctl status and scwsctl conns.
  */
+#include <errno.h>
+
 #include "scwsctl.h"
 
 static const char status_usage[] =
@@ -160,6 +162,8 @@ int cmd_conns(struct ctl *ctl, int argc, char **argv)
 	if (ctl->json)
 		json_open_array(&j, NULL);
 	err = scws_nl_conn_dump(nl, ctl->json ? conn_json : conn_text, &j);
+	if (err == -EINTR)
+		err = 0;	/* a snapshot taken while connections moved */
 	if (ctl->json)
 		json_close_array(&j);	/* valid JSON even after an error */
 	if (err)

@@ -68,13 +68,20 @@
  * the caller's namespace (never existed, not offered yet, already claimed,
  * expired, or belongs to another namespace); -EPERM if the caller is not the
  * registered pump.  SCWS_CMD_CONN_GET lists the offered connections too, so
- * a pump that lost CONN_NEW messages (receive buffer overrun) can catch up;
- * the module does not offer a connection twice.
+ * a pump that lost CONN_NEW messages (receive buffer overrun) can catch up:
+ * dump, claim every OFFERED entry it does not know yet, and dump again if
+ * the dump was interrupted (below).  The module does not offer a
+ * connection twice.
  *
  * SCWS_CMD_CONN_GET (dump)
  * ------------------------
  * One message per pending (queued or offered) connection, each with
- * SCWS_A_CONN.
+ * SCWS_A_CONN, per port in arrival order.  A connection pending during the
+ * whole dump is listed exactly once.  When connections arrive, leave or are
+ * offered while the dump runs, the messages from then on carry
+ * NLM_F_DUMP_INTR: the reader saw a mix of before and after (a connection
+ * may show as queued that is offered by now) and dumps again until a dump
+ * completes without the flag.
  *
  * SCWS_CMD_STATUS_GET
  * -------------------
