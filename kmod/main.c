@@ -89,6 +89,13 @@ digest_exit:
 	return err;
 }
 
+/*
+ * The reverse of scws_init().  The family goes first (no command may find
+ * a namespace half torn down), but the namespaces' hooks and workers still
+ * send events until scws_pernet_exit() stops them: scws_genl_exit() waits
+ * for a grace period so that none of them uses the family after it is
+ * unregistered.
+ */
 static void __exit scws_exit(void)
 {
 	scws_genl_exit();

@@ -395,6 +395,32 @@ static struct genl_family scws_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(scws_mcgrps),
 };
 
+/*
+ * Every message the module sends on its own (not a reply) goes through
+ * here.  Hooks, listeners and workers run until the namespaces are gone,
+ * which is after the family is unregistered at exit: the flag, read in an
+ * RCU (bh) read-side section that scws_genl_exit() waits for, keeps them
+ * off a family that no longer exists.  portid 0: the events group.
+ */
+static int scws_genl_send(struct net *net, struct sk_buff *msg, u32 portid)
+{
+	int err = -ESRCH;
+
+	rcu_read_lock_bh();
+	if (READ_ONCE(scws_family_live)) {
+		if (portid)
+			err = genlmsg_unicast(net, msg, portid);
+		else
+			err = genlmsg_multicast_netns(&scws_family, net, msg,
+						      0, SCWS_MCGRP_EVENTS,
+						      GFP_ATOMIC);
+		msg = NULL;
+	}
+	rcu_read_unlock_bh();
+	nlmsg_free(msg);
+	return err;
+}
+
 int scws_send_conn_new(struct scws_net *sn, const struct scws_conn *conn)
 {
 	struct sk_buff *msg;
@@ -409,7 +435,7 @@ int scws_send_conn_new(struct scws_net *sn, const struct scws_conn *conn)
 		return -EMSGSIZE;
 	}
 	genlmsg_end(msg, hdr);
-	return genlmsg_unicast(sn->net, msg, sn->pump_portid);
+	return scws_genl_send(sn->net, msg, sn->pump_portid);
 }
 
 bool scws_events_wanted(struct net *net)
@@ -434,12 +460,10 @@ static struct sk_buff *scws_event_new(u8 event, u8 reason, void **hdr,
 	return msg;
 }
 
-static void scws_event_send(struct net *net, struct sk_buff *msg, void *hdr,
-			    gfp_t gfp)
+static void scws_event_send(struct net *net, struct sk_buff *msg, void *hdr)
 {
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&scws_family, net, msg, 0, SCWS_MCGRP_EVENTS,
-				gfp);
+	scws_genl_send(net, msg, 0);
 }
 
 void scws_event_conn(struct scws_net *sn, u8 event, u8 reason,
@@ -457,7 +481,7 @@ void scws_event_conn(struct scws_net *sn, u8 event, u8 reason,
 		nlmsg_free(msg);
 		return;
 	}
-	scws_event_send(sn->net, msg, hdr, GFP_KERNEL);
+	scws_event_send(sn->net, msg, hdr);
 }
 
 /* From the hook: atomic context, and no connection exists (id 0). */
@@ -482,7 +506,7 @@ void scws_event_refused(struct net *net, const struct scws_tuple *t,
 		nlmsg_free(msg);
 		return;
 	}
-	scws_event_send(net, msg, hdr, GFP_ATOMIC);
+	scws_event_send(net, msg, hdr);
 }
 
 void scws_event_pump(struct scws_net *sn, u8 event, u32 portid)
@@ -499,7 +523,7 @@ void scws_event_pump(struct scws_net *sn, u8 event, u32 portid)
 		nlmsg_free(msg);
 		return;
 	}
-	scws_event_send(sn->net, msg, hdr, GFP_KERNEL);
+	scws_event_send(sn->net, msg, hdr);
 }
 
 /* The pump's socket is gone: reset what it would have served. */
@@ -530,15 +554,22 @@ int scws_genl_init(void)
 	err = netlink_register_notifier(&scws_netlink_notifier);
 	if (err) {
 		WRITE_ONCE(scws_family_live, false);
+		synchronize_rcu();	/* see scws_genl_exit() */
 		genl_unregister_family(&scws_family);
 	}
 	return err;
 }
 
+/*
+ * Before the namespaces go (scws_pernet_exit()), whose hooks and workers
+ * may still be sending: once the grace period is over none of them is
+ * inside scws_genl_send() with the family live, and none will enter it.
+ */
 void scws_genl_exit(void)
 {
 	netlink_unregister_notifier(&scws_netlink_notifier);
 	WRITE_ONCE(scws_family_live, false);
+	synchronize_rcu();
 	genl_unregister_family(&scws_family);
 }
 

@@ -44,7 +44,20 @@ c3=$!
 wait_for "$ns" "port=3516 .*queued=32 " && wait_for "$ns" "port=4116 .*queued=32 " &&
 	wait_for "$ns2" "port=3516 .*queued=24 "
 check "100 connections open (24 claimed, 76 queued)" test $? -eq 0
-check "rmmod with 100 live connections" rmmod scws
+# Event listeners and a stream of refused connects while the module goes:
+# the namespaces' hooks and workers send events until they stop, after the
+# family is unregistered (the runner fails on any kernel warning).
+in_ns "$ns" "$PUMP" --events >"$tmp/ev1" 2>&1 &
+ev1=$!
+in_ns - "$PUMP" --events >"$tmp/ev2" 2>&1 &
+ev2=$!
+ns3=$(netns_new rm3)
+in_ns "$ns3" $CLIENT rate 400 127.0.0.1 3516 --timeout 1 >"$tmp/rate" 2>&1 &
+storm=$!
+for _ in $(seq 100); do grep -q subscribed "$tmp/ev1" && grep -q subscribed "$tmp/ev2" && break; sleep 0.05; done
+check "rmmod with 100 live connections, event listeners and refused connects" rmmod scws
+wait "$storm"
+kill "$ev1" "$ev2" 2>/dev/null
 wait "$c1" "$c2" "$c3"
 check "the module can be loaded again" insmod kmod/scws.ko
 expect "and owns the port again" refused "$(in_ns - $CLIENT connect 127.0.0.1 3516)"
