@@ -20,8 +20,6 @@
 #include <net/dst.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
-#include <net/netfilter/ipv4/nf_reject.h>
-#include <net/netfilter/ipv6/nf_reject.h>
 #include <net/sock.h>
 
 #include "scws.h"
@@ -100,15 +98,6 @@ static void scws_refuse(struct net *net, struct scws_port *port,
 				    "rule" : "default", decision->rule);
 	if (scws_events_wanted(net))
 		scws_event_refused(net, t, c, reason, decision);
-}
-
-/* Refuse a SYN sent from a timer: its connect() returned long ago. */
-static void scws_send_reset(struct net *net, struct sk_buff *skb, u8 pf)
-{
-	if (pf == NFPROTO_IPV4)
-		nf_send_reset(net, skb->sk, skb, NF_INET_LOCAL_OUT);
-	else
-		nf_send_reset6(net, skb->sk, skb, NF_INET_LOCAL_OUT);
 }
 
 /*

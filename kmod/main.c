@@ -70,10 +70,11 @@ static int __init scws_init(void)
 		err = -ENOMEM;
 		goto digest_exit;
 	}
+	scws_reject_init();
 	/* Namespaces first: a netlink command may arrive right after. */
 	err = scws_pernet_init();
 	if (err)
-		goto destroy_wq;
+		goto reject_exit;
 	err = scws_genl_init();
 	if (err)
 		goto pernet_exit;
@@ -82,7 +83,8 @@ static int __init scws_init(void)
 
 pernet_exit:
 	scws_pernet_exit();
-destroy_wq:
+reject_exit:
+	scws_reject_exit();
 	destroy_workqueue(scws_wq);
 digest_exit:
 	scws_digest_exit();
@@ -100,6 +102,7 @@ static void __exit scws_exit(void)
 {
 	scws_genl_exit();
 	scws_pernet_exit();
+	scws_reject_exit();
 	destroy_workqueue(scws_wq);
 	rcu_barrier();		/* policies freed with call_rcu() */
 	scws_digest_exit();

@@ -172,6 +172,11 @@ void scws_digest_exit(void);
 int scws_hook_register(struct net *net);
 void scws_hook_unregister(struct net *net);
 
+/* reject.c: the kernel's reset builders, found at load */
+void scws_reject_init(void);
+void scws_reject_exit(void);
+void scws_send_reset(struct net *net, struct sk_buff *skb, u8 pf);
+
 /* listener.c */
 int scws_listeners_start(struct scws_net *sn);
 void scws_listeners_stop(struct scws_net *sn);
