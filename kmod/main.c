@@ -28,6 +28,10 @@ static uint queue_timeout_ms = 10000;
 module_param(queue_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(queue_timeout_ms, "Reset a connection not claimed within this time, 100-600000 ms (default 10000)");
 
+static uint userns_max_rules = 1024;
+module_param(userns_max_rules, uint, 0444);
+MODULE_PARM_DESC(userns_max_rules, "Most rules in a policy set without CAP_NET_ADMIN in the initial user namespace, 0-16384 (default 1024)");
+
 struct scws_params scws_params __read_mostly;
 struct workqueue_struct *scws_wq __read_mostly;
 
@@ -36,7 +40,8 @@ static int scws_params_check(void)
 	int i, j;
 
 	if (nports < 1 || queue_len < 1 || queue_len > 1024 ||
-	    queue_timeout_ms < 100 || queue_timeout_ms > 600000)
+	    queue_timeout_ms < 100 || queue_timeout_ms > 600000 ||
+	    userns_max_rules > SCWS_POLICY_MAX_RULES)
 		return -EINVAL;
 	for (i = 0; i < nports; i++) {
 		if (!ports[i])
@@ -50,6 +55,7 @@ static int scws_params_check(void)
 	scws_params.ipv6 = ipv6 && IS_ENABLED(CONFIG_IPV6);
 	scws_params.queue_len = queue_len;
 	scws_params.queue_timeout_ms = queue_timeout_ms;
+	scws_params.userns_max_rules = userns_max_rules;
 	return 0;
 }
 

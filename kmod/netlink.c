@@ -283,10 +283,16 @@ static int scws_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct scws_policy *p;
+	u32 max_rules;
 
-	p = scws_policy_from_attrs(nlmsg_attrdata(info->nlhdr, GENL_HDRLEN),
-				   nlmsg_attrlen(info->nlhdr, GENL_HDRLEN),
-				   net->user_ns, info->extack);
+	/* Its memory is charged to the caller; a user namespace's root gets
+	 * a smaller cap, the initial namespace's admin the ABI's.
+	 */
+	max_rules = netlink_capable(skb, CAP_NET_ADMIN) ?
+		    SCWS_POLICY_MAX_RULES : scws_params.userns_max_rules;
+	p = scws_policy_from_attrs_max(nlmsg_attrdata(info->nlhdr, GENL_HDRLEN),
+				       nlmsg_attrlen(info->nlhdr, GENL_HDRLEN),
+				       net->user_ns, max_rules, info->extack);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 	scws_policy_replace(scws_net(net), p);

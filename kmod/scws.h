@@ -28,6 +28,7 @@ struct scws_params {
 	bool ipv6;
 	unsigned int queue_len;
 	unsigned int queue_timeout_ms;
+	unsigned int userns_max_rules;	/* POLICY_SET from a user namespace */
 };
 
 extern struct scws_params scws_params;

@@ -3,7 +3,7 @@
 # connections: nothing leaks, nothing oopses (the VM runner fails the run
 # on any kernel warning).
 cd "$(dirname "$0")/../.." && . tests/lib/tap.sh
-tap_begin 9
+tap_begin 12
 tmp=$(mktemp -d)
 TAP_CLEANUP_EXTRA="rm -rf $tmp"
 
@@ -17,6 +17,20 @@ out=$(unshare -Urn bash -c "
 expect "container root runs its own namespace's pump" "data:container-pump" "$(head -n1 <<<"$out")"
 out=$(unshare -Urn bash -c "ip link set lo up; $CLIENT connect 127.0.0.1 3516")
 expect "a container without a pump is refused" refused "$out"
+
+# Policy memory is charged to the caller, and a user namespace's root gets
+# at most userns_max_rules rules (default 1024); the initial admin 16384.
+{ echo "default deny"; for i in $(seq 1025); do echo "allow uid $((10000 + i))"; done; } >"$tmp/big.conf"
+head -n 1025 "$tmp/big.conf" >"$tmp/cap.conf"
+out=$(unshare -Urn bash -c "
+	$BUILD/scwsctl policy load $tmp/cap.conf && echo loaded-cap
+	$BUILD/scwsctl policy load $tmp/big.conf 2>&1 || echo refused-big" 2>&1)
+check "user namespace root loads a 1024-rule policy" grep -q "^loaded-cap" <<<"$out"
+check "but not 1025 rules: refused, naming userns_max_rules" \
+	bash -c 'grep -q "^refused-big" <<<"$1" && grep -q userns_max_rules <<<"$1"' _ "$out"
+grep -v '^loaded-cap\|^refused-big' <<<"$out" | head -n 3 | sed 's/^/# /'
+ns=$(netns_new cap)
+check "the initial namespace's admin loads 1025 rules there" in_ns "$ns" "$BUILD/scwsctl" policy load "$tmp/big.conf"
 
 # ip netns del with live connections of every kind.
 ns=$(netns_new del)

@@ -140,6 +140,10 @@
  * (GENL_UNS_ADMIN_PERM): root of a container with its own user and network
  * namespaces sets the policy of its own namespace's ports only, which
  * protect only that namespace's card and processes.
+ * The policy's memory is charged to the caller (GFP_KERNEL_ACCOUNT).  A
+ * caller without CAP_NET_ADMIN in the initial user namespace may set at
+ * most userns_max_rules rules (module parameter, default 1024): more fail
+ * with -EINVAL and an extack message naming the parameter.
  *
  * SCWS_CMD_POLICY_CLEAR
  * ---------------------
