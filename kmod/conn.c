@@ -11,11 +11,21 @@
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
+#include <net/inet_connection_sock.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "scws.h"
 
 static atomic64_t scws_next_id = ATOMIC64_INIT(0);
+
+/*
+ * Guards the membership of every port's connection list (and conn->offered)
+ * for scws_port_admit(), which runs in the hook, where sn->lock (a mutex)
+ * cannot be taken.  Writers hold sn->lock too.  Held briefly, one lock for
+ * all namespaces.
+ */
+static DEFINE_SPINLOCK(scws_admit_lock);
 
 static void scws_tuple_of_child(const struct sock *sk, struct scws_tuple *t)
 {
@@ -32,6 +42,32 @@ static void scws_tuple_of_child(const struct sock *sk, struct scws_tuple *t)
 static unsigned long scws_timeout(void)
 {
 	return msecs_to_jiffies(scws_params.queue_timeout_ms);
+}
+
+static kuid_t scws_conn_uid(const struct scws_conn *conn)
+{
+	return conn->caller.cred ? conn->caller.cred->euid : INVALID_UID;
+}
+
+/*
+ * The client is gone: its reset arrived, or its FIN with nothing before it
+ * (a client that half-closes after its request still has bytes queued and
+ * is served).  Lockless reads: a stale answer costs one more round.
+ */
+static bool scws_conn_closed(const struct scws_conn *conn)
+{
+	struct sock *sk = conn->sock ? conn->sock->sk : NULL;
+
+	if (!sk)
+		return false;
+	switch (READ_ONCE(sk->sk_state)) {
+	case TCP_ESTABLISHED:
+		return READ_ONCE(sk->sk_err);
+	case TCP_CLOSE_WAIT:
+		return READ_ONCE(sk->sk_err) || !tcp_inq(sk);
+	default:
+		return true;
+	}
 }
 
 /* Reset, not FIN: the client must see that it was not served. */
@@ -60,7 +96,9 @@ static void scws_conn_unlink(struct scws_net *sn, struct scws_conn *conn)
 	struct scws_port *port = conn->port;
 
 	scws_conns_changed(sn);
+	spin_lock_bh(&scws_admit_lock);
 	list_del_init(&conn->node);
+	spin_unlock_bh(&scws_admit_lock);
 	if (conn->offered)
 		port->offered--;
 	else
@@ -74,6 +112,8 @@ static void scws_conn_drop(struct scws_net *sn, struct scws_conn *conn,
 	scws_conn_unlink(sn, conn);
 	if (event == SCWS_EVENT_CONN_TIMED_OUT)
 		conn->port->timed_out++;
+	else if (reason == SCWS_REASON_CLIENT_CLOSED)
+		conn->port->closed++;
 	else
 		conn->port->reset++;
 	scws_event_conn(sn, event, reason, conn);
@@ -101,18 +141,110 @@ static void scws_port_dispatch(struct scws_net *sn, struct scws_port *port)
 	list_for_each_entry(conn, &port->conns, node) {
 		if (port->offered >= port->capacity)
 			break;
-		if (conn->offered)
+		/* A closed client's slot is freed by the next reap. */
+		if (conn->offered || scws_conn_closed(conn))
 			continue;
 		/* Full receive queue: retried on the pump's next command. */
 		if (scws_send_conn_new(sn, conn))
 			break;
+		/* The deadline stays the one set at accept: being offered
+		 * does not buy a connection a second queue_timeout_ms.
+		 */
+		spin_lock_bh(&scws_admit_lock);
 		conn->offered = true;
+		spin_unlock_bh(&scws_admit_lock);
 		scws_conns_changed(sn);
 		port->queued--;
 		port->offered++;
-		conn->deadline = jiffies + scws_timeout();
-		scws_expire_schedule(sn, conn->deadline);
 	}
+}
+
+/* Free the slots of waiting connections whose client already closed. */
+static void scws_port_reap(struct scws_net *sn, struct scws_port *port,
+			   struct list_head *dead)
+{
+	struct scws_conn *conn, *tmp;
+
+	list_for_each_entry_safe(conn, tmp, &port->conns, node)
+		if (scws_conn_closed(conn))
+			scws_conn_drop(sn, conn, SCWS_EVENT_CONN_RESET,
+				       SCWS_REASON_CLIENT_CLOSED, dead);
+}
+
+/* Connections of @port waiting for a channel, from @uid when valid. */
+static u32 scws_port_waiting(const struct scws_port *port, kuid_t uid)
+{
+	const struct scws_conn *conn;
+	u32 n = 0;
+
+	list_for_each_entry(conn, &port->conns, node)
+		if (!conn->offered && !scws_conn_closed(conn) &&
+		    (!uid_valid(uid) || uid_eq(scws_conn_uid(conn), uid)))
+			n++;
+	return n;
+}
+
+/* Handshakes done or under way that the listeners have not passed on. */
+static u32 scws_port_handshakes(struct scws_net *sn, struct scws_port *port)
+{
+	unsigned int i, n = READ_ONCE(sn->nlisteners);
+	u32 count = 0;
+
+	for (i = 0; i < n; i++) {
+		struct scws_listener *l = READ_ONCE(sn->listeners[i]);
+		struct sock *sk;
+
+		if (!l || l->port != port)
+			continue;
+		sk = l->sock->sk;
+		count += inet_csk_reqsk_queue_len(sk) +
+			 READ_ONCE(sk->sk_ack_backlog);
+	}
+	return count;
+}
+
+/*
+ * At SYN time, in any context: may a connection from @uid to @port wait for
+ * the pump?  It may when the queue (queue_len, plus the channels free right
+ * now) has room for it beyond the connections queued and those between
+ * their SYN and their accept, and, when it would have to wait, @uid has
+ * fewer than queue_per_uid connections waiting.  Refused here, connect()
+ * fails with ECONNREFUSED instead of a reset after the handshake.
+ *
+ * Residual race: SYNs that pass this check at the same moment on several
+ * CPUs, before any of them reaches the listener, are all admitted; the
+ * accept then resets those beyond the bound (at most one per CPU sending
+ * at that instant).
+ */
+u8 scws_port_admit(struct scws_net *sn, struct scws_port *port, kuid_t uid)
+{
+	u32 capacity = READ_ONCE(port->capacity);
+	u32 offered = READ_ONCE(port->offered);
+	u32 free = capacity > offered ? capacity - offered : 0;
+	u32 waiting, pending;
+	u8 reason = SCWS_REASON_NONE;
+
+	rcu_read_lock();	/* the listeners: see scws_listeners_stop() */
+	if (READ_ONCE(sn->dying)) {
+		rcu_read_unlock();
+		return SCWS_REASON_SHUTDOWN;
+	}
+	pending = scws_port_handshakes(sn, port);
+	rcu_read_unlock();
+
+	waiting = READ_ONCE(port->queued);
+	if (waiting + pending < free)
+		return SCWS_REASON_NONE;	/* offered at once */
+	spin_lock_bh(&scws_admit_lock);
+	/* The counters include clients that left: count the live ones. */
+	if (waiting + pending >= scws_params.queue_len + free)
+		waiting = scws_port_waiting(port, INVALID_UID);
+	if (waiting + pending >= scws_params.queue_len + free)
+		reason = SCWS_REASON_QUEUE_FULL;
+	else if (scws_port_waiting(port, uid) >= scws_params.queue_per_uid)
+		reason = SCWS_REASON_QUEUE_SHARE;
+	spin_unlock_bh(&scws_admit_lock);
+	return reason;
 }
 
 void scws_conn_dispatch(struct scws_net *sn)
@@ -142,6 +274,7 @@ void scws_conn_accepted(struct scws_net *sn, struct scws_port *port,
 	INIT_LIST_HEAD(&conn->node);
 	conn->port = port;
 	conn->sock = sock;
+	/* The one deadline, from accept to claim. */
 	conn->accepted_at = jiffies;
 	conn->deadline = conn->accepted_at + scws_timeout();
 	scws_tuple_of_child(sock->sk, &conn->tuple);
@@ -155,17 +288,27 @@ void scws_conn_accepted(struct scws_net *sn, struct scws_port *port,
 	 */
 	conn->id = atomic64_inc_return(&scws_next_id);
 	port->accepted++;
+	scws_port_reap(sn, port, &dead);
 	scws_conns_changed(sn);
+	spin_lock_bh(&scws_admit_lock);
 	list_add_tail(&conn->node, &port->conns);
+	spin_unlock_bh(&scws_admit_lock);
 	port->queued++;
+	/* Past scws_port_admit() only in its residual race: reset. */
 	if (sn->dying)
 		reason = SCWS_REASON_SHUTDOWN;
 	else if (!sn->pump_portid)
 		reason = SCWS_REASON_PUMP_GONE;
 	else if (!port->channels)
 		reason = SCWS_REASON_NOT_SERVED;
-	else if (port->queued > scws_params.queue_len)
+	else if (port->queued > scws_params.queue_len +
+		 (port->capacity > port->offered ?
+		  port->capacity - port->offered : 0))
 		reason = SCWS_REASON_QUEUE_FULL;
+	else if (port->offered >= port->capacity &&
+		 scws_port_waiting(port, scws_conn_uid(conn)) >
+		 scws_params.queue_per_uid)
+		reason = SCWS_REASON_QUEUE_SHARE;
 	else
 		reason = SCWS_REASON_NONE;
 	if (reason) {
@@ -359,6 +502,7 @@ void scws_expire_work(struct work_struct *work)
 
 	mutex_lock(&sn->lock);
 	for (i = 0; i < scws_params.nports; i++) {
+		scws_port_reap(sn, &sn->ports[i], &dead);
 		list_for_each_entry_safe(conn, tmp, &sn->ports[i].conns, node) {
 			if (time_before(jiffies, conn->deadline)) {
 				if (time_before(conn->deadline, next))

@@ -266,6 +266,9 @@ static unsigned int scws_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	reason = scws_refusal(sn, port);
 	if (!reason)
+		reason = scws_port_admit(sn, port, in_task() ? current_euid() :
+					 READ_ONCE(sk->sk_uid));
+	if (!reason)
 		return scws_judge(sn, port, skb, state->pf, &t);
 	if (scws_events_wanted(state->net))
 		scws_identify(&c, sk);

@@ -28,6 +28,10 @@ static uint queue_timeout_ms = 10000;
 module_param(queue_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(queue_timeout_ms, "Reset a connection not claimed within this time, 100-600000 ms (default 10000)");
 
+static uint queue_per_uid;
+module_param(queue_per_uid, uint, 0444);
+MODULE_PARM_DESC(queue_per_uid, "Connections of one uid waiting per port, 1-queue_len (default 0: half of queue_len)");
+
 static uint userns_max_rules = 1024;
 module_param(userns_max_rules, uint, 0444);
 MODULE_PARM_DESC(userns_max_rules, "Most rules in a policy set without CAP_NET_ADMIN in the initial user namespace, 0-16384 (default 1024)");
@@ -41,7 +45,8 @@ static int scws_params_check(void)
 
 	if (nports < 1 || queue_len < 1 || queue_len > 1024 ||
 	    queue_timeout_ms < 100 || queue_timeout_ms > 600000 ||
-	    userns_max_rules > SCWS_POLICY_MAX_RULES)
+	    userns_max_rules > SCWS_POLICY_MAX_RULES ||
+	    queue_per_uid > queue_len)
 		return -EINVAL;
 	for (i = 0; i < nports; i++) {
 		if (!ports[i])
@@ -56,6 +61,7 @@ static int scws_params_check(void)
 	scws_params.queue_len = queue_len;
 	scws_params.queue_timeout_ms = queue_timeout_ms;
 	scws_params.userns_max_rules = userns_max_rules;
+	scws_params.queue_per_uid = queue_per_uid ?: max(queue_len / 2, 1U);
 	return 0;
 }
 

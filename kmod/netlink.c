@@ -169,6 +169,8 @@ static int scws_port_info_fill(struct sk_buff *skb, struct scws_port *port)
 	    nla_put_u64_64bit(skb, SCWS_PORT_A_TIMED_OUT, port->timed_out,
 			      SCWS_PORT_A_PAD) ||
 	    nla_put_u64_64bit(skb, SCWS_PORT_A_RESET, port->reset,
+			      SCWS_PORT_A_PAD) ||
+	    nla_put_u64_64bit(skb, SCWS_PORT_A_CLOSED, port->closed,
 			      SCWS_PORT_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -186,7 +188,8 @@ static int scws_status_fill(struct sk_buff *skb, struct scws_net *sn)
 	     nla_put_u32(skb, SCWS_A_PUMP_PORTID, sn->pump_portid)) ||
 	    nla_put_u32(skb, SCWS_A_QUEUE_LEN, scws_params.queue_len) ||
 	    nla_put_u32(skb, SCWS_A_QUEUE_TIMEOUT_MS,
-			scws_params.queue_timeout_ms))
+			scws_params.queue_timeout_ms) ||
+	    nla_put_u32(skb, SCWS_A_QUEUE_PER_UID, scws_params.queue_per_uid))
 		return -EMSGSIZE;
 	ports = nla_nest_start(skb, SCWS_A_PORTS);
 	if (!ports)

@@ -29,6 +29,7 @@ struct scws_params {
 	unsigned int queue_len;
 	unsigned int queue_timeout_ms;
 	unsigned int userns_max_rules;	/* POLICY_SET from a user namespace */
+	unsigned int queue_per_uid;	/* waiting connections per uid */
 };
 
 extern struct scws_params scws_params;
@@ -75,6 +76,7 @@ struct scws_port {
 	atomic64_t refused;		/* counted in the hook, unlocked */
 	u64 timed_out;
 	u64 reset;
+	u64 closed;			/* client closed while waiting */
 };
 
 struct scws_listener {
@@ -187,6 +189,7 @@ void scws_conn_accepted(struct scws_net *sn, struct scws_port *port,
 			struct socket *sock);
 int scws_conn_claim(struct scws_net *sn, u64 id, struct genl_info *info);
 void scws_conn_dispatch(struct scws_net *sn);
+u8 scws_port_admit(struct scws_net *sn, struct scws_port *port, kuid_t uid);
 void scws_conns_reset(struct scws_net *sn, struct scws_port *port, u8 reason);
 bool scws_conns_pending(const struct scws_net *sn);
 void scws_expire_work(struct work_struct *work);

@@ -6,6 +6,7 @@
  * netlink port id nobody owns, so offers fail and connections stay queued.
  */
 #include <kunit/test.h>
+#include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/in.h>
@@ -52,7 +53,8 @@ static void scws_test_exit(struct kunit *test)
 	struct scws_test_ctx *ctx = test->priv;
 
 	while (ctx->nclients)
-		sock_release(ctx->clients[--ctx->nclients]);
+		if (ctx->clients[--ctx->nclients])
+			sock_release(ctx->clients[ctx->nclients]);
 	scws_conns_reset(ctx->sn, NULL, SCWS_REASON_SHUTDOWN);
 	scws_params = ctx->saved;
 	put_net(ctx->net);
@@ -156,6 +158,11 @@ static void scws_test_accepts_in_fresh_netns(struct kunit *test)
 	mutex_unlock(&ctx->sn->lock);
 }
 
+/*
+ * queue_len 3 and one free channel the pump never takes (its socket does
+ * not exist): four connections can wait, the fifth is refused at connect()
+ * (it used to complete its handshake and be reset).
+ */
 static void scws_test_queue_bound(struct kunit *test)
 {
 	struct scws_test_ctx *ctx = test->priv;
@@ -163,15 +170,85 @@ static void scws_test_queue_bound(struct kunit *test)
 	int i;
 
 	scws_params.queue_len = 3;
+	scws_params.queue_per_uid = 3;
 	scws_test_fake_pump(ctx, 1);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 4; i++)
 		KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
-	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 5));
+	KUNIT_EXPECT_EQ(test, scws_test_connect(test, AF_INET), -ECONNREFUSED);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 4));
 
 	mutex_lock(&ctx->sn->lock);
-	KUNIT_EXPECT_EQ(test, port->queued, 3);
-	KUNIT_EXPECT_EQ(test, port->reset, 2);
-	KUNIT_EXPECT_EQ(test, list_count_nodes(&port->conns), 3);
+	KUNIT_EXPECT_EQ(test, port->queued, 4);
+	KUNIT_EXPECT_EQ(test, port->reset, 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&port->refused), 1);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&port->conns), 4);
+	mutex_unlock(&ctx->sn->lock);
+}
+
+static int scws_test_connect_as(struct kunit *test, uid_t uid)
+{
+	struct cred *cred = prepare_creds();
+	const struct cred *old;
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, cred);
+	cred->euid = KUIDT_INIT(uid);
+	cred->fsuid = KUIDT_INIT(uid);
+	old = override_creds(cred);
+	err = scws_test_connect(test, AF_INET);
+	revert_creds(old);
+	put_cred(cred);
+	return err;
+}
+
+/* One uid holds its share of the queue: its next connect is refused,
+ * another uid's still waits.
+ */
+static void scws_test_queue_share(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct scws_port *port = &ctx->sn->ports[0];
+
+	scws_params.queue_len = 4;
+	scws_params.queue_per_uid = 1;
+	scws_test_fake_pump(ctx, 1);
+	KUNIT_ASSERT_EQ(test, scws_test_connect_as(test, 1001), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 1));
+	KUNIT_EXPECT_EQ(test, scws_test_connect_as(test, 1001), -ECONNREFUSED);
+	KUNIT_EXPECT_EQ(test, scws_test_connect_as(test, 1003), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 2));
+	mutex_lock(&ctx->sn->lock);
+	KUNIT_EXPECT_EQ(test, port->queued, 2);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&port->refused), 1);
+	mutex_unlock(&ctx->sn->lock);
+}
+
+/* Clients that connected and left free their slots: a new one waits. */
+static void scws_test_closed_clients_reaped(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct scws_port *port = &ctx->sn->ports[0];
+	int i;
+
+	scws_params.queue_len = 2;
+	scws_params.queue_per_uid = 2;
+	scws_test_fake_pump(ctx, 1);
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 3));
+	KUNIT_EXPECT_EQ(test, scws_test_connect(test, AF_INET), -ECONNREFUSED);
+	/* The four clients close (the refused one never connected). */
+	for (i = 0; i < 4; i++) {
+		sock_release(ctx->clients[i]);
+		ctx->clients[i] = NULL;
+	}
+	msleep(50);		/* their FINs reach the accepted sockets */
+	KUNIT_EXPECT_EQ(test, scws_test_connect(test, AF_INET), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 4));
+	mutex_lock(&ctx->sn->lock);
+	KUNIT_EXPECT_EQ(test, port->closed, 3);
+	KUNIT_EXPECT_EQ(test, port->queued, 1);
+	KUNIT_EXPECT_EQ(test, port->reset, 0);
 	mutex_unlock(&ctx->sn->lock);
 }
 
@@ -348,6 +425,8 @@ static struct kunit_case scws_core_cases[] = {
 	KUNIT_CASE(scws_test_not_served_refused),
 	KUNIT_CASE(scws_test_accepts_in_fresh_netns),
 	KUNIT_CASE(scws_test_queue_bound),
+	KUNIT_CASE(scws_test_queue_share),
+	KUNIT_CASE(scws_test_closed_clients_reaped),
 	KUNIT_CASE(scws_test_queue_timeout),
 	KUNIT_CASE(scws_test_claim_other_netns),
 	KUNIT_CASE(scws_test_claim_reply_fails),

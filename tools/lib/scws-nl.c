@@ -76,6 +76,7 @@ static const struct nla_policy scws_policy[SCWS_A_MAX + 1] = {
 	[SCWS_A_PUMP_PORTID] = POL_U32,
 	[SCWS_A_QUEUE_LEN] = POL_U32,
 	[SCWS_A_QUEUE_TIMEOUT_MS] = POL_U32,
+	[SCWS_A_QUEUE_PER_UID] = POL_U32,
 	[SCWS_A_PORTS] = POL_NEST,
 	[SCWS_A_PORT_INFO] = POL_NEST,
 	[SCWS_A_EVENT] = POL_U8,
@@ -115,6 +116,7 @@ static const struct nla_policy port_policy[SCWS_PORT_A_MAX + 1] = {
 	[SCWS_PORT_A_REFUSED] = POL_U64,
 	[SCWS_PORT_A_TIMED_OUT] = POL_U64,
 	[SCWS_PORT_A_RESET] = POL_U64,
+	[SCWS_PORT_A_CLOSED] = POL_U64,
 };
 
 /* ---- small helpers */
@@ -309,6 +311,7 @@ static int parse_port(struct nlattr *nest, struct scws_port_status *ps)
 	ps->refused = get_u64(tb[SCWS_PORT_A_REFUSED]);
 	ps->timed_out = get_u64(tb[SCWS_PORT_A_TIMED_OUT]);
 	ps->reset = get_u64(tb[SCWS_PORT_A_RESET]);
+	ps->closed = get_u64(tb[SCWS_PORT_A_CLOSED]);
 	return 0;
 }
 
@@ -345,6 +348,7 @@ int scws_nl_parse_status(struct nlmsghdr *nlh, struct scws_status *st)
 	st->pump_portid = get_u32(tb[SCWS_A_PUMP_PORTID], 0);
 	st->queue_len = nla_get_u32(tb[SCWS_A_QUEUE_LEN]);
 	st->queue_timeout_ms = nla_get_u32(tb[SCWS_A_QUEUE_TIMEOUT_MS]);
+	st->queue_per_uid = get_u32(tb[SCWS_A_QUEUE_PER_UID], 0);
 	return parse_ports(tb[SCWS_A_PORTS], st);
 }
 
@@ -922,6 +926,8 @@ const char *scws_reason_name(unsigned int reason)
 		[SCWS_REASON_SHUTDOWN] = "shutdown",
 		[SCWS_REASON_POLICY] = "policy",
 		[SCWS_REASON_CLAIM_FAILED] = "claim-failed",
+		[SCWS_REASON_QUEUE_SHARE] = "queue-share",
+		[SCWS_REASON_CLIENT_CLOSED] = "client-closed",
 	};
 
 	return NAME_OF(names, reason);

@@ -69,6 +69,7 @@ struct scws_port_status {
 	uint64_t refused;
 	uint64_t timed_out;
 	uint64_t reset;
+	uint64_t closed;	/* client closed while waiting; 0 if not sent */
 };
 
 struct scws_status {
@@ -76,6 +77,7 @@ struct scws_status {
 	uint32_t pump_portid;
 	uint32_t queue_len;
 	uint32_t queue_timeout_ms;
+	uint32_t queue_per_uid;	/* 0: not sent (older module) */
 	unsigned int n_ports;
 	struct scws_port_status ports[SCWS_NL_PORTS_MAX];
 };

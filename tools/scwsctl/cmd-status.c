@@ -13,7 +13,7 @@ static const char status_usage[] =
 	"\n"
 	"Options:\n"
 	"  -j, --json     JSON: {\"pump_registered\", \"pump_portid\", \"queue_len\",\n"
-	"                 \"queue_timeout_ms\", \"ports\": [...]}\n"
+	"                 \"queue_timeout_ms\", \"queue_per_uid\", \"ports\": [...]}\n"
 	"  -p, --pretty   indent the JSON\n"
 	"  -h, --help     this help\n";
 
@@ -51,20 +51,21 @@ static void status_text(const struct scws_status *st)
 		printf("pump: registered, netlink port %u\n", st->pump_portid);
 	else
 		puts("pump: none (connects are refused)");
-	printf("queue: %u per port, timeout %u ms\n", st->queue_len,
-	       st->queue_timeout_ms);
+	printf("queue: %u per port, %u per uid, timeout %u ms\n",
+	       st->queue_len, st->queue_per_uid, st->queue_timeout_ms);
 	for (i = 0; i < st->n_ports; i++) {
 		const struct scws_port_status *ps = &st->ports[i];
 
 		printf("port %u: channels %u free %u offered %u queued %u; "
 		       "accepted %llu handed-off %llu refused %llu "
-		       "timed-out %llu reset %llu\n",
+		       "timed-out %llu reset %llu closed-waiting %llu\n",
 		       ps->port, ps->channels, ps->capacity, ps->offered,
 		       ps->queued, (unsigned long long)ps->accepted,
 		       (unsigned long long)ps->handed_off,
 		       (unsigned long long)ps->refused,
 		       (unsigned long long)ps->timed_out,
-		       (unsigned long long)ps->reset);
+		       (unsigned long long)ps->reset,
+		       (unsigned long long)ps->closed);
 	}
 }
 
@@ -80,6 +81,7 @@ static void status_json(const struct ctl *ctl, const struct scws_status *st)
 		json_uint(&j, "pump_portid", st->pump_portid);
 	json_uint(&j, "queue_len", st->queue_len);
 	json_uint(&j, "queue_timeout_ms", st->queue_timeout_ms);
+	json_uint(&j, "queue_per_uid", st->queue_per_uid);
 	json_open_array(&j, "ports");
 	for (i = 0; i < st->n_ports; i++) {
 		const struct scws_port_status *ps = &st->ports[i];
@@ -95,6 +97,7 @@ static void status_json(const struct ctl *ctl, const struct scws_status *st)
 		json_uint(&j, "refused", ps->refused);
 		json_uint(&j, "timed_out", ps->timed_out);
 		json_uint(&j, "reset", ps->reset);
+		json_uint(&j, "closed_waiting", ps->closed);
 		json_close_object(&j);
 	}
 	json_close_array(&j);

@@ -42,7 +42,19 @@
  * CHANNELS = 0 means the card does not serve the port: connects to it are
  * refused.  Otherwise connects are accepted, and the module offers at most
  * CAPACITY of them to the pump at a time; the others wait in a bounded queue
- * (module parameter queue_len) and are reset after queue_timeout_ms.  CAPACITY
+ * (module parameter queue_len) and are reset queue_timeout_ms after their
+ * accept if not claimed by then (one deadline: being offered late does not
+ * extend it).  A connect the queue has no room for is refused at SYN time
+ * (ECONNREFUSED, SCWS_REASON_QUEUE_FULL), and so is one whose caller's uid
+ * already has queue_per_uid connections waiting (module parameter, default
+ * half of queue_len; SCWS_REASON_QUEUE_SHARE), so one user cannot lock the
+ * others out.  The queue counts connections between their SYN and their
+ * accept too; only SYNs sent at the same instant on several CPUs can get
+ * past the bound, and those are reset after their handshake.  A waiting
+ * connection whose client closes (a reset, or a FIN with no request before
+ * it) gives its slot back at the next look at the queue (a connect, an
+ * accept, an expiry): SCWS_EVENT_CONN_RESET with SCWS_REASON_CLIENT_CLOSED,
+ * counted in SCWS_PORT_A_CLOSED, never offered.  CAPACITY
  * is absolute: the pump's count of LISTEN channels not bound to a claimed
  * connection.  Each successful claim lowers it by one in the module, so the
  * pump only ever reports what it sees.
@@ -89,6 +101,7 @@
  *    SCWS_A_PUMP_PORTID: NLA_U32, present when a pump is registered
  *    SCWS_A_QUEUE_LEN: NLA_U32, queue bound per port
  *    SCWS_A_QUEUE_TIMEOUT_MS: NLA_U32
+ *    SCWS_A_QUEUE_PER_UID: NLA_U32, most connections of one uid waiting
  *    SCWS_A_PORTS: NLA_NESTED, one SCWS_A_PORT_INFO (nested SCWS_PORT_A_*)
  *                  per port
  *
@@ -226,6 +239,7 @@ enum scws_attr {
 	SCWS_A_POLICY_RULE,		/* nest, SCWS_RULE_A_*, repeated */
 	SCWS_A_POLICY_TRUST,		/* binary, SHA-256, repeated */
 	SCWS_A_POLICY_LOADED,		/* flag, POLICY_GET: a policy is set */
+	SCWS_A_QUEUE_PER_UID,		/* u32 */
 	__SCWS_A_LAST
 };
 
@@ -275,6 +289,7 @@ enum scws_port_attr {
 	SCWS_PORT_A_TIMED_OUT,		/* u64 counter */
 	SCWS_PORT_A_RESET,		/* u64 counter, reset for other reasons */
 	SCWS_PORT_A_PAD,
+	SCWS_PORT_A_CLOSED,		/* u64 counter, client closed while waiting */
 	__SCWS_PORT_A_LAST
 };
 
@@ -299,11 +314,17 @@ enum scws_reason {
 	SCWS_REASON_NONE,
 	SCWS_REASON_NO_PUMP,		/* no pump registered */
 	SCWS_REASON_NOT_SERVED,		/* the card serves no channel on it */
-	SCWS_REASON_QUEUE_FULL,		/* queue_len connections waiting */
+	SCWS_REASON_QUEUE_FULL,		/* queue_len connections waiting (and
+					 * every free channel taken)
+					 */
 	SCWS_REASON_PUMP_GONE,		/* the pump went away */
 	SCWS_REASON_SHUTDOWN,		/* namespace or module going away */
 	SCWS_REASON_POLICY,		/* denied by the access control policy */
 	SCWS_REASON_CLAIM_FAILED,	/* the claim's reply could not be sent */
+	SCWS_REASON_QUEUE_SHARE,	/* the caller's uid has queue_per_uid
+					 * connections waiting already
+					 */
+	SCWS_REASON_CLIENT_CLOSED,	/* the client closed while waiting */
 };
 
 /* How the access control policy decided on a connection. */
