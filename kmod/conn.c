@@ -210,6 +210,9 @@ static u32 scws_port_handshakes(struct scws_net *sn, struct scws_port *port)
  * their SYN and their accept, and, when it would have to wait, @uid has
  * fewer than queue_per_uid connections waiting.  Refused here, connect()
  * fails with ECONNREFUSED instead of a reset after the handshake.
+ * Handshakes not accepted yet count against the caller's share: whose they
+ * are is known only at accept, and a client's next connect() commonly comes
+ * before the accept work ran for its last one.
  *
  * Residual race: SYNs that pass this check at the same moment on several
  * CPUs, before any of them reaches the listener, are all admitted; the
@@ -241,7 +244,8 @@ u8 scws_port_admit(struct scws_net *sn, struct scws_port *port, kuid_t uid)
 		waiting = scws_port_waiting(port, INVALID_UID);
 	if (waiting + pending >= scws_params.queue_len + free)
 		reason = SCWS_REASON_QUEUE_FULL;
-	else if (scws_port_waiting(port, uid) >= scws_params.queue_per_uid)
+	else if (scws_port_waiting(port, uid) + pending >=
+		 scws_params.queue_per_uid)
 		reason = SCWS_REASON_QUEUE_SHARE;
 	spin_unlock_bh(&scws_admit_lock);
 	return reason;

@@ -170,7 +170,10 @@ static void scws_test_queue_bound(struct kunit *test)
 	int i;
 
 	scws_params.queue_len = 3;
-	scws_params.queue_per_uid = 3;
+	/* One uid: no share below what the queue plus the never taken
+	 * channel hold.
+	 */
+	scws_params.queue_per_uid = 4;
 	scws_test_fake_pump(ctx, 1);
 	for (i = 0; i < 4; i++)
 		KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
@@ -231,7 +234,7 @@ static void scws_test_closed_clients_reaped(struct kunit *test)
 	int i;
 
 	scws_params.queue_len = 2;
-	scws_params.queue_per_uid = 2;
+	scws_params.queue_per_uid = 3;
 	scws_test_fake_pump(ctx, 1);
 	for (i = 0; i < 3; i++)
 		KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);

@@ -88,8 +88,11 @@ expect "A's non-pump socket cannot claim it either" "claim: EPERM" \
 	"$(in_ns "$a" "$PUMP" --try-claim "${id:-1}" 2>&1 | grep -o '^claim: EPERM')"
 
 # The pump dies: pending connections are reset at once, ports refuse.
-in_ns "$a" $CLIENT hold 3 127.0.0.1 3516 >"$tmp/hold2" < <(sleep 8) &
+# The holder looks at its connections when its stdin closes (fd 7 below).
+mkfifo "$tmp/go"
+in_ns "$a" $CLIENT hold 3 127.0.0.1 3516 >"$tmp/hold2" <"$tmp/go" &
 holder=$!
+exec 7>"$tmp/go"
 in_ns "$a" $CLIENT connect 127.0.0.1 3516 --read --ms --timeout 12 >"$tmp/one" &
 waiter=$!
 # The first one's client left: its offer is freed, another takes it.
@@ -103,6 +106,7 @@ ended=$(sed -n 's/^ended_at_ms=//p' "$tmp/one")
 check "reset within 1 s of the pump's death ($((${ended:-0} - killed_at)) ms)" \
 	test $((${ended:-99999999999999} - killed_at)) -lt 1000
 expect "new connect after pump death refused" refused "$(in_ns "$a" $CLIENT connect 127.0.0.1 3516)"
+exec 7>&-
 wait "$holder"
 expect "held connections were reset" "ended reset=3" "$(tail -n 1 "$tmp/hold2")"
 check "a new pump registers after the old one died" start_pump "$a" "$tmp/pa3" --port 3516:2:2 --mode echo

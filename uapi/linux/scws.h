@@ -72,7 +72,8 @@
  * The pump does the I/O on it.  The descriptor is reserved first and
  * installed only once the reply is queued to the pump's socket, so no other
  * thread of the pump can see or reuse that number before the reply names
- * it.  When the reply cannot be sent (the pump's receive buffer is full,
+ * it; a pump uses it once the command's ACK (request NLM_F_ACK) has come,
+ * which is sent after the install.  When the reply cannot be sent (the pump's receive buffer is full,
  * no memory), the claim fails, nothing is installed, the client gets a reset
  * (SCWS_EVENT_CONN_RESET, SCWS_REASON_CLAIM_FAILED) and the pump's channel
  * counts as free again; SCWS_EVENT_CONN_HANDED_OFF and the handed_off
