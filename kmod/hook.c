@@ -22,8 +22,6 @@
 #include <net/dst.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
-#include <net/netfilter/ipv4/nf_reject.h>
-#include <net/netfilter/ipv6/nf_reject.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
@@ -125,15 +123,6 @@ void scws_refuse(struct net *net, struct scws_port *port,
 				    "rule" : "default", decision->rule);
 	if (scws_events_wanted(net))
 		scws_event_refused(net, t, c, reason, decision);
-}
-
-/* Refuse a SYN sent from a timer: its connect() returned long ago. */
-void scws_send_reset(struct net *net, struct sk_buff *skb, u8 pf)
-{
-	if (pf == NFPROTO_IPV4)
-		nf_send_reset(net, skb->sk, skb, NF_INET_LOCAL_OUT);
-	else
-		nf_send_reset6(net, skb->sk, skb, NF_INET_LOCAL_OUT);
 }
 
 /*
@@ -240,6 +229,9 @@ static unsigned int scws_hook(void *priv, struct sk_buff *skb,
 	t.sport = ntohs(th->source);
 	t.dport = port->port;
 	reason = scws_refusal(sn, port);
+	if (!reason)
+		reason = scws_port_admit(sn, port, in_task() ? current_euid() :
+					 READ_ONCE(sk->sk_uid));
 	if (!reason)
 		return scws_judge(sn, port, skb, state->pf, &t);
 	if (in_task() && scws_events_wanted(state->net))

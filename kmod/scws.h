@@ -28,6 +28,8 @@ struct scws_params {
 	bool ipv6;
 	unsigned int queue_len;
 	unsigned int queue_timeout_ms;
+	unsigned int userns_max_rules;	/* POLICY_SET from a user namespace */
+	unsigned int queue_per_uid;	/* waiting connections per uid */
 };
 
 extern struct scws_params scws_params;
@@ -76,6 +78,7 @@ struct scws_port {
 	u64 reset;
 	/* Held by someone else, or the namespace is not hooked: refuse all. */
 	bool unguarded;
+	u64 closed;			/* client closed while waiting */
 };
 
 struct scws_listener {
@@ -107,6 +110,7 @@ struct scws_net {
 	struct mutex lock;
 	u32 pump_portid;		/* 0: no pump */
 	bool dying;
+	u32 conns_gen;			/* bumped by scws_conns_changed() */
 	struct scws_port ports[SCWS_MAX_PORTS];
 	struct scws_listener *listeners[SCWS_MAX_LISTENERS];
 	unsigned int nlisteners;
@@ -128,6 +132,16 @@ static inline struct scws_net *scws_net(const struct net *net)
 }
 
 struct scws_port *scws_port_find(struct scws_net *sn, u16 port);
+
+/* A connection came, went or was offered: a CONN_GET dump in progress is
+ * marked interrupted.  Steps of two keep the dump's sequence (gen + 1) odd,
+ * never 0, which would turn the check off.
+ */
+static inline void scws_conns_changed(struct scws_net *sn)
+{
+	lockdep_assert_held(&sn->lock);
+	sn->conns_gen += 2;
+}
 
 /* caller.c */
 void scws_caller_capture(struct scws_caller *c);
@@ -207,6 +221,11 @@ unsigned int scws_hold(struct scws_net *sn, struct scws_port *port,
 void scws_held_net_init(struct scws_net *sn);
 void scws_held_net_exit(struct scws_net *sn);
 
+/* reject.c: the kernel's reset builders, found at load */
+void scws_reject_init(void);
+void scws_reject_exit(void);
+void scws_send_reset(struct net *net, struct sk_buff *skb, u8 pf);
+
 /* listener.c */
 int scws_listeners_start(struct scws_net *sn);
 void scws_listeners_stop(struct scws_net *sn);
@@ -214,9 +233,9 @@ void scws_listeners_stop(struct scws_net *sn);
 /* conn.c: scws_conn_claim returns the pump's new fd */
 void scws_conn_accepted(struct scws_net *sn, struct scws_port *port,
 			struct socket *sock);
-int scws_conn_claim(struct scws_net *sn, u32 portid, u64 id,
-		    struct sk_buff *reply);
+int scws_conn_claim(struct scws_net *sn, u64 id, struct genl_info *info);
 void scws_conn_dispatch(struct scws_net *sn);
+u8 scws_port_admit(struct scws_net *sn, struct scws_port *port, kuid_t uid);
 void scws_conns_reset(struct scws_net *sn, struct scws_port *port, u8 reason);
 bool scws_conns_pending(const struct scws_net *sn);
 void scws_expire_work(struct work_struct *work);
@@ -227,6 +246,8 @@ int scws_conn_fill(struct sk_buff *skb, const struct scws_net *sn,
 int scws_genl_init(void);
 void scws_genl_exit(void);
 int scws_send_conn_new(struct scws_net *sn, const struct scws_conn *conn);
+int scws_send_claimed(struct scws_net *sn, const struct scws_conn *conn,
+		      int fd, struct genl_info *info);
 void scws_event_conn(struct scws_net *sn, u8 event, u8 reason,
 		     const struct scws_conn *conn);
 void scws_event_refused(struct net *net, const struct scws_tuple *t,
