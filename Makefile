@@ -57,8 +57,8 @@ $(SCWSCTL): $(SCWSCTL_SRCS) $(wildcard tools/scwsctl/*.h tools/lib/*.h) uapi/lin
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NL_CFLAGS) -o $@ $(SCWSCTL_SRCS) $(NL_LIBS)
 
-SCWS_CARD_SRCS := $(wildcard card-sim/*.c card-sim/*/*.c) tools/lib/cat-tlv.c
-$(SCWS_CARD): $(SCWS_CARD_SRCS) $(wildcard card-sim/*.h card-sim/*/*.h) tools/lib/cat-tlv.h
+SCWS_CARD_SRCS := $(wildcard card-sim/*.c card-sim/*/*.c) tools/lib/cat-tlv.c tools/lib/ber.c
+$(SCWS_CARD): $(SCWS_CARD_SRCS) $(wildcard card-sim/*.h card-sim/*/*.h) tools/lib/cat-tlv.h tools/lib/ber.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Icard-sim -o $@ $(SCWS_CARD_SRCS) $(MBEDTLS_LIBS)
 

@@ -5,8 +5,8 @@
  * bytes, tags of up to three bytes.  Anything else is malformed, so two
  * equal objects always have the same bytes.
  */
-#ifndef SCWS_CARD_BER_H
-#define SCWS_CARD_BER_H
+#ifndef SCWS_BER_H
+#define SCWS_BER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,4 +30,4 @@ size_t ber_header_size(uint32_t tag, size_t len);
 /* Writes tag and length; returns bytes written (ber_header_size). */
 size_t ber_put_header(uint8_t *out, uint32_t tag, size_t len);
 
-#endif /* SCWS_CARD_BER_H */
+#endif /* SCWS_BER_H */
