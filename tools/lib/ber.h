@@ -22,6 +22,11 @@ struct ber_tlv {
 /* Reads the TLV at the start of buf; false if malformed or cut short. */
 bool ber_read(const uint8_t *buf, size_t len, struct ber_tlv *t);
 
+/* Reads a length field (after the tag): the value length and the bytes
+ * the field takes; false if malformed (not minimal, indefinite) or cut. */
+bool ber_read_length(const uint8_t *buf, size_t len, size_t *vlen,
+		     size_t *field);
+
 /* Whether buf is exactly one or more well-formed TLVs back to back. */
 bool ber_sequence_ok(const uint8_t *buf, size_t len);
 
