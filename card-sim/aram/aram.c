@@ -41,6 +41,7 @@ struct aram {
 	struct aram_rules rules;
 	uint8_t refresh[REFRESH_LEN];
 	uint64_t gen;		/* bumped on every change */
+	bool corrupt;		/* TEST TOOLING: malformed [All] answers */
 };
 
 static void new_refresh_tag(struct aram *a)
@@ -156,6 +157,8 @@ static uint16_t get_all(struct aram *a, struct aram_session *s,
 		return SW_MEMORY;
 	ber_put_header(s->all, DO_ALL, a->rules.len);
 	memcpy(s->all + hdr, a->rules.buf, a->rules.len);
+	if (a->corrupt)
+		s->all[hdr] = 0xE4;	/* not a REF-AR-DO */
 	s->all_len = hdr + a->rules.len;
 	s->all_sent = 0;
 	s->all_gen = a->gen;
@@ -274,6 +277,19 @@ static uint16_t apply(struct aram *a, const uint8_t *cmd, size_t len)
 	card_info("ARA-M: STORE DATA -> %04X, %zu bytes of rules", sw,
 		  a->rules.len);
 	return sw;
+}
+
+void aram_set_corrupt(struct aram *a, bool corrupt)
+{
+	a->corrupt = corrupt;
+	new_refresh_tag(a);
+	a->gen++;
+	card_info("ARA-M: answers %s", corrupt ? "corrupt" : "repaired");
+}
+
+uint16_t aram_store(struct aram *a, const uint8_t *cmd, size_t len)
+{
+	return apply(a, cmd, len);
 }
 
 static void store_reset(struct aram_session *s)

@@ -221,8 +221,12 @@ static int apply(struct card_rules *cr, const char *card_text,
 	if (!err) {
 		f = open_memstream(&text, &len);
 		if (f) {
-			fprintf(f, "# scws-bipd: %s and the card's rules%s\n",
-				cr->o->policy_file,
+			char t[2 * SEAC_REFRESH_LEN + 1] = "none";
+
+			if (tag)
+				hex8(t, tag);
+			fprintf(f, "# scws-bipd: %s and the card's rules "
+				"(refresh tag %s)%s\n", cr->o->policy_file, t,
 				cr->o->no_module ? " (--no-module: not loaded)"
 						 : "");
 			acp_merge_print(f, &merged, &info);

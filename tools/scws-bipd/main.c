@@ -77,6 +77,8 @@ static int source_open(struct pump *p)
 		return err;
 	p->engine.source = p->source;
 	p->source_open = true;
+	log_notice("connection source open (%s)", p->opts.no_module ?
+		   "--no-module listeners" : "the scws module");
 	return 0;
 }
 
