@@ -13,7 +13,8 @@ TOP=$PWD
 OUT=$TOP/build/bipd-card-rules
 PUMP=$OUT/scws-bipd
 CARD=$OUT/scws-card
-PLAN=17
+CTL=$OUT/scwsctl
+PLAN=18
 
 N=0 PASS=0 FAIL=0 SKIP=0
 ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $*"; }
@@ -48,8 +49,12 @@ if cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
 	$(pkg-config --libs libnl-genl-3.0 libpcsclite) &&
    cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O2 -g -Iuapi -Itools/lib -Icard-sim \
 	-o "$CARD" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c tools/lib/ber.c \
-	-lmbedtls -lmbedx509 -lmbedcrypto; then
-	ok "build scws-bipd (ASan, UBSan) and scws-card"
+	-lmbedtls -lmbedx509 -lmbedcrypto &&
+   cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
+	$(pkg-config --cflags libnl-genl-3.0) -o "$CTL" tools/scwsctl/*.c \
+	tools/lib/acp-policy.c tools/lib/scws-nl-load.c tools/lib/acp-merge.c \
+	tools/lib/scws-nl-policy.c tools/lib/scws-nl.c $(pkg-config --libs libnl-genl-3.0); then
+	ok "build scws-bipd (ASan, UBSan), scws-card and scwsctl"
 else
 	not_ok "build scws-bipd and scws-card"
 	while [ "$N" -lt "$PLAN" ]; do skip "card rules test $((N + 1))" "build failed"; done
@@ -168,6 +173,10 @@ tag2=$(sed -n 's/.*refresh tag \([0-9a-f]*\).*/\1/p' "$STATE/card-rules.conf")
 check "card-rules.conf has the new rule and the new tag ($tag1 -> $tag2)" \
 	bash -c "[ -n '$tag1' ] && [ '$tag1' != '$tag2' ] &&
 		grep -qx 'deny label \"snap.demo.client\"' '$STATE/card-rules.conf'"
+
+check "scwsctl policy show --card prints the card's rules the pump wrote" \
+	bash -c "'$CTL' policy show --card --state-dir '$STATE' | cmp -s - '$STATE/card-rules.conf' &&
+		 '$CTL' policy show --card --state-dir '$STATE' | grep -q 'refresh tag $tag2'"
 
 # malformed answers keep the policy in force
 cp "$STATE/card-rules.conf" "$TMP/good-rules.conf"

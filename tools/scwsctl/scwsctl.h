@@ -56,6 +56,8 @@ int cmd_check(struct ctl *ctl, int argc, char **argv);
 int cmd_status(struct ctl *ctl, int argc, char **argv);
 int cmd_conns(struct ctl *ctl, int argc, char **argv);
 int cmd_monitor(struct ctl *ctl, int argc, char **argv);
+/* cmd-card.c: policy show --card, policy load --from-card */
+int cmd_policy_card(struct ctl *ctl, int argc, char **argv, bool load);
 
 /* policy-file.c: reads and parses path ("-": stdin) into p. */
 enum {
