@@ -206,16 +206,20 @@ check "a bad local file: file:line:column error, policy kept" \
 		 ! grep -q wget '$STATE/card-rules.conf'"
 printf 'default deny\nallow uid 0\n' >"$TMP/local.conf"
 
-# signing-certificate rules need the trust branch's selectors
+# signing-certificate rules need the trust branch's selectors: the demo's
+# example rules (card-sim/aram/examples/demo.store)
+DEMO_HASH=$(openssl x509 -in card-sim/aram/examples/demo-signer.crt -outform DER | sha256sum | cut -d' ' -f1)
 m=$(mark)
-store "$(rule $SCWS_AID a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3 "" 1)"
+store "$(rule $SCWS_AID a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3 "" 0)" \
+	"$(grep -v '^#' card-sim/aram/examples/demo.store)"
 if since "$m" "card rules in force|card rules refused" && \
-   tail -n +"$((m + 1))" "$TMP/pump.log" | grep -q "got 'signer-sha1'"; then
-	skip "signer-sha1 rule from the card" "policy parser lacks signer-sha1 (trust branch)"
+   tail -n +"$((m + 1))" "$TMP/pump.log" | grep -q "got 'signer-sha"; then
+	skip "the demo's rules: allow signer-sha256 of demo-signer.crt, deny signer-sha1, deny all" \
+		"policy parser lacks signer-sha1/signer-sha256 (trust branch)"
 else
-	check "signer-sha1 rule from the card: allow signer-sha1 ... first" \
-		bash -c "grep -v '^#' '$STATE/card-rules.conf' | head -n1 |
-			grep -qx 'allow signer-sha1 a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3'"
+	check "the demo's rules: allow signer-sha256 of demo-signer.crt, deny signer-sha1, deny all" \
+		bash -c "grep -v '^#' '$STATE/card-rules.conf' | tr '\n' '|' |
+			grep -q 'signer-sha1 a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3|allow signer-sha256 $DEMO_HASH|deny all|\$'"
 fi
 
 stop_pid "$PUMP_PID"
