@@ -6,7 +6,7 @@
 # up a rule change (STORE DATA through scws-card's TEST TOOLING inbox, the
 # refresh tag changes) without a restart, and keeps the policy in force
 # when the card's answer is malformed.  TAP on stdout; a line
-# "bipd-card-rules PASSED FAILED SKIPPED" is appended to $SCWS_COUNTS.
+# "cardrules PASSED FAILED SKIPPED" is appended to $SCWS_COUNTS.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 TOP=$PWD
@@ -21,7 +21,7 @@ ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $*"; }
 not_ok() { N=$((N + 1)); FAIL=$((FAIL + 1)); echo "not ok $N - $*"; }
 skip() { N=$((N + 1)); SKIP=$((SKIP + 1)); echo "ok $N - $1 # SKIP $2"; }
 check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-counts() { echo "bipd-card-rules $PASS $FAIL $SKIP" >>"${SCWS_COUNTS:-/dev/null}"; }
+counts() { echo "cardrules $PASS $FAIL $SKIP" >>"${SCWS_COUNTS:-/dev/null}"; }
 skip_all() {
 	echo "1..$PLAN"
 	while [ "$N" -lt "$PLAN" ]; do skip "card rules test $((N + 1))" "$1"; done
