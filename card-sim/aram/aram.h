@@ -82,6 +82,12 @@ uint16_t aram_store(struct aram *a, const uint8_t *cmd, size_t len);
 int aram_inbox_apply(struct aram *a, const char *path);
 void aram_set_corrupt(struct aram *a, bool corrupt);
 
+/* Certificates of trusted device applications, a proprietary extension
+ * (docs/card-rules.md): GET DATA FF70 answers "FF70 L {DER ...}" (with
+ * [Next] like FF40, 6A88 when there are none).  Adds one DER certificate
+ * (a line "cert HEX" in the inbox); a new refresh tag announces it. */
+uint16_t aram_add_cert(struct aram *a, const uint8_t *der, size_t len);
+
 /* The answer to SELECT (FCI template 6F). */
 void aram_select(struct apdu_resp *r);
 /* One command addressed to the ARA-M on a channel; returns the SW. */

@@ -35,12 +35,14 @@ int aram_inbox_apply(struct aram *a, const char *path)
 		int hi = -1;
 		uint16_t sw;
 
+		bool cert = !strncmp(line, "cert ", 5);
+
 		if (!strncmp(line, "corrupt", 7) || !strncmp(line, "repair", 6)) {
 			aram_set_corrupt(a, line[0] == 'c');
 			applied++;
 			continue;
 		}
-		for (char *c = line; *c && *c != '#'; c++) {
+		for (char *c = line + (cert ? 5 : 0); *c && *c != '#'; c++) {
 			int v = hexval((unsigned char)*c);
 
 			if (v < 0)
@@ -54,8 +56,9 @@ int aram_inbox_apply(struct aram *a, const char *path)
 		}
 		if (!n)
 			continue;
-		sw = aram_store(a, cmd, n);
-		card_info("ARA-M inbox: STORE DATA of %zu bytes -> %04X", n, sw);
+		sw = cert ? aram_add_cert(a, cmd, n) : aram_store(a, cmd, n);
+		card_info("ARA-M inbox: %s of %zu bytes -> %04X",
+			  cert ? "certificate" : "STORE DATA", n, sw);
 		if (sw != SW_OK)
 			break;
 		applied++;

@@ -14,7 +14,7 @@ OUT=$TOP/build/bipd-card-rules
 PUMP=$OUT/scws-bipd
 CARD=$OUT/scws-card
 CTL=$OUT/scwsctl
-PLAN=18
+PLAN=19
 
 N=0 PASS=0 FAIL=0 SKIP=0
 ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $*"; }
@@ -91,7 +91,9 @@ SCWS_AID=F0534357534757
 waitfor() {
 	local tries=${4:-200}
 	while [ "$tries" -gt 0 ]; do
-		[ "$(grep -cE "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ] && return 0
+		local n
+		n=$(grep -cE "$2" "$1" 2>/dev/null)
+		[ "${n:-0}" -ge "${3:-1}" ] && return 0
 		sleep 0.05
 		tries=$((tries - 1))
 	done
@@ -178,6 +180,12 @@ check "scwsctl policy show --card prints the card's rules the pump wrote" \
 	bash -c "'$CTL' policy show --card --state-dir '$STATE' | cmp -s - '$STATE/card-rules.conf' &&
 		 '$CTL' policy show --card --state-dir '$STATE' | grep -q 'refresh tag $tag2'"
 
+m=$(mark)
+store "cert $(openssl x509 -in card-sim/aram/examples/demo-signer.crt -outform DER | xxd -p | tr -d '\n')"
+since "$m" "1 certificate from the card" >/dev/null
+check "the card's certificate (GET DATA FF70) lands in card-certs.pem" \
+	bash -c "openssl x509 -in '$STATE/card-certs.pem' -outform DER | cmp -s - <(openssl x509 -in card-sim/aram/examples/demo-signer.crt -outform DER)"
+
 # malformed answers keep the policy in force
 cp "$STATE/card-rules.conf" "$TMP/good-rules.conf"
 cp "$STATE/policy.conf" "$TMP/good-policy.conf"
@@ -211,7 +219,7 @@ printf 'default deny\nallow uid 0\n' >"$TMP/local.conf"
 DEMO_HASH=$(openssl x509 -in card-sim/aram/examples/demo-signer.crt -outform DER | sha256sum | cut -d' ' -f1)
 m=$(mark)
 store "$(rule $SCWS_AID a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3 "" 0)" \
-	"$(grep -v '^#' card-sim/aram/examples/demo.store)"
+	"$(grep -v '^#' card-sim/aram/examples/demo.store | grep -v '^cert')"
 if since "$m" "card rules in force|card rules refused" && \
    tail -n +"$((m + 1))" "$TMP/pump.log" | grep -q "got 'signer-sha"; then
 	skip "the demo's rules: allow signer-sha256 of demo-signer.crt, deny signer-sha1, deny all" \

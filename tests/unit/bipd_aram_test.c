@@ -27,6 +27,7 @@
 #define TAG_ANSWER "DF 20 08 01 02 03 04 05 06 07 08 90 00"
 #define ALL "81 CA FF 40 00"
 #define NEXT "81 CA FF 60 00"
+#define CERTS "81 CA FF 70 00"
 #define CLOSE "00 70 80 01"
 
 static uint16_t noted;
@@ -142,6 +143,7 @@ static void test_all_next_exact(void **state)
 	h_expect(TAG, TAG_ANSWER);
 	h_expect(ALL, first);
 	h_expect(NEXT, "AA BB CC DD EE 91 10");	/* proactive pending */
+	h_expect(CERTS, "6D 00");		/* a card without certificates */
 	h_expect(CLOSE, "90 00");
 	assert_int_equal(read_rules(true, &a, &sw), 0);
 	assert_int_equal(a.all_len, 261);
@@ -161,8 +163,17 @@ static void test_no_rules(void **state)
 	h_expect(SELECT, SELECTED);
 	h_expect(TAG, TAG_ANSWER);
 	h_expect(ALL, "6A 88");
+	h_expect(CERTS, "30 03 02 01 05 90 00");	/* not FF70 */
+	h_expect(CLOSE, "90 00");
+	assert_int_equal(read_rules(true, &a, &sw), -EBADMSG);
+	h_expect(OPEN, "01 90 00");
+	h_expect(SELECT, SELECTED);
+	h_expect(TAG, TAG_ANSWER);
+	h_expect(ALL, "6A 88");
+	h_expect(CERTS, "FF 70 05 30 03 02 01 05 90 00");
 	h_expect(CLOSE, "90 00");
 	assert_int_equal(read_rules(true, &a, &sw), 0);
+	assert_int_equal(a.certs_len, 8);
 	assert_int_equal(a.all_len, 3);
 	assert_memory_equal(a.all, "\xFF\x40\x00", 3);
 	aram_answer_free(&a);

@@ -172,12 +172,18 @@ static int parse_ref_ar_do(const uint8_t *base, const struct ber_tlv *e2,
 
 int seac_all_total(const uint8_t *buf, size_t len, size_t *total)
 {
+	return seac_ff_total(buf, len, 0x40, total);
+}
+
+int seac_ff_total(const uint8_t *buf, size_t len, uint8_t tag2,
+		  size_t *total)
+{
 	size_t vlen, field;
 
 	if (len < 3)
 		return len >= 1 && buf[0] != 0xFF ? -EBADMSG :
-		       len >= 2 && buf[1] != 0x40 ? -EBADMSG : -EAGAIN;
-	if (buf[0] != 0xFF || buf[1] != 0x40)
+		       len >= 2 && buf[1] != tag2 ? -EBADMSG : -EAGAIN;
+	if (buf[0] != 0xFF || buf[1] != tag2)
 		return -EBADMSG;
 	if (!ber_read_length(buf + 2, len - 2, &vlen, &field)) {
 		/* A long form whose bytes have not all come yet. */
@@ -247,6 +253,28 @@ int seac_parse(const uint8_t *buf, size_t len, struct seac_rules *out,
 out:
 	seac_rules_free(out);
 	return err;
+}
+
+int seac_parse_certs(const uint8_t *buf, size_t len,
+		     void (*fn)(void *arg, const uint8_t *der, size_t len),
+		     void *arg)
+{
+	size_t total, hdr, vlen, left;
+	const uint8_t *v;
+	struct ber_tlv t;
+
+	if (seac_ff_total(buf, len, 0x70, &total) || total != len ||
+	    !ber_read_length(buf + 2, len - 2, &vlen, &hdr))
+		return -EBADMSG;
+	/* Check everything before anyone sees a certificate. */
+	for (v = buf + 2 + hdr, left = vlen; left; v += t.size, left -= t.size)
+		if (!ber_read(v, left, &t) || t.tag != 0x30)
+			return -EBADMSG;
+	for (v = buf + 2 + hdr, left = vlen; left; v += t.size, left -= t.size) {
+		ber_read(v, left, &t);
+		fn(arg, v, t.size);
+	}
+	return 0;
 }
 
 static int hexval(char c)

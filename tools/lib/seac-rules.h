@@ -82,6 +82,18 @@ int seac_parse(const uint8_t *buf, size_t len, struct seac_rules *out,
  * (not FF40, bad length), -EAGAIN (too few bytes to tell).
  */
 int seac_all_total(const uint8_t *buf, size_t len, size_t *total);
+/* The same for any "FF xx L ..." object (xx = 40 rules, 70 certificates). */
+int seac_ff_total(const uint8_t *buf, size_t len, uint8_t tag2,
+		  size_t *total);
+
+/*
+ * The certificates answer (proprietary GET DATA FF70, docs/card-rules.md):
+ * "FF70 L {DER certificate (30 ...)}*".  Calls fn for each certificate;
+ * 0, or -EBADMSG (nothing is passed to fn then).
+ */
+int seac_parse_certs(const uint8_t *buf, size_t len,
+		     void (*fn)(void *arg, const uint8_t *der, size_t len),
+		     void *arg);
 
 /* Parses "HEX" (5..16 bytes) into aid; false if it is no valid AID. */
 bool seac_aid_parse(const char *hex, uint8_t *aid, size_t *aid_len);

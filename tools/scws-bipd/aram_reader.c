@@ -28,6 +28,9 @@ void aram_answer_free(struct aram_answer *a)
 	free(a->all);
 	a->all = NULL;
 	a->all_len = 0;
+	free(a->certs);
+	a->certs = NULL;
+	a->certs_len = 0;
 }
 
 /* One command; *sw is its final status word, 91xx folded into 90 00. */
@@ -73,8 +76,12 @@ static int read_refresh(struct aram_link *l, uint8_t cla,
 	return 0;
 }
 
-static int read_all(struct aram_link *l, uint8_t cla,
-		    struct aram_answer *out, struct apdu_resp *r, uint16_t *sw)
+/* GET DATA FF<tag2> then [Next] until the announced length: *buf, *len;
+ * for FF40, "no rules" gives FF40 00; for others, any refusal gives
+ * *buf NULL. */
+static int read_big(struct aram_link *l, uint8_t cla, uint8_t tag2,
+		    uint8_t **out_buf, size_t *out_len, struct apdu_resp *r,
+		    uint16_t *sw)
 {
 	size_t total = 0, have = 0;
 	uint8_t *buf = NULL;
@@ -83,9 +90,14 @@ static int read_all(struct aram_link *l, uint8_t cla,
 
 	for (;;) {
 		err = xfer(l, 0x80 | cla, INS_GET_DATA, 0xFF,
-			   first ? 0x40 : 0x60, NULL, 0, 256, r, sw);
+			   first ? tag2 : 0x60, NULL, 0, 256, r, sw);
 		if (err)
 			goto fail;
+		if (first && tag2 != 0x40 && *sw != SW_OK) {
+			*out_buf = NULL;	/* no such extension: none */
+			*out_len = 0;
+			return 0;
+		}
 		if (first && (*sw == SW_NO_DATA || *sw == SW_FILE_NOT_FOUND)) {
 			static const uint8_t none[] = { 0xFF, 0x40, 0x00 };
 
@@ -93,8 +105,8 @@ static int read_all(struct aram_link *l, uint8_t cla,
 			if (!buf)
 				return -ENOMEM;
 			memcpy(buf, none, sizeof(none));
-			out->all = buf;
-			out->all_len = sizeof(none);
+			*out_buf = buf;
+			*out_len = sizeof(none);
 			return 0;
 		}
 		if (*sw != SW_OK) {
@@ -102,7 +114,7 @@ static int read_all(struct aram_link *l, uint8_t cla,
 			goto fail;
 		}
 		if (first) {
-			err = seac_all_total(r->data, r->len, &total);
+			err = seac_ff_total(r->data, r->len, tag2, &total);
 			if (err)
 				goto fail;	/* -EAGAIN too: 256 bytes tell */
 			if (total > ARAM_READ_MAX) {
@@ -123,8 +135,8 @@ static int read_all(struct aram_link *l, uint8_t cla,
 		if (have == total)
 			break;
 	}
-	out->all = buf;
-	out->all_len = total;
+	*out_buf = buf;
+	*out_len = total;
 	return 0;
 fail:
 	free(buf);
@@ -160,7 +172,10 @@ int aram_read(struct aram_link *l, bool rules_too, struct aram_answer *out,
 	if (!err)
 		err = read_refresh(l, ch, out, &r, sw);
 	if (!err && rules_too)
-		err = read_all(l, ch, out, &r, sw);
+		err = read_big(l, ch, 0x40, &out->all, &out->all_len, &r, sw);
+	if (!err && rules_too)
+		err = read_big(l, ch, 0x70, &out->certs, &out->certs_len, &r,
+			       sw);
 close:
 	if (!l->dead) {
 		uint16_t csw;

@@ -35,12 +35,16 @@ struct aram_answer {
 	uint8_t refresh[8];
 	uint8_t *all;			/* "FF40 L ..." (FF40 00 for 6A88) */
 	size_t all_len;
+	uint8_t *certs;			/* "FF70 L ...", NULL: none offered */
+	size_t certs_len;
 };
 
 void aram_answer_free(struct aram_answer *a);
 
 /*
- * Reads the refresh tag only (rules_too false) or the tag and every rule.
+ * Reads the refresh tag only (rules_too false) or the tag, every rule and
+ * the certificates of trusted applications (proprietary GET DATA FF70; a
+ * card that refuses it has none).
  * 0; -ENOENT when the card has no ARA-M (SELECT refused); -EIO when the
  * ARA-M refused a command (*sw tells which status word); -EBADMSG for an
  * answer that is not what GPD_SPE_013 says; -E2BIG past ARAM_READ_MAX;

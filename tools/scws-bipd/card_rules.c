@@ -251,6 +251,78 @@ static int apply(struct card_rules *cr, const char *card_text,
 	return err;
 }
 
+static void pem_put(FILE *f, const uint8_t *der, size_t len)
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned int col = 0;
+
+	fputs("-----BEGIN CERTIFICATE-----\n", f);
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)der[i] << 16;
+		char q[4];
+
+		if (i + 1 < len)
+			v |= (uint32_t)der[i + 1] << 8;
+		if (i + 2 < len)
+			v |= der[i + 2];
+		q[0] = b64[v >> 18 & 63];
+		q[1] = b64[v >> 12 & 63];
+		q[2] = i + 1 < len ? b64[v >> 6 & 63] : '=';
+		q[3] = i + 2 < len ? b64[v & 63] : '=';
+		fwrite(q, 1, 4, f);
+		col += 4;
+		if (col == 64) {
+			fputc('\n', f);
+			col = 0;
+		}
+	}
+	if (col)
+		fputc('\n', f);
+	fputs("-----END CERTIFICATE-----\n", f);
+}
+
+struct cert_out {
+	FILE *f;
+	unsigned int n;
+};
+
+static void one_cert(void *arg, const uint8_t *der, size_t len)
+{
+	struct cert_out *o = arg;
+
+	pem_put(o->f, der, len);
+	o->n++;
+}
+
+/*
+ * The certificates the card provides for trusted applications go to
+ * STATEDIR/card-certs.pem.  Handing them to the kernel's "card" keyring
+ * is the trust branch's interface; until it is merged, the file is all.
+ */
+static void save_certs(struct card_rules *cr, const struct aram_answer *a)
+{
+	struct cert_out o = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+
+	o.f = open_memstream(&text, &len);
+	if (!o.f)
+		return;
+	if (a->certs && seac_parse_certs(a->certs, a->certs_len, one_cert,
+					 &o)) {
+		log_warn("card rules: the card's certificates are malformed: "
+			 "not taken");
+		o.n = 0;
+	}
+	fclose(o.f);
+	save(cr, "card-certs.pem", o.n ? text : "", o.n ? len : 0);
+	free(text);
+	if (o.n)
+		log_notice("card rules: %u certificate%s from the card", o.n,
+			   o.n == 1 ? "" : "s");
+}
+
 static void refuse(struct card_rules *cr, const struct aram_answer *a,
 		   const char *why)
 {
@@ -318,10 +390,12 @@ static int read_and_apply(struct card_rules *cr, struct aram_link *l,
 		fclose(f);
 	}
 	seac_rules_free(&rs);
-	if (!f || apply(cr, text, a.has_refresh ? a.refresh : NULL))
+	if (!f || apply(cr, text, a.has_refresh ? a.refresh : NULL)) {
 		refuse(cr, &a, f ? "see above" : "out of memory");
-	else
+	} else {
 		cr->refused_valid = false;
+		save_certs(cr, &a);
+	}
 	free(text);
 	aram_answer_free(&a);
 	return 0;
