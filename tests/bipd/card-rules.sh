@@ -8,7 +8,7 @@
 # when the card's answer is malformed.  TAP on stdout; a line
 # "cardrules PASSED FAILED SKIPPED" is appended to $SCWS_COUNTS.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 TOP=$PWD
 OUT=$TOP/build/bipd-card-rules
 PUMP=$OUT/scws-bipd
