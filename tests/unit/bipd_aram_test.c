@@ -236,6 +236,24 @@ static void test_card_gone(void **state)
 	assert_null(a.all);
 }
 
+/* A REFRESH proactive command flags the rules for a read (main.c reads
+ * them before the next tick); it is still answered "beyond terminal's
+ * capabilities" (30). */
+static void test_refresh_flags_rules(void **state)
+{
+	(void)state;
+	h_attach();
+	assert_false(H->b.card_refresh);
+	h_expect("80 F2 00 0C", "91 0B");
+	h_expect("80 12 00 00 0B", "D0 09 81 03 01 01 01 82 02 81 82 90 00");
+	h_expect("80 14 00 00 0C 81 03 01 01 01 82 02 82 81 83 01 30",
+		 "90 00");
+	fake_now += 500;
+	h_run();
+	h_done();
+	assert_true(H->b.card_refresh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +266,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_aram, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_card_gone, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_flags_rules, setup,
 						teardown),
 	};
 
