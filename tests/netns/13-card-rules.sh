@@ -84,7 +84,7 @@ wait "$(cat "$tmp/loop.pid")" 2>/dev/null
 tries=$(wc -l <"$tmp/race.log")
 got=$(grep -c '^200' "$tmp/race.log")
 echo "# client loop: $tries attempts, $got answered 200"
-check "the loop ran across the pump's start ($tries attempts)" test "$tries" -ge 5
+check "the loop ran across the pump's start ($tries attempts)" test "$tries" -ge 3
 check "no connection got through before or after the card's rules (0 x 200)" test "$got" = 0
 check "the card's rules were in force before the pump registered" \
 	bash -c "grep -E 'card rules in force|registered with the scws module' '$tmp/pump.log' | head -n1 | grep -q 'card rules in force'"
