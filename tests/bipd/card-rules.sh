@@ -14,7 +14,7 @@ OUT=$TOP/build/bipd-card-rules
 PUMP=$OUT/scws-bipd
 CARD=$OUT/scws-card
 CTL=$OUT/scwsctl
-PLAN=19
+PLAN=20
 
 N=0 PASS=0 FAIL=0 SKIP=0
 ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $*"; }
@@ -213,6 +213,12 @@ check "a bad local file: file:line:column error, policy kept" \
 		 grep -v '^#' '$STATE/policy.conf' | grep -q 'allow uid 0' &&
 		 ! grep -q wget '$STATE/card-rules.conf'"
 printf 'default deny\nallow uid 0\n' >"$TMP/local.conf"
+m=$(mark)
+kill -HUP "$PUMP_PID"
+since "$m" "card rules in force" >/dev/null
+check "SIGHUP: the repaired local file and the card's new rule are loaded" \
+	bash -c "grep -q 'allow label usr.bin.wget' '$STATE/policy.conf' &&
+		 ! grep -q 'uid 65534' '$STATE/policy.conf'"
 
 # signing-certificate rules need the trust branch's selectors: the demo's
 # example rules (card-sim/aram/examples/demo.store)

@@ -333,8 +333,10 @@ static void refuse(struct card_rules *cr, const struct aram_answer *a,
 		memcpy(cr->refused_tag, a->refresh, SEAC_REFRESH_LEN);
 }
 
+/* at_attach: a new card; force: asked for (SIGHUP, REFRESH), so a rule
+ * set refused before is tried again. */
 static int read_and_apply(struct card_rules *cr, struct aram_link *l,
-			  bool at_attach)
+			  bool at_attach, bool force)
 {
 	struct aram_answer a;
 	struct seac_rules rs;
@@ -369,7 +371,7 @@ static int read_and_apply(struct card_rules *cr, struct aram_link *l,
 			 strerror(-err));
 		return err;
 	}
-	if (a.has_refresh && cr->refused_valid && !at_attach &&
+	if (a.has_refresh && cr->refused_valid && !at_attach && !force &&
 	    !memcmp(a.refresh, cr->refused_tag, SEAC_REFRESH_LEN)) {
 		aram_answer_free(&a);
 		return 0;	/* refused already, said so */
@@ -414,7 +416,7 @@ int card_rules_sync(struct card_rules *cr, struct aram_link *l,
 			now_ms() + cr->o->card_rules_poll_ms : -1;
 	if (at_attach || cr->refresh_due) {
 		cr->refresh_due = false;
-		return read_and_apply(cr, l, at_attach);
+		return read_and_apply(cr, l, at_attach, true);
 	}
 	/* A poll: the refresh tag alone tells whether anything changed. */
 	err = aram_read(l, false, &a, &sw);
@@ -434,5 +436,5 @@ int card_rules_sync(struct card_rules *cr, struct aram_link *l,
 		hex8(t, a.refresh);
 		log_notice("card rules: refresh tag now %s: reading them", t);
 	}
-	return read_and_apply(cr, l, false);
+	return read_and_apply(cr, l, false, false);
 }

@@ -115,6 +115,10 @@ static void on_signal(struct watch *w, uint32_t events)
 		case SIGUSR1:
 			stats_log(&p->engine.stats, LOG_NOTICE, true);
 			break;
+		case SIGHUP:
+			/* --policy: the local file and the card read again */
+			p->rules.refresh_due = card_rules_enabled(&p->rules);
+			break;
 		default:
 			break;
 		}
@@ -208,7 +212,7 @@ static int run(struct pump *p)
 		if (stop_code >= 0)
 			break;
 		if (p->engine.card && !p->engine.card_failed &&
-		    (p->engine.card_refresh ||
+		    (p->engine.card_refresh || p->rules.refresh_due ||
 		     (p->rules.next_poll >= 0 && now_ms() >= p->rules.next_poll))) {
 			p->rules.refresh_due |= p->engine.card_refresh;
 			p->engine.card_refresh = false;
