@@ -189,6 +189,7 @@ struct bipd {
 	int64_t envelope_not_before;	/* after 93 00 */
 	uint8_t deferred;		/* channel whose OPEN TR waits, 0 */
 	unsigned int fetch_failures;	/* malformed commands in a row */
+	bool card_refresh;		/* REFRESH seen: read the card's rules */
 
 	struct channel chan[BIPD_MAX_CHANNELS + 1];	/* [0] unused */
 	struct ev_item evq[BIPD_EVQ_MAX];
