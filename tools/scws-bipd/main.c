@@ -53,12 +53,13 @@ struct pump {
 
 /* Before the card's rules are in force: no source, no connection. */
 static int no_port(void *src, uint16_t port, unsigned int channels,
-		   unsigned int capacity)
+		   unsigned int capacity, const struct scws_pump_stats *st)
 {
 	(void)src;
 	(void)port;
 	(void)channels;
 	(void)capacity;
+	(void)st;
 	return -EAGAIN;
 }
 
