@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
 /* Strict BER-TLV (see ber.h). */
 #include "ber.h"
 

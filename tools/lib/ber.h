@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
 /*
  * A strict BER-TLV reader and writer (ISO 7816-4 5.2, as GlobalPlatform
  * data objects use it): definite, minimal lengths only, no '00'/'FF' tag
