@@ -39,6 +39,7 @@ struct options {
 	uint16_t http_port, https_port;
 	unsigned long baud;
 	int debug_port;			/* 0 = off */
+	const char *aram_inbox;		/* TEST TOOLING, on SIGUSR2 */
 	unsigned int faults;
 	int verbose;
 };
@@ -79,6 +80,8 @@ static void usage(FILE *to)
 "Test tooling (never for production use):\n"
 "  --debug-port PORT     serve HTTP directly on 127.0.0.1:PORT, no BIP\n"
 "  --fault MODE[,MODE]   misbehave on purpose: bad-tlv, bad-length, busy\n"
+"  --aram-inbox FILE     on SIGUSR2, apply the ARA-M STORE DATA commands in\n"
+"                        FILE (hex, one per line; 'corrupt' / 'repair')\n"
 "\n"
 "See scws-card(1).\n", to);
 }
@@ -148,7 +151,7 @@ static bool parse_faults(const char *s, unsigned int *faults)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_VPCD = 256, O_STATE, O_RESET, O_CONTENT, O_CHANNELS, O_BAUD,
-	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK };
+	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX };
 	static const struct option longopts[] = {
 		{ "vpcd", required_argument, NULL, O_VPCD },
 		{ "state", required_argument, NULL, O_STATE },
@@ -160,6 +163,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "no-clock", no_argument, NULL, O_NO_CLOCK },
 		{ "debug-port", required_argument, NULL, O_DEBUG_PORT },
 		{ "fault", required_argument, NULL, O_FAULT },
+		{ "aram-inbox", required_argument, NULL, O_ARAM_INBOX },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -216,6 +220,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case O_FAULT:
 			if (!parse_faults(optarg, &o->faults))
 				goto bad;
+			break;
+		case O_ARAM_INBOX:
+			o->aram_inbox = optarg;
 			break;
 		case 'v':
 			o->verbose++;
@@ -369,6 +376,7 @@ static int signal_fd(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR2);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
 		return -1;
 	signal(SIGPIPE, SIG_IGN);
@@ -401,8 +409,15 @@ static int run(struct card *card, int sfd)
 		if (pfd[PFD_SIGNAL].revents & POLLIN) {
 			struct signalfd_siginfo si;
 
-			if (read(sfd, &si, sizeof(si)) == sizeof(si))
-				card_info("signal %u: shutting down", si.ssi_signo);
+			if (read(sfd, &si, sizeof(si)) != sizeof(si))
+				return 0;
+			if (si.ssi_signo == SIGUSR2) {
+				if (card->opt.aram_inbox)
+					aram_inbox_apply(card->aram,
+							 card->opt.aram_inbox);
+				continue;
+			}
+			card_info("signal %u: shutting down", si.ssi_signo);
 			return 0;
 		}
 		vpcd_service(card->vpcd, pfd[PFD_VPCD].revents);

@@ -24,6 +24,9 @@ static const struct nla_policy scws_policy[SCWS_A_MAX + 1] = {
 	[SCWS_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[SCWS_A_PORT_CHANNELS] = NLA_POLICY_MAX(NLA_U32, SCWS_CHANNELS_MAX),
 	[SCWS_A_PORT_CAPACITY] = NLA_POLICY_MAX(NLA_U32, SCWS_CHANNELS_MAX),
+	[SCWS_A_PORT_WAITING] = { .type = NLA_U32 },
+	[SCWS_A_PORT_WAITS] = { .type = NLA_U64 },
+	[SCWS_A_PORT_RECLAIMS] = { .type = NLA_U64 },
 	[SCWS_A_CONN_ID] = NLA_POLICY_MIN(NLA_U64, 1),
 	[SCWS_A_POLICY_DEFAULT] = NLA_POLICY_MAX(NLA_U8, SCWS_ACTION_ALLOW),
 	[SCWS_A_POLICY_RULE] = NLA_POLICY_NESTED(scws_rule_policy),
@@ -69,6 +72,19 @@ static int scws_nl_pump_unregister(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* What a scheduling pump says about the connections it keeps waiting. */
+static void scws_port_pump_stats(struct scws_port *port, struct nlattr **attrs)
+{
+	if (attrs[SCWS_A_PORT_WAITING]) {
+		port->pump_stats = true;
+		port->pump_waiting = nla_get_u32(attrs[SCWS_A_PORT_WAITING]);
+	}
+	if (attrs[SCWS_A_PORT_WAITS])
+		port->pump_waits = nla_get_u64(attrs[SCWS_A_PORT_WAITS]);
+	if (attrs[SCWS_A_PORT_RECLAIMS])
+		port->pump_reclaims = nla_get_u64(attrs[SCWS_A_PORT_RECLAIMS]);
+}
+
 static int scws_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct scws_net *sn = scws_info_net(info);
@@ -102,6 +118,7 @@ static int scws_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		WRITE_ONCE(port->channels, channels);
 		port->capacity = capacity;
+		scws_port_pump_stats(port, info->attrs);
 		scws_conn_dispatch(sn);
 	}
 	mutex_unlock(&sn->lock);
@@ -173,7 +190,13 @@ static int scws_port_info_fill(struct sk_buff *skb, struct scws_port *port)
 	    nla_put_u64_64bit(skb, SCWS_PORT_A_CLOSED, port->closed,
 			      SCWS_PORT_A_PAD) ||
 	    (READ_ONCE(port->unguarded) &&
-	     nla_put_flag(skb, SCWS_PORT_A_UNGUARDED))) {
+	     nla_put_flag(skb, SCWS_PORT_A_UNGUARDED)) ||
+	    (port->pump_stats &&
+	     (nla_put_u32(skb, SCWS_PORT_A_PUMP_WAITING, port->pump_waiting) ||
+	      nla_put_u64_64bit(skb, SCWS_PORT_A_PUMP_WAITS, port->pump_waits,
+				SCWS_PORT_A_PAD) ||
+	      nla_put_u64_64bit(skb, SCWS_PORT_A_PUMP_RECLAIMS,
+				port->pump_reclaims, SCWS_PORT_A_PAD)))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -300,6 +323,13 @@ static int scws_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 				       net->user_ns, max_rules, info->extack);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
+	/* A policy would decide nothing there: say so rather than succeed. */
+	if (scws_net_unguarded(scws_net(net))) {
+		scws_policy_free(p);
+		NL_SET_ERR_MSG(info->extack,
+			       "namespace unguarded (an SCWS port is held by another socket, or hooks are missing): every connect is refused, see scwsctl status");
+		return -EADDRINUSE;
+	}
 	scws_policy_replace(scws_net(net), p);
 	return 0;
 }

@@ -27,6 +27,17 @@ struct scws_port *scws_port_find(struct scws_net *sn, u16 port)
 	return NULL;
 }
 
+/* Does any port of @sn refuse everything (see listener.c, netns init)? */
+bool scws_net_unguarded(const struct scws_net *sn)
+{
+	unsigned int i;
+
+	for (i = 0; i < scws_params.nports; i++)
+		if (READ_ONCE(sn->ports[i].unguarded))
+			return true;
+	return false;
+}
+
 void scws_pump_gone(struct scws_net *sn, u32 portid)
 {
 	unsigned int i;
@@ -40,6 +51,7 @@ void scws_pump_gone(struct scws_net *sn, u32 portid)
 	for (i = 0; i < scws_params.nports; i++) {
 		WRITE_ONCE(sn->ports[i].channels, 0);
 		sn->ports[i].capacity = 0;
+		sn->ports[i].pump_stats = false;
 	}
 	scws_event_pump(sn, SCWS_EVENT_PUMP_DOWN, portid);
 	mutex_unlock(&sn->lock);

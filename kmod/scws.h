@@ -79,6 +79,11 @@ struct scws_port {
 	/* Held by someone else, or the namespace is not hooked: refuse all. */
 	bool unguarded;
 	u64 closed;			/* client closed while waiting */
+	/* As a scheduling pump last reported them (PORT_SET), if it did. */
+	bool pump_stats;
+	u32 pump_waiting;
+	u64 pump_waits;
+	u64 pump_reclaims;
 };
 
 struct scws_listener {
@@ -132,6 +137,7 @@ static inline struct scws_net *scws_net(const struct net *net)
 }
 
 struct scws_port *scws_port_find(struct scws_net *sn, u16 port);
+bool scws_net_unguarded(const struct scws_net *sn);
 
 /* A connection came, went or was offered: a CONN_GET dump in progress is
  * marked interrupted.  Steps of two keep the dump's sequence (gen + 1) odd,

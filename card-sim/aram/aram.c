@@ -15,6 +15,8 @@
 
 #define KEY_RULES "aram/rules"
 #define KEY_REFRESH "aram/refresh"
+#define KEY_CERTS "aram/certs"
+#define CERTS_MAX 16384
 #define REFRESH_LEN 8
 
 enum {
@@ -25,6 +27,7 @@ enum {
 	DO_NEXT = 0xFF60,
 	DO_REFRESH = 0xDF20,
 	DO_CONFIG = 0xDF21,
+	DO_CERTS = 0xFF70,		/* proprietary: trusted-app certificates */
 	STORE_LAST_BLOCK = 0x80,	/* STORE DATA P1 b8 */
 	STORE_BER_TLV = 0x10,		/* STORE DATA P1 b5-b4 = 10 */
 };
@@ -41,6 +44,9 @@ struct aram {
 	struct aram_rules rules;
 	uint8_t refresh[REFRESH_LEN];
 	uint64_t gen;		/* bumped on every change */
+	bool corrupt;		/* TEST TOOLING: malformed [All] answers */
+	uint8_t *certs;		/* DER certificates back to back */
+	size_t certs_len;
 };
 
 static void new_refresh_tag(struct aram *a)
@@ -60,6 +66,8 @@ static int persist(struct aram *a)
 {
 	int r = card_state_set(a->st, KEY_RULES, a->rules.buf, a->rules.len);
 
+	if (!r)
+		r = card_state_set(a->st, KEY_CERTS, a->certs, a->certs_len);
 	if (!r)
 		r = card_state_set(a->st, KEY_REFRESH, a->refresh, REFRESH_LEN);
 	if (!r)
@@ -87,6 +95,14 @@ struct aram *aram_open(struct card_state *st)
 			a->rules.len = n;
 		}
 	}
+	if (card_state_get(st, KEY_CERTS, &v, &n) == 0 && n &&
+	    n <= CERTS_MAX && ber_sequence_ok(v, n)) {
+		a->certs = malloc(n);
+		if (!a->certs)
+			goto fail;
+		memcpy(a->certs, v, n);
+		a->certs_len = n;
+	}
 	if (card_state_get(st, KEY_REFRESH, &v, &n) == 0 && n == REFRESH_LEN) {
 		memcpy(a->refresh, v, REFRESH_LEN);
 	} else {
@@ -106,6 +122,7 @@ void aram_close(struct aram *a)
 	if (!a)
 		return;
 	aram_rules_free(&a->rules);
+	free(a->certs);
 	free(a);
 }
 
@@ -142,21 +159,26 @@ static uint16_t hand_out(struct aram_session *s, const struct apdu *c,
 	return SW_OK;
 }
 
+/* FF40 (the rules) or FF70 (the certificates), handed out with [Next]. */
 static uint16_t get_all(struct aram *a, struct aram_session *s,
-			const struct apdu *c, struct apdu_resp *r)
+			const struct apdu *c, struct apdu_resp *r, uint32_t tag)
 {
-	size_t hdr = ber_header_size(DO_ALL, a->rules.len);
+	const uint8_t *src = tag == DO_ALL ? a->rules.buf : a->certs;
+	size_t len = tag == DO_ALL ? a->rules.len : a->certs_len;
+	size_t hdr = ber_header_size(tag, len);
 
 	free(s->all);
 	s->all = NULL;
-	if (a->rules.len == 0)
+	if (len == 0)
 		return SW_REF_NOT_FOUND;
-	s->all = malloc(hdr + a->rules.len);
+	s->all = malloc(hdr + len);
 	if (!s->all)
 		return SW_MEMORY;
-	ber_put_header(s->all, DO_ALL, a->rules.len);
-	memcpy(s->all + hdr, a->rules.buf, a->rules.len);
-	s->all_len = hdr + a->rules.len;
+	ber_put_header(s->all, tag, len);
+	memcpy(s->all + hdr, src, len);
+	if (a->corrupt && tag == DO_ALL)
+		s->all[hdr] = 0xE4;	/* not a REF-AR-DO */
+	s->all_len = hdr + len;
 	s->all_sent = 0;
 	s->all_gen = a->gen;
 	return hand_out(s, c, r);
@@ -223,7 +245,8 @@ static uint16_t get_data(struct aram *a, struct aram_session *s,
 	}
 	switch (p1p2) {
 	case DO_ALL:
-		return get_all(a, s, c, r);
+	case DO_CERTS:
+		return get_all(a, s, c, r, p1p2);
 	case DO_NEXT:
 		return get_next(a, s, c, r);
 	case DO_SPECIFIC:
@@ -274,6 +297,42 @@ static uint16_t apply(struct aram *a, const uint8_t *cmd, size_t len)
 	card_info("ARA-M: STORE DATA -> %04X, %zu bytes of rules", sw,
 		  a->rules.len);
 	return sw;
+}
+
+uint16_t aram_add_cert(struct aram *a, const uint8_t *der, size_t len)
+{
+	struct ber_tlv t;
+	uint8_t *n;
+
+	if (!ber_read(der, len, &t) || t.tag != 0x30 || t.size != len)
+		return SW_WRONG_DATA;
+	if (len > CERTS_MAX - a->certs_len)
+		return SW_MEMORY;
+	n = realloc(a->certs, a->certs_len + len);
+	if (!n)
+		return SW_MEMORY;
+	memcpy(n + a->certs_len, der, len);
+	a->certs = n;
+	a->certs_len += len;
+	new_refresh_tag(a);
+	a->gen++;
+	if (persist(a) != 0)
+		return SW_MEMORY;
+	card_info("ARA-M: certificate of %zu bytes added", len);
+	return SW_OK;
+}
+
+void aram_set_corrupt(struct aram *a, bool corrupt)
+{
+	a->corrupt = corrupt;
+	new_refresh_tag(a);
+	a->gen++;
+	card_info("ARA-M: answers %s", corrupt ? "corrupt" : "repaired");
+}
+
+uint16_t aram_store(struct aram *a, const uint8_t *cmd, size_t len)
+{
+	return apply(a, cmd, len);
 }
 
 static void store_reset(struct aram_session *s)

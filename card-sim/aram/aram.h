@@ -68,6 +68,26 @@ void aram_close(struct aram *a);
 
 void aram_session_end(struct aram_session *s);
 
+/* One STORE DATA command data field, applied as if it came in an APDU
+ * (new refresh tag, saved); returns the SW. */
+uint16_t aram_store(struct aram *a, const uint8_t *cmd, size_t len);
+
+/* TEST TOOLING (scws-card --aram-inbox FILE, on SIGUSR2): applies the
+ * STORE DATA command data fields in FILE, one per line in hex ('#'
+ * starts a comment), in order; stops at the first refusal.  A line
+ * "corrupt" makes GET DATA [All] answers malformed from then on (a wrong
+ * tag where the first REF-AR-DO belongs), "repair" ends that; both give a
+ * new refresh tag, as a real rule change would.  Returns how many lines
+ * were applied, or -1 if FILE could not be read. */
+int aram_inbox_apply(struct aram *a, const char *path);
+void aram_set_corrupt(struct aram *a, bool corrupt);
+
+/* Certificates of trusted device applications, a proprietary extension
+ * (docs/card-rules.md): GET DATA FF70 answers "FF70 L {DER ...}" (with
+ * [Next] like FF40, 6A88 when there are none).  Adds one DER certificate
+ * (a line "cert HEX" in the inbox); a new refresh tag announces it. */
+uint16_t aram_add_cert(struct aram *a, const uint8_t *der, size_t len);
+
 /* The answer to SELECT (FCI template 6F). */
 void aram_select(struct apdu_resp *r);
 /* One command addressed to the ARA-M on a channel; returns the SW. */

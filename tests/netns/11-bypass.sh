@@ -5,7 +5,7 @@
 # squatted before the module loads.  Policy: default deny, allow uid 1001,
 # the attacker is uid 1002 (with CAP_NET_RAW where it forges).
 cd "$(dirname "$0")/../.." && . tests/lib/tap.sh
-tap_begin 26
+tap_begin 27
 SCWSCTL=$BUILD/scwsctl
 FORGE="python3 $PWD/tests/lib/forge.py"
 ns=$(netns_new bypass)
@@ -118,6 +118,10 @@ except socket.timeout:
 	start_pump "$sq" "$tmp/pump0.log" --port 3516:4:4 --mode fixed --reply "$reply" >/dev/null
 	expect "a client of the squatted port is refused" refused "$(in_ns "$sq" $CLIENT connect 127.0.0.1 3516)"
 	check "scwsctl status says UNGUARDED" bash -c "ip netns exec $sq $SCWSCTL status | grep -q 'port 3516: UNGUARDED'"
+	printf 'default allow\n' >"$tmp/allow-all.conf"
+	out=$(in_ns "$sq" "$SCWSCTL" policy load "$tmp/allow-all.conf" 2>&1)
+	check "policy load there fails and says the namespace is unguarded ($out)" \
+		grep -q 'unguarded' <<<"$out"
 	kill "$PUMP_PID"
 	wait "$squat"
 	expect "the squatter never got a client" "listening squatter got nothing" "$(tr '\n' ' ' <"$tmp/squat" | sed 's/ $//')"

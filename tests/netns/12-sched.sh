@@ -8,7 +8,7 @@
 # so a connection left in the module's queue would be reset.  The same
 # at native speed, with Chromium: tests/bipd/sched.sh.
 cd "$(dirname "$0")/../.." && . tests/lib/tap.sh && . tests/lib/stack.sh
-tap_begin 6
+tap_begin 8
 tmp=$(mktemp -d /tmp/sched.XXXXXX)
 chmod 755 "$tmp"
 TAP_CLEANUP_EXTRA="stack_stop $tmp/a; rm -rf $tmp"
@@ -27,6 +27,10 @@ check "none reset by the pump or the module" \
 check "the module timed out and reset none (its queue is the last guard only)" \
 	wait_for "$a" "port=3516 .*timed_out=0 reset=0"
 pump_status "$a" | grep "port=3516" | sed 's/^/# /'
+st=$(in_ns "$a" "$SCWSCTL" status)
+echo "$st" | sed 's/^/# /'
+check "scwsctl status shows the waits the pump scheduled" \
+	grep -qE '^port 3516: pump holds [0-9]+ waiting for a channel; waited [1-9][0-9]* ' <<<"$st"
 
 # Four keep-alive clients hold the four channels, idle; another client.
 in_ns "$a" python3 tests/lib/http-swarm.py 3516 card-sim/content /index.html --n 4 --hold 20 \
@@ -38,6 +42,9 @@ echo "# with 4 idle keep-alive clients on the channels, another curl: ${t}s"
 check "idle keep-alive clients do not lock another out (served in < 10 s)" \
 	bash -c "cmp -s '$tmp/other.html' card-sim/content/index.html &&
 		 awk -v t='$t' 'BEGIN { exit !(t > 0 && t < 10) }'"
+st=$(in_ns "$a" "$SCWSCTL" status)
+check "scwsctl status counts the idle channel taken back" \
+	grep -qE '^port 3516: pump holds .* reclaimed-idle [1-9]' <<<"$st"
 wait "$held"
 expect "the idle clients' next requests on the same connections are served" 0 "$?"
 tap_end

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/aram/aram.c card-sim/aram/aram_rules.c card-sim/aram/ber.c card-sim/uicc/apdu.c card-sim/state.c card-sim/log.c
+// sources: card-sim/aram/aram.c card-sim/aram/aram_rules.c tools/lib/ber.c card-sim/uicc/apdu.c card-sim/state.c card-sim/log.c
 // libs: -lmbedcrypto
 /*
  * ARA-M: BER-TLV strictness, the encoding of GET DATA answers (including
@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "aram/aram.h"
-#include "aram/ber.h"
+#include "ber.h"
 
 struct fx {
 	char dir[64], path[96];

@@ -70,6 +70,7 @@ enum {
 
 /* Proactive command types. */
 enum {
+	CAT_CMD_REFRESH = 0x01,
 	CAT_CMD_SET_UP_EVENT_LIST = 0x05,
 	CAT_CMD_OPEN_CHANNEL = 0x40,
 	CAT_CMD_CLOSE_CHANNEL = 0x41,

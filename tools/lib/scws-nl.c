@@ -118,6 +118,9 @@ static const struct nla_policy port_policy[SCWS_PORT_A_MAX + 1] = {
 	[SCWS_PORT_A_RESET] = POL_U64,
 	[SCWS_PORT_A_UNGUARDED] = { .type = NLA_FLAG },
 	[SCWS_PORT_A_CLOSED] = POL_U64,
+	[SCWS_PORT_A_PUMP_WAITING] = POL_U32,
+	[SCWS_PORT_A_PUMP_WAITS] = POL_U64,
+	[SCWS_PORT_A_PUMP_RECLAIMS] = POL_U64,
 };
 
 /* ---- small helpers */
@@ -314,6 +317,10 @@ static int parse_port(struct nlattr *nest, struct scws_port_status *ps)
 	ps->reset = get_u64(tb[SCWS_PORT_A_RESET]);
 	ps->unguarded = tb[SCWS_PORT_A_UNGUARDED] != NULL;
 	ps->closed = get_u64(tb[SCWS_PORT_A_CLOSED]);
+	ps->has_pump_stats = tb[SCWS_PORT_A_PUMP_WAITING] != NULL;
+	ps->pump_waiting = get_u32(tb[SCWS_PORT_A_PUMP_WAITING], 0);
+	ps->pump_waits = get_u64(tb[SCWS_PORT_A_PUMP_WAITS]);
+	ps->pump_reclaims = get_u64(tb[SCWS_PORT_A_PUMP_RECLAIMS]);
 	return 0;
 }
 
@@ -639,8 +646,9 @@ int scws_nl_unregister(struct scws_nl *nl)
 	return simple_cmd(nl, SCWS_CMD_PUMP_UNREGISTER);
 }
 
-int scws_nl_port_set(struct scws_nl *nl, uint16_t port, uint32_t channels,
-		     uint32_t capacity)
+int scws_nl_port_set_stats(struct scws_nl *nl, uint16_t port,
+			   uint32_t channels, uint32_t capacity,
+			   const struct scws_pump_stats *st)
 {
 	struct nl_msg *msg = scws_nl_msg_new(nl, SCWS_CMD_PORT_SET, NLM_F_ACK, 0);
 
@@ -648,11 +656,20 @@ int scws_nl_port_set(struct scws_nl *nl, uint16_t port, uint32_t channels,
 		return -ENOMEM;
 	if (nla_put_u16(msg, SCWS_A_PORT, port) < 0 ||
 	    nla_put_u32(msg, SCWS_A_PORT_CHANNELS, channels) < 0 ||
-	    nla_put_u32(msg, SCWS_A_PORT_CAPACITY, capacity) < 0) {
+	    nla_put_u32(msg, SCWS_A_PORT_CAPACITY, capacity) < 0 ||
+	    (st && (nla_put_u32(msg, SCWS_A_PORT_WAITING, st->waiting) < 0 ||
+		    nla_put_u64(msg, SCWS_A_PORT_WAITS, st->waits) < 0 ||
+		    nla_put_u64(msg, SCWS_A_PORT_RECLAIMS, st->reclaims) < 0))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
 	return scws_nl_request(nl, msg, NULL, NULL);
+}
+
+int scws_nl_port_set(struct scws_nl *nl, uint16_t port, uint32_t channels,
+		     uint32_t capacity)
+{
+	return scws_nl_port_set_stats(nl, port, channels, capacity, NULL);
 }
 
 struct claim_ctx {

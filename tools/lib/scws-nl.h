@@ -21,6 +21,7 @@
 #ifndef SCWS_NL_H
 #define SCWS_NL_H
 
+#include "scws-pump-stats.h"
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -71,6 +72,10 @@ struct scws_port_status {
 	uint64_t reset;
 	bool unguarded;			/* refuses everything, see scwsctl(8) */
 	uint64_t closed;	/* client closed while waiting; 0 if not sent */
+	/* What a scheduling pump reported (see struct scws_pump_stats). */
+	bool has_pump_stats;
+	uint32_t pump_waiting;
+	uint64_t pump_waits, pump_reclaims;
 };
 
 struct scws_status {
@@ -151,6 +156,9 @@ const char *scws_errno_name(int err);
  */
 int scws_nl_register(struct scws_nl *nl);
 int scws_nl_unregister(struct scws_nl *nl);
+int scws_nl_port_set_stats(struct scws_nl *nl, uint16_t port,
+			   uint32_t channels, uint32_t capacity,
+			   const struct scws_pump_stats *st);
 int scws_nl_port_set(struct scws_nl *nl, uint16_t port, uint32_t channels,
 		     uint32_t capacity);
 int scws_nl_claim(struct scws_nl *nl, uint64_t id,

@@ -30,6 +30,7 @@
 #include "http_frame.h"
 #include "loop.h"
 #include "options.h"
+#include "scws-pump-stats.h"
 #include "stats.h"
 #include "tls_frame.h"
 
@@ -45,7 +46,8 @@ struct conn_source_ops {
 	 * cannot serve this port at all (OPEN CHANNEL then fails with "port
 	 * not available"), or another -errno (logged, not fatal). */
 	int (*port_set)(void *src, uint16_t port, unsigned int channels,
-			unsigned int capacity);
+			unsigned int capacity,
+			const struct scws_pump_stats *st);
 	/* Called at the end of each tick: hand waiting connections to free
 	 * channels with bipd_conn_bind(). */
 	void (*offer)(void *src);
@@ -156,6 +158,7 @@ struct sched_stats {
 struct port_state {
 	uint16_t port;
 	unsigned int channels, capacity;	/* last told the source */
+	struct scws_pump_stats told;		/* likewise */
 	bool sent;
 	/* the source cannot serve the port with these counts (its error):
 	 * not asked again until they change */
@@ -186,6 +189,7 @@ struct bipd {
 	int64_t envelope_not_before;	/* after 93 00 */
 	uint8_t deferred;		/* channel whose OPEN TR waits, 0 */
 	unsigned int fetch_failures;	/* malformed commands in a row */
+	bool card_refresh;		/* REFRESH seen: read the card's rules */
 
 	struct channel chan[BIPD_MAX_CHANNELS + 1];	/* [0] unused */
 	struct ev_item evq[BIPD_EVQ_MAX];

@@ -126,17 +126,24 @@ static struct port_state *port_entry(struct bipd *b, uint16_t port)
 
 static int port_sync(struct bipd *b, struct port_state *p)
 {
+	struct scws_pump_stats st = {
+		.waiting = p->waiting,
+		.waits = p->sched.waits,
+		.reclaims = p->sched.http_reclaims + p->sched.idle_closes,
+	};
 	unsigned int channels, capacity;
 	int err;
 
 	port_counts(b, p->port, &channels, &capacity);
-	if (p->sent && p->channels == channels && p->capacity == capacity)
+	if (p->sent && p->channels == channels && p->capacity == capacity &&
+	    scws_pump_stats_equal(&p->told, &st))
 		return 0;
 	if (p->refused && p->refused_channels == channels &&
 	    p->refused_capacity == capacity)
 		return p->refused;
+	/* The scheduler's figures ride along, for scwsctl status. */
 	err = b->source.ops->port_set(b->source.src, p->port, channels,
-				      capacity);
+				      capacity, &st);
 	/* A port the source cannot serve stays so; other failures are
 	 * tried again at the next tick. */
 	p->refused = err == -EADDRNOTAVAIL ? err : 0;
@@ -154,6 +161,7 @@ static int port_sync(struct bipd *b, struct port_state *p)
 	p->sent = true;
 	p->channels = channels;
 	p->capacity = capacity;
+	p->told = st;
 	return 0;
 }
 

@@ -11,6 +11,7 @@
  * for the card again and starts over with TERMINAL PROFILE.
  */
 #include "bipd.h"
+#include "card_rules.h"
 #include "log.h"
 #include "pcsc.h"
 #include "sources.h"
@@ -46,7 +47,58 @@ struct pump {
 	struct watch signals;
 	int64_t card_retry_at;
 	int64_t card_since;
+	struct card_rules rules;
+	bool source_open;	/* registered (or listening) */
 };
+
+/* Before the card's rules are in force: no source, no connection. */
+static int no_port(void *src, uint16_t port, unsigned int channels,
+		   unsigned int capacity, const struct scws_pump_stats *st)
+{
+	(void)src;
+	(void)port;
+	(void)channels;
+	(void)capacity;
+	(void)st;
+	return -EAGAIN;
+}
+
+static const struct conn_source_ops no_source_ops = { .port_set = no_port };
+
+static int source_open(struct pump *p)
+{
+	int err;
+
+	if (p->source_open)
+		return 0;
+	err = p->opts.no_module ?
+	      src_listen_open(&p->source, &p->engine, p->loop, &p->opts) :
+	      src_module_open(&p->source, &p->engine, p->loop);
+	if (err)
+		return err;
+	p->engine.source = p->source;
+	p->source_open = true;
+	log_notice("connection source open (%s)", p->opts.no_module ?
+		   "--no-module listeners" : "the scws module");
+	return 0;
+}
+
+static void note_sw(void *arg, uint16_t sw)
+{
+	struct bipd *b = arg;
+
+	if (b->card)
+		cat_note_sw(b, sw);
+}
+
+/* Reads the card's rules (card_rules.h); < 0: the card link failed. */
+static int rules_sync(struct pump *p, struct apdu_link *link, bool attach)
+{
+	struct aram_link al = { .link = link, .note = note_sw,
+				.arg = &p->engine };
+
+	return card_rules_sync(&p->rules, &al, attach);
+}
 
 static void on_signal(struct watch *w, uint32_t events)
 {
@@ -64,6 +116,10 @@ static void on_signal(struct watch *w, uint32_t events)
 		case SIGUSR1:
 			stats_log(&p->engine.stats, LOG_NOTICE, true);
 			sched_stats_log(&p->engine, LOG_NOTICE, true);
+			break;
+		case SIGHUP:
+			/* --policy: the local file and the card read again */
+			p->rules.refresh_due = card_rules_enabled(&p->rules);
 			break;
 		default:
 			break;
@@ -111,6 +167,17 @@ static void card_get(struct pump *p)
 		return;
 	}
 	p->card_since = now_ms();
+	/* The card's rules first: registering as the pump comes after. */
+	if (rules_sync(p, pcsc_link(p->pcsc), true) < 0) {
+		pcsc_disconnect(p->pcsc, true);
+		p->card_retry_at = now_ms() + RETRY_MS;
+		return;
+	}
+	if (source_open(p)) {
+		main_stop(1);
+		pcsc_disconnect(p->pcsc, false);
+		return;
+	}
 	err = bipd_card_attach(&p->engine, pcsc_link(p->pcsc));
 	if (err == -ENOTSUP) {
 		bipd_card_detach(&p->engine);
@@ -144,6 +211,16 @@ static int run(struct pump *p)
 
 		if (!p->engine.card)
 			card_get(p);
+		if (stop_code >= 0)
+			break;
+		if (p->engine.card && !p->engine.card_failed &&
+		    (p->engine.card_refresh || p->rules.refresh_due ||
+		     (p->rules.next_poll >= 0 && now_ms() >= p->rules.next_poll))) {
+			p->rules.refresh_due |= p->engine.card_refresh;
+			p->engine.card_refresh = false;
+			if (rules_sync(p, p->engine.card, false) < 0)
+				p->engine.card_failed = true;
+		}
 		next = bipd_tick(&p->engine);
 		if (p->engine.card && p->engine.card_failed) {
 			card_lost(p);
@@ -151,6 +228,9 @@ static int run(struct pump *p)
 		}
 		if (!p->engine.card && (next < 0 || p->card_retry_at < next))
 			next = p->card_retry_at;
+		if (p->engine.card && p->rules.next_poll >= 0 &&
+		    (next < 0 || p->rules.next_poll < next))
+			next = p->rules.next_poll;
 		now = now_ms();
 		loop_set_deadline(p->loop, next > now ? next : -1);
 		err = loop_run_once(p->loop, next >= 0 && next <= now);
@@ -194,22 +274,25 @@ int main(int argc, char **argv)
 		log_err("start-up: %s", strerror(-err));
 		return 1;
 	}
-	err = p.opts.no_module ?
-	      src_listen_open(&p.source, &p.engine, p.loop, &p.opts) :
-	      src_module_open(&p.source, &p.engine, p.loop);
-	if (err)
-		return 1;
+	if (card_rules_init(&p.rules, &p.opts))
+		return 2;
+	p.source.ops = &no_source_ops;
 	bipd_init(&p.engine, &p.opts, p.loop, &p.source);
+	/* With --policy, the pump registers once the card's rules are in
+	 * force (card_get()); without, at once, as it always did. */
+	if (!card_rules_enabled(&p.rules) && source_open(&p))
+		return 1;
 	log_notice("started (poll %u ms, %u channels, buffers up to %u)",
 		   p.opts.poll_ms, p.opts.channels, p.opts.max_buffer);
 	rc = run(&p);
 	bipd_fini(&p.engine);
 	sched_stats_log(&p.engine, LOG_INFO, false);
 	stats_log(&p.engine.stats, LOG_INFO, false);
-	if (p.opts.no_module)
+	if (p.source_open && p.opts.no_module)
 		src_listen_close(&p.source);
-	else
+	else if (p.source_open)
 		src_module_close(&p.source);
+	card_rules_fini(&p.rules);
 	pcsc_free(p.pcsc);
 	loop_free(p.loop);
 	log_notice("stopped");

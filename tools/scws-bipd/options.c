@@ -47,6 +47,15 @@ static const char usage[] =
 "                           wait (default 500)\n"
 "      --no-reclaim         never take a channel back (waiting connections\n"
 "                           wait for clients to close)\n"
+"      --policy FILE        own the module's access control policy: FILE\n"
+"                           merged with the card's ARA-M rules, loaded\n"
+"                           before registering and on every rule change\n"
+"      --card-rules-poll-ms MS  how often the ARA-M refresh tag is read\n"
+"                           (default 30000; 0: at card attach and REFRESH)\n"
+"      --scws-aid HEX       the AID that names the SCWS in the card's rules\n"
+"                           (default F0534357534757)\n"
+"      --state-dir DIR      where card-rules.conf and policy.conf are\n"
+"                           written (default /run/scws)\n"
 "  -f, --foreground         do not detach (systemd, tests)\n"
 "      --syslog             log to syslog instead of stderr\n"
 "  -v, --verbose            more log (-v connections and counters,\n"
@@ -79,6 +88,10 @@ enum {
 	OPT_TLS_PORT,
 	OPT_IDLE,
 	OPT_NO_RECLAIM,
+	OPT_POLICY,
+	OPT_CARD_RULES_POLL,
+	OPT_SCWS_AID,
+	OPT_STATE_DIR,
 };
 
 static const struct option long_opts[] = {
@@ -102,6 +115,10 @@ static const struct option long_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "no-module", required_argument, NULL, OPT_NO_MODULE },
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "card-rules-poll-ms", required_argument, NULL, OPT_CARD_RULES_POLL },
+	{ "scws-aid", required_argument, NULL, OPT_SCWS_AID },
+	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -125,6 +142,8 @@ void opts_defaults(struct bipd_opts *o)
 	o->http_port = 3516;
 	o->tls_port = 4116;
 	o->sched = true;
+	o->state_dir = "/run/scws";
+	o->card_rules_poll_ms = 30000;
 }
 
 static int number(const char *what, const char *s, unsigned long min,
@@ -285,6 +304,20 @@ int opts_parse(struct bipd_opts *o, int argc, char **argv)
 			if (opts_parse_portmap(o, optarg))
 				return -1;
 			o->no_module = true;
+			break;
+		case OPT_POLICY:
+			o->policy_file = optarg;
+			break;
+		case OPT_CARD_RULES_POLL:
+			if (number("--card-rules-poll-ms", optarg, 0, 86400000,
+				   &o->card_rules_poll_ms))
+				return -1;
+			break;
+		case OPT_SCWS_AID:
+			o->scws_aid = optarg;
+			break;
+		case OPT_STATE_DIR:
+			o->state_dir = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -39,6 +39,11 @@ struct bipd_opts {
 	bool use_syslog;
 	int log_level;			/* syslog priority shown at most */
 	bool no_module;			/* TEST TOOLING */
+	/* the card's access rules (card_rules.h): on with policy_file */
+	const char *policy_file;	/* the admin's local policy */
+	const char *state_dir;		/* card-rules.conf, policy.conf */
+	const char *scws_aid;		/* hex; NULL: SEAC_SCWS_AID_HEX */
+	unsigned int card_rules_poll_ms;	/* refresh tag; 0: never */
 	struct port_map map[BIPD_MAX_PORTS];
 	unsigned int n_map;
 };

@@ -187,6 +187,12 @@ int proactive_handle(struct bipd *b, const uint8_t *cmd, size_t len,
 	case CAT_CMD_GET_CHANNEL_STATUS:
 		bip_get_channel_status(b, &ref);
 		break;
+	case CAT_CMD_REFRESH:
+		/* The card's files (its access rules among them) changed:
+		 * main.c reads the rules again.  The rest of REFRESH is
+		 * beyond us, as before. */
+		b->card_refresh = true;
+		/* fall through */
 	default:
 		log_info("proactive command %02X not supported: answering "
 			 "\"beyond terminal's capabilities\"", det.type);

@@ -123,12 +123,14 @@ static struct listener *find(struct src_listen *s, uint16_t card_port)
 }
 
 static int listen_port_set(void *arg, uint16_t port, unsigned int channels,
-			   unsigned int capacity)
+			   unsigned int capacity,
+			   const struct scws_pump_stats *st)
 {
 	struct src_listen *s = arg;
 	struct listener *li = find(s, port);
 
 	(void)capacity;		/* offer() follows the free count itself */
+	(void)st;
 	if (!li)
 		return -EADDRNOTAVAIL;
 	if (!channels) {

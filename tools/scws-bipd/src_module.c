@@ -185,10 +185,11 @@ static void nl_readable(struct watch *w, uint32_t events)
 }
 
 static int module_port_set(void *arg, uint16_t port, unsigned int channels,
-			   unsigned int capacity)
+			   unsigned int capacity,
+			   const struct scws_pump_stats *st)
 {
 	struct src_module *s = arg;
-	int err = scws_nl_port_set(s->nl, port, channels, capacity);
+	int err = scws_nl_port_set_stats(s->nl, port, channels, capacity, st);
 
 	/* Our values are always in range: EINVAL means a port the module
 	 * does not own. */

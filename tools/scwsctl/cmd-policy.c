@@ -9,7 +9,9 @@
 
 static const char policy_usage[] =
 	"Usage: scwsctl policy load FILE|-\n"
+	"       scwsctl policy load --from-card [--state-dir DIR] [FILE|-]\n"
 	"       scwsctl policy show [-j] [-p]\n"
+	"       scwsctl policy show --card [--state-dir DIR]\n"
 	"       scwsctl policy clear\n"
 	"       scwsctl policy check [-j] [-p] FILE|-\n"
 	"Manage the access control policy of this network namespace's SCWS\n"
@@ -226,6 +228,14 @@ static int run_clear(struct ctl *ctl, int argc, char **argv)
 	return rc ? rc : send_policy(cmd.name, NULL, NULL);
 }
 
+static bool has_arg(int argc, char **argv, const char *flag)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], flag) == 0)
+			return true;
+	return false;
+}
+
 int cmd_policy(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct ctl_cmd cmd = { .name = "policy",
@@ -241,9 +251,13 @@ int cmd_policy(struct ctl *ctl, int argc, char **argv)
 	if (!argc)
 		return ctl_usage_error(&cmd, "expected load, show, clear or check");
 	if (strcmp(argv[0], "load") == 0)
-		return run_load(ctl, argc, argv);
+		return has_arg(argc, argv, "--from-card") ?
+		       cmd_policy_card(ctl, argc, argv, true) :
+		       run_load(ctl, argc, argv);
 	if (strcmp(argv[0], "show") == 0)
-		return run_show(ctl, argc, argv);
+		return has_arg(argc, argv, "--card") ?
+		       cmd_policy_card(ctl, argc, argv, false) :
+		       run_show(ctl, argc, argv);
 	if (strcmp(argv[0], "clear") == 0)
 		return run_clear(ctl, argc, argv);
 	if (strcmp(argv[0], "check") == 0)	/* same as scwsctl check */

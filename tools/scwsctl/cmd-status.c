@@ -77,6 +77,12 @@ static void status_text(const struct scws_status *st)
 		       (unsigned long long)ps->timed_out,
 		       (unsigned long long)ps->reset,
 		       (unsigned long long)ps->closed);
+		if (ps->has_pump_stats)
+			printf("port %u: pump holds %u waiting for a channel; "
+			       "waited %llu reclaimed-idle %llu\n", ps->port,
+			       ps->pump_waiting,
+			       (unsigned long long)ps->pump_waits,
+			       (unsigned long long)ps->pump_reclaims);
 		if (ps->unguarded)
 			printf("port %u: UNGUARDED: the module could not hold "
 			       "the port or hook this namespace; every "
@@ -116,6 +122,11 @@ static void status_json(const struct ctl *ctl, const struct scws_status *st)
 		json_uint(&j, "reset", ps->reset);
 		json_uint(&j, "closed_waiting", ps->closed);
 		json_bool(&j, "unguarded", ps->unguarded);
+		if (ps->has_pump_stats) {
+			json_uint(&j, "pump_waiting", ps->pump_waiting);
+			json_uint(&j, "pump_waits", ps->pump_waits);
+			json_uint(&j, "pump_reclaims", ps->pump_reclaims);
+		}
 		json_close_object(&j);
 	}
 	json_close_array(&j);

@@ -60,6 +60,8 @@ int cmd_lsm(struct ctl *ctl, int argc, char **argv);
 
 /* cmd-lsm.c: 1 when the BPF-LSM program is attached, 0 when not, -1 unknown. */
 int lsm_attached(void);
+/* cmd-card.c: policy show --card, policy load --from-card */
+int cmd_policy_card(struct ctl *ctl, int argc, char **argv, bool load);
 
 /* policy-file.c: reads and parses path ("-": stdin) into p. */
 enum {

@@ -59,6 +59,14 @@
  * connection.  Each successful claim lowers it by one in the module, so the
  * pump only ever reports what it sees.
  *
+ * A pump that keeps connections waiting for a channel itself (scws-bipd
+ * claims beyond the card's channels and schedules them) may add, on any
+ * PORT_SET, SCWS_A_PORT_WAITING (u32: connections it holds that wait for a
+ * channel now), SCWS_A_PORT_WAITS (u64: connections that had to wait, ever)
+ * and SCWS_A_PORT_RECLAIMS (u64: idle connections whose channel it took
+ * back for a waiting one).  The module only stores them and reports them in
+ * STATUS_GET as SCWS_PORT_A_PUMP_*, so one command shows all who wait.
+ *
  * SCWS_CMD_CONN_NEW (kernel to pump, unicast)
  * ------------------------------------------
  *    SCWS_A_CONN: NLA_NESTED, SCWS_CONN_A_* without SCWS_CONN_A_FD
@@ -250,6 +258,9 @@ enum scws_attr {
 	SCWS_A_POLICY_RULE,		/* nest, SCWS_RULE_A_*, repeated */
 	SCWS_A_POLICY_TRUST,		/* binary, SHA-256, repeated */
 	SCWS_A_POLICY_LOADED,		/* flag, POLICY_GET: a policy is set */
+	SCWS_A_PORT_WAITING,		/* u32, PORT_SET: held by the pump */
+	SCWS_A_PORT_WAITS,		/* u64, PORT_SET: waited for a channel */
+	SCWS_A_PORT_RECLAIMS,		/* u64, PORT_SET: idle channels taken back */
 	SCWS_A_QUEUE_PER_UID,		/* u32 */
 	__SCWS_A_LAST
 };
@@ -304,6 +315,9 @@ enum scws_port_attr {
 					 * SCWS_REASON_UNGUARDED
 					 */
 	SCWS_PORT_A_CLOSED,		/* u64 counter, client closed while waiting */
+	SCWS_PORT_A_PUMP_WAITING,	/* u32, as the pump reported: see PORT_SET */
+	SCWS_PORT_A_PUMP_WAITS,		/* u64, as the pump reported */
+	SCWS_PORT_A_PUMP_RECLAIMS,	/* u64, as the pump reported */
 	__SCWS_PORT_A_LAST
 };
 

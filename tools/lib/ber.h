@@ -1,12 +1,12 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
 /*
  * A strict BER-TLV reader and writer (ISO 7816-4 5.2, as GlobalPlatform
  * data objects use it): definite, minimal lengths only, no '00'/'FF' tag
  * bytes, tags of up to three bytes.  Anything else is malformed, so two
  * equal objects always have the same bytes.
  */
-#ifndef SCWS_CARD_BER_H
-#define SCWS_CARD_BER_H
+#ifndef SCWS_BER_H
+#define SCWS_BER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,6 +22,11 @@ struct ber_tlv {
 /* Reads the TLV at the start of buf; false if malformed or cut short. */
 bool ber_read(const uint8_t *buf, size_t len, struct ber_tlv *t);
 
+/* Reads a length field (after the tag): the value length and the bytes
+ * the field takes; false if malformed (not minimal, indefinite) or cut. */
+bool ber_read_length(const uint8_t *buf, size_t len, size_t *vlen,
+		     size_t *field);
+
 /* Whether buf is exactly one or more well-formed TLVs back to back. */
 bool ber_sequence_ok(const uint8_t *buf, size_t len);
 
@@ -30,4 +35,4 @@ size_t ber_header_size(uint32_t tag, size_t len);
 /* Writes tag and length; returns bytes written (ber_header_size). */
 size_t ber_put_header(uint8_t *out, uint32_t tag, size_t len);
 
-#endif /* SCWS_CARD_BER_H */
+#endif /* SCWS_BER_H */

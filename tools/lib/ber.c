@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
 /* Strict BER-TLV (see ber.h). */
 #include "ber.h"
 
@@ -23,26 +23,40 @@ bool ber_read(const uint8_t *buf, size_t len, struct ber_tlv *t)
 	}
 	if (off >= len)
 		return false;
-	if (buf[off] < 0x80) {
-		vlen = buf[off++];
-	} else {
-		nlen = buf[off++] & 0x7F;
-		/* 80 is indefinite; more than 3 length bytes is absurd here. */
-		if (nlen == 0 || nlen > 3 || nlen > len - off)
-			return false;
-		vlen = 0;
-		for (size_t i = 0; i < nlen; i++)
-			vlen = vlen << 8 | buf[off + i];
-		off += nlen;
-		if (vlen < 0x80 || (nlen > 1 && buf[off - nlen] == 0))
-			return false;	/* not the shortest form */
-	}
+	if (!ber_read_length(buf + off, len - off, &vlen, &nlen))
+		return false;
+	off += nlen;
 	if (vlen > len - off)
 		return false;
 	t->tag = tag;
 	t->val = buf + off;
 	t->len = vlen;
 	t->size = off + vlen;
+	return true;
+}
+
+bool ber_read_length(const uint8_t *buf, size_t len, size_t *vlen,
+		     size_t *field)
+{
+	size_t nlen, v = 0;
+
+	if (len == 0)
+		return false;
+	if (buf[0] < 0x80) {
+		*vlen = buf[0];
+		*field = 1;
+		return true;
+	}
+	nlen = buf[0] & 0x7F;
+	/* 80 is indefinite; more than 3 length bytes is absurd here. */
+	if (nlen == 0 || nlen > 3 || nlen > len - 1)
+		return false;
+	for (size_t i = 0; i < nlen; i++)
+		v = v << 8 | buf[1 + i];
+	if (v < 0x80 || (nlen > 1 && buf[1] == 0))
+		return false;	/* not the shortest form */
+	*vlen = v;
+	*field = 1 + nlen;
 	return true;
 }
 

@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# The card's access rules on the host, end to end: a private pcscd with
+# vpcd, scws-card with ARA-M rules, scws-bipd --no-module --policy FILE.
+# The pump reads the rules over its own logical channel before it opens
+# its listeners, writes card-rules.conf and the merged policy.conf, picks
+# up a rule change (STORE DATA through scws-card's TEST TOOLING inbox, the
+# refresh tag changes) without a restart, and keeps the policy in force
+# when the card's answer is malformed.  TAP on stdout; a line
+# "cardrules PASSED FAILED SKIPPED" is appended to $SCWS_COUNTS.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+TOP=$PWD
+OUT=$TOP/build/bipd-card-rules
+PUMP=$OUT/scws-bipd
+CARD=$OUT/scws-card
+CTL=$OUT/scwsctl
+PLAN=20
+
+N=0 PASS=0 FAIL=0 SKIP=0
+ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $*"; }
+not_ok() { N=$((N + 1)); FAIL=$((FAIL + 1)); echo "not ok $N - $*"; }
+skip() { N=$((N + 1)); SKIP=$((SKIP + 1)); echo "ok $N - $1 # SKIP $2"; }
+check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+counts() { echo "cardrules $PASS $FAIL $SKIP" >>"${SCWS_COUNTS:-/dev/null}"; }
+skip_all() {
+	echo "1..$PLAN"
+	while [ "$N" -lt "$PLAN" ]; do skip "card rules test $((N + 1))" "$1"; done
+	counts
+	exit 0
+}
+
+echo "TAP version 13"
+for tool in pcscd unshare curl python3 ss; do
+	command -v "$tool" >/dev/null || skip_all "$tool not installed"
+done
+[ -e /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || skip_all "vsmartcard-vpcd not installed"
+pkg-config --exists libpcsclite libnl-genl-3.0 || skip_all "libpcsclite or libnl-genl-3 headers missing"
+[ "$(id -u)" = 0 ] || skip_all "needs root for a private pcscd (unshare -m)"
+
+echo "1..$PLAN"
+mkdir -p "$OUT"
+# shellcheck disable=SC2046
+if cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
+	-fsanitize=address,undefined -fno-omit-frame-pointer \
+	$(pkg-config --cflags libnl-genl-3.0 libpcsclite) -o "$PUMP" \
+	tools/scws-bipd/*.c tools/lib/cat-tlv.c tools/lib/scws-nl.c \
+	tools/lib/ber.c tools/lib/seac-rules.c tools/lib/acp-policy.c \
+	tools/lib/acp-merge.c tools/lib/scws-nl-load.c tools/lib/scws-nl-policy.c \
+	$(pkg-config --libs libnl-genl-3.0 libpcsclite) &&
+   cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O2 -g -Iuapi -Itools/lib -Icard-sim \
+	-o "$CARD" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c tools/lib/ber.c \
+	-lmbedtls -lmbedx509 -lmbedcrypto &&
+   cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
+	$(pkg-config --cflags libnl-genl-3.0) -o "$CTL" tools/scwsctl/*.c \
+	tools/lib/acp-policy.c tools/lib/scws-nl-load.c tools/lib/acp-merge.c \
+	tools/lib/scws-nl-policy.c tools/lib/scws-nl.c $(pkg-config --libs libnl-genl-3.0); then
+	ok "build scws-bipd (ASan, UBSan), scws-card and scwsctl"
+else
+	not_ok "build scws-bipd and scws-card"
+	while [ "$N" -lt "$PLAN" ]; do skip "card rules test $((N + 1))" "build failed"; done
+	counts
+	exit 1
+fi
+
+TMP=$(mktemp -d /tmp/scws-card-rules-test.XXXXXX)
+PCSCD_PID="" CARD_PID="" PUMP_PID=""
+stop_pid() {
+	[ -n "$1" ] || return 0
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+cleanup() {
+	stop_pid "$PUMP_PID"
+	stop_pid "$CARD_PID"
+	stop_pid "$PCSCD_PID"
+	if [ "$FAIL" -gt 0 ]; then echo "# logs kept in $TMP"; else rm -rf "$TMP"; fi
+	counts
+}
+trap cleanup EXIT
+
+. tests/lib/pcscd.sh
+VPCD_PORT=$(free_port)
+HTTP_PORT=$(free_port)
+export PCSCLITE_CSOCK_NAME=$TMP/run/pcscd.comm
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+STATE=$TMP/state
+INBOX=$TMP/inbox
+SCWS_AID=F0534357534757
+
+# waitfor FILE PATTERN [COUNT] [TRIES]: until FILE has COUNT matching lines.
+waitfor() {
+	local tries=${4:-200}
+	while [ "$tries" -gt 0 ]; do
+		local n
+		n=$(grep -cE "$2" "$1" 2>/dev/null)
+		[ "${n:-0}" -ge "${3:-1}" ] && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# rule AID HASH PKG ACCESS: one "F0 {E2 ...}" STORE DATA data field in hex
+# (AID "" = 4F 00, HASH "" = every device application, PKG "" = none).
+rule() {
+	python3 - "$@" <<'EOF'
+import sys
+def tlv(tag, v):
+    t = tag.to_bytes((tag.bit_length() + 7) // 8, 'big')
+    n = len(v)
+    return t + (bytes([n]) if n < 0x80 else bytes([0x81, n])) + v
+aid, h, pkg, acc = sys.argv[1:5]
+ref = tlv(0x4F, bytes.fromhex(aid)) + tlv(0xC1, bytes.fromhex(h))
+if pkg:
+    ref += tlv(0xCA, pkg.encode())
+e2 = tlv(0xE2, tlv(0xE1, ref) + tlv(0xE3, tlv(0xD0, bytes([int(acc)]))))
+print(tlv(0xF0, e2).hex())
+EOF
+}
+
+# store LINE...: the lines go into the inbox and the card applies them.
+store() {
+	local before
+	before=$(grep -c "ARA-M inbox\|ARA-M: answers" "$TMP/card.log")
+	printf '%s\n' "$@" >"$INBOX"
+	kill -USR2 "$CARD_PID"
+	waitfor "$TMP/card.log" "ARA-M inbox|ARA-M: answers" $((before + $#))
+}
+
+mark() { wc -l <"$TMP/pump.log"; }
+since() {
+	local tries=${3:-300}
+	while [ "$tries" -gt 0 ]; do
+		tail -n +"$(($1 + 1))" "$TMP/pump.log" | grep -qE "$2" && return 0
+		kill -0 "$PUMP_PID" 2>/dev/null || return 1
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+"$PRIVATE_PCSCD" "$TMP" "$VPCD_PORT" "SCWS card rules test" >>"$TMP/pcscd.log" 2>&1 &
+PCSCD_PID=$!
+check "private pcscd starts" pcscd_wait "$TMP" "$PCSCD_PID"
+"$CARD" -v --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" --reset-state \
+	--content card-sim/content --aram-inbox "$INBOX" >>"$TMP/card.log" 2>&1 &
+CARD_PID=$!
+sleep 0.3
+check "the card stores a rule: $SCWS_AID, every app with label usr.bin.curl, always" \
+	store "$(rule $SCWS_AID "" usr.bin.curl 1)"
+
+printf 'default deny\nallow uid 0\ndeny uid 65534\n' >"$TMP/local.conf"
+"$PUMP" --foreground -v --no-module "3516=$HTTP_PORT" --policy "$TMP/local.conf" \
+	--state-dir "$STATE" --card-rules-poll-ms 200 >"$TMP/pump.log" 2>&1 &
+PUMP_PID=$!
+check "the pump puts the card's rules in force" \
+	waitfor "$TMP/pump.log" "card rules in force.*: 2 from the card" 1 400
+check "... before it listens for clients (fail closed at boot)" \
+	bash -c "grep -E 'card rules in force|connection source open' '$TMP/pump.log' | head -n1 | grep -q 'card rules in force'"
+check "card-rules.conf: allow label \"usr.bin.curl\" then deny all" \
+	bash -c "grep -v '^#' '$STATE/card-rules.conf' | tr '\n' '|' | grep -qx 'allow label \"usr.bin.curl\"|deny all|'"
+check "policy.conf: local deny, card, local allow, local default" \
+	bash -c "grep -v '^#' '$STATE/policy.conf' | tr '\n' '|' |
+		grep -qx 'default deny|deny uid 65534|allow label usr.bin.curl|deny all|allow uid 0|'"
+check "the card is served meanwhile (HTTP through the pump)" \
+	bash -c "curl -s -m 20 -o /dev/null -w '%{http_code}' http://127.0.0.1:$HTTP_PORT/ | grep -q 200"
+
+# a rule change reaches the pump without a restart
+tag1=$(sed -n 's/.*refresh tag \([0-9a-f]*\).*/\1/p' "$STATE/card-rules.conf")
+m=$(mark)
+store "$(rule $SCWS_AID "" snap.demo.client 0)"
+check "STORE DATA: the pump sees the new refresh tag and reloads" \
+	since "$m" "card rules in force.*: 3 from the card"
+tag2=$(sed -n 's/.*refresh tag \([0-9a-f]*\).*/\1/p' "$STATE/card-rules.conf")
+check "card-rules.conf has the new rule and the new tag ($tag1 -> $tag2)" \
+	bash -c "[ -n '$tag1' ] && [ '$tag1' != '$tag2' ] &&
+		grep -qx 'deny label \"snap.demo.client\"' '$STATE/card-rules.conf'"
+
+check "scwsctl policy show --card prints the card's rules the pump wrote" \
+	bash -c "'$CTL' policy show --card --state-dir '$STATE' | cmp -s - '$STATE/card-rules.conf' &&
+		 '$CTL' policy show --card --state-dir '$STATE' | grep -q 'refresh tag $tag2'"
+
+m=$(mark)
+store "cert $(openssl x509 -in card-sim/aram/examples/demo-signer.crt -outform DER | xxd -p | tr -d '\n')"
+since "$m" "1 certificate from the card" >/dev/null
+check "the card's certificate (GET DATA FF70) lands in card-certs.pem" \
+	bash -c "openssl x509 -in '$STATE/card-certs.pem' -outform DER | cmp -s - <(openssl x509 -in card-sim/aram/examples/demo-signer.crt -outform DER)"
+
+# malformed answers keep the policy in force
+cp "$STATE/card-rules.conf" "$TMP/good-rules.conf"
+cp "$STATE/policy.conf" "$TMP/good-policy.conf"
+m=$(mark)
+store corrupt
+check "a malformed ARA-M answer is refused, and the log says so" \
+	since "$m" "card rules refused \(malformed rules: .*\): the policy in force stays"
+sleep 0.5
+check "... card-rules.conf and policy.conf are unchanged" \
+	bash -c "cmp -s '$STATE/card-rules.conf' '$TMP/good-rules.conf' &&
+		 cmp -s '$STATE/policy.conf' '$TMP/good-policy.conf'"
+check "... refused once, not at every poll" \
+	bash -c "[ \$(tail -n +$((m + 1)) '$TMP/pump.log' | grep -c 'card rules refused') = 1 ]"
+m=$(mark)
+store repair
+check "a repaired card is read again" since "$m" "card rules in force.*: 3 from the card"
+
+# a malformed local file keeps the policy in force too
+m=$(mark)
+printf 'default deny\nallow uid zero\n' >"$TMP/local.conf"
+store "$(rule $SCWS_AID "" usr.bin.wget 1)"
+since "$m" "local.conf:2:" >/dev/null
+check "a bad local file: file:line:column error, policy kept" \
+	bash -c "grep -q 'local.conf:2:[0-9]*: error' '$TMP/pump.log' &&
+		 grep -v '^#' '$STATE/policy.conf' | grep -q 'allow uid 0' &&
+		 ! grep -q wget '$STATE/card-rules.conf'"
+printf 'default deny\nallow uid 0\n' >"$TMP/local.conf"
+m=$(mark)
+kill -HUP "$PUMP_PID"
+since "$m" "card rules in force" >/dev/null
+check "SIGHUP: the repaired local file and the card's new rule are loaded" \
+	bash -c "grep -q 'allow label usr.bin.wget' '$STATE/policy.conf' &&
+		 ! grep -q 'uid 65534' '$STATE/policy.conf'"
+
+# signing-certificate rules need the trust branch's selectors: the demo's
+# example rules (card-sim/aram/examples/demo.store)
+DEMO_HASH=$(openssl x509 -in card-sim/aram/examples/demo-signer.crt -outform DER | sha256sum | cut -d' ' -f1)
+m=$(mark)
+store "$(rule $SCWS_AID a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3 "" 0)" \
+	"$(grep -v '^#' card-sim/aram/examples/demo.store | grep -v '^cert')"
+if since "$m" "card rules in force|card rules refused" && \
+   tail -n +"$((m + 1))" "$TMP/pump.log" | grep -q "got 'signer-sha"; then
+	skip "the demo's rules: allow signer-sha256 of demo-signer.crt, deny signer-sha1, deny all" \
+		"policy parser lacks signer-sha1/signer-sha256 (trust branch)"
+else
+	check "the demo's rules: allow signer-sha256 of demo-signer.crt, deny signer-sha1, deny all" \
+		bash -c "grep -v '^#' '$STATE/card-rules.conf' | tr '\n' '|' |
+			grep -q 'signer-sha1 a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3|allow signer-sha256 $DEMO_HASH|deny all|\$'"
+fi
+
+stop_pid "$PUMP_PID"
+PUMP_PID=""
+check "the pump exits without ASan/UBSan reports" \
+	bash -c "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error' '$TMP/pump.log'"
