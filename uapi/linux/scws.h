@@ -193,6 +193,9 @@ enum scws_cmd {
 	SCWS_CMD_POLICY_SET,
 	SCWS_CMD_POLICY_GET,
 	SCWS_CMD_POLICY_CLEAR,
+	SCWS_CMD_TRUST_ADD,
+	SCWS_CMD_TRUST_CLEAR,
+	SCWS_CMD_TRUST_GET,
 	__SCWS_CMD_MAX
 };
 
@@ -217,6 +220,10 @@ enum scws_attr {
 	SCWS_A_POLICY_RULE,		/* nest, SCWS_RULE_A_*, repeated */
 	SCWS_A_POLICY_TRUST,		/* binary, SHA-256, repeated */
 	SCWS_A_POLICY_LOADED,		/* flag, POLICY_GET: a policy is set */
+	SCWS_A_TRUST_ANCHOR,		/* u8, enum scws_anchor */
+	SCWS_A_TRUST_CERT,		/* binary, X.509 DER */
+	SCWS_A_TRUST_CERT_SHA256,	/* binary, SHA-256 of the DER */
+	SCWS_A_POLICY_CARD_TAG,		/* binary, the card's refresh tag */
 	__SCWS_A_LAST
 };
 
@@ -318,13 +325,32 @@ enum scws_action {
 };
 
 enum scws_trust {
-	SCWS_TRUST_MANUFACTURER = 1,	/* digest in the manufacturer's list */
-	SCWS_TRUST_ANY,			/* in the manufacturer's or card's */
+	SCWS_TRUST_MANUFACTURER = 1,	/* signed, chains to a manufacturer cert */
+	SCWS_TRUST_ANY,			/* ... to a manufacturer or card cert */
+};
+
+/* The two sets of trusted certificates (SCWS_CMD_TRUST_*). */
+enum scws_anchor {
+	SCWS_ANCHOR_MANUFACTURER = 1,
+	SCWS_ANCHOR_CARD,
+};
+
+/* Where a rule came from; the kernel keeps it for POLICY_GET only. */
+enum scws_rule_source {
+	SCWS_SOURCE_LOCAL,		/* the admin's file (also when absent) */
+	SCWS_SOURCE_CARD,		/* the card's access rules (ARA-M/ARF) */
 };
 
 #define SCWS_POLICY_MAX_RULES	16384
 #define SCWS_POLICY_MAX_TRUST	4096
 #define SCWS_SHA256_LEN		32
+#define SCWS_SHA1_LEN		20
+#define SCWS_CERT_MAX		16384	/* longest certificate, DER */
+#define SCWS_TRUST_MAX_CERTS	256	/* per anchor */
+#define SCWS_CARD_TAG_MAX	32
+#define SCWS_SIG_XATTR		"security.scws.sig"
+#define SCWS_SIG_MAX		16384	/* longest signature xattr */
+#define SCWS_SIG_STATEMENT	"scws-exe-sha256:"	/* + 32 digest bytes */
 
 enum scws_rule_attr {
 	SCWS_RULE_A_UNSPEC,
@@ -340,6 +366,9 @@ enum scws_rule_attr {
 	SCWS_RULE_A_EXE_SHA256,		/* binary, SCWS_SHA256_LEN */
 	SCWS_RULE_A_TRUSTED,		/* u8, enum scws_trust */
 	SCWS_RULE_A_ALL,		/* flag: matches every caller */
+	SCWS_RULE_A_SIGNER_SHA256,	/* binary, SCWS_SHA256_LEN */
+	SCWS_RULE_A_SIGNER_SHA1,	/* binary, SCWS_SHA1_LEN */
+	SCWS_RULE_A_SOURCE,		/* u8, enum scws_rule_source */
 	__SCWS_RULE_A_LAST
 };
 
