@@ -52,10 +52,11 @@ $(SCWS_BIPD): $(SCWS_BIPD_SRCS) $(wildcard tools/scws-bipd/*.h tools/lib/*.h) ua
 	$(CC) $(CFLAGS) $(NL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SCWS_BIPD_SRCS) $(NL_LIBS) $(PCSC_LIBS)
 
 SCWSCTL_SRCS := $(wildcard tools/scwsctl/*.c) tools/lib/acp-policy.c \
-	tools/lib/scws-nl-policy.c $(LIBNL_SRCS)
+	tools/lib/scws-nl-policy.c tools/lib/scws-sig.c $(LIBNL_SRCS)
+CRYPTO_LIBS = $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 $(SCWSCTL): $(SCWSCTL_SRCS) $(wildcard tools/scwsctl/*.h tools/lib/*.h) uapi/linux/scws.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NL_CFLAGS) -o $@ $(SCWSCTL_SRCS) $(NL_LIBS)
+	$(CC) $(CFLAGS) $(NL_CFLAGS) -o $@ $(SCWSCTL_SRCS) $(NL_LIBS) $(CRYPTO_LIBS)
 
 SCWS_CARD_SRCS := $(wildcard card-sim/*.c) tools/lib/cat-tlv.c
 $(SCWS_CARD): $(SCWS_CARD_SRCS) $(wildcard card-sim/*.h) tools/lib/cat-tlv.h

@@ -23,6 +23,8 @@ static const char usage[] =
 	"  status               pump, queue and per-port counters\n"
 	"  conns                connections waiting for the pump\n"
 	"  monitor              print events until interrupted\n"
+	"  sign, verify FILE    sign an executable, check its signature\n"
+	"  trust add|clear|list|load-dir  the trusted certificates\n"
 	"\n"
 	"Options:\n"
 	"  -j, --json      JSON output (read commands)\n"
@@ -86,6 +88,9 @@ static const struct {
 	{ "status", cmd_status },
 	{ "conns", cmd_conns },
 	{ "monitor", cmd_monitor },
+	{ "sign", cmd_sign },
+	{ "verify", cmd_verify },
+	{ "trust", cmd_trust },
 };
 
 int main(int argc, char **argv)
