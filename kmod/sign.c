@@ -2,9 +2,13 @@
 /*
  * Signed executables.  The signature is a detached PKCS#7 SignedData, the
  * shape of a kernel module signature (no signed attributes, the signer
- * named by issuer and serial), stored in the security.scws.sig extended
- * attribute, which only CAP_SYS_ADMIN over the file system's user
- * namespace may write.  What it signs is the statement
+ * named by issuer and serial), stored in the trusted.scws.sig extended
+ * attribute, which the VFS lets only CAP_SYS_ADMIN (initial user
+ * namespace) write, whatever the LSMs say: on 6.1 the BPF LSM's default
+ * for inode_setxattr skips the capability check of security.* attributes,
+ * so any user may write those.  The signature, not the attribute, is what
+ * is trusted; the attribute's protection keeps users from stripping one.
+ * What it signs is the statement
  * "scws-exe-sha256:" || SHA-256(file): the file is read once, for the
  * digest the module computes anyway (digest.c), and verifying costs a
  * public key operation, never a second read or a copy of the file.
@@ -171,7 +175,7 @@ int scws_sig_signer_cert(const u8 *sig, size_t len, const u8 **cert,
 }
 
 /*
- * What @sig (security.scws.sig) says about a file whose SHA-256 is
+ * What @sig (trusted.scws.sig) says about a file whose SHA-256 is
  * @digest.  Sleeps.  0 with @facts filled, or why it is not signed.
  */
 int scws_sig_check(const u8 *digest, const void *sig, size_t sig_len,
@@ -245,16 +249,14 @@ static struct scws_sig_entry *scws_sig_find(const struct scws_sig_id *id)
  * certificates have not, and @digest (the file's, now) is the one checked.
  * Atomic context.
  */
-bool scws_sig_lookup(const struct file *f, const u8 *digest,
-		     struct scws_sig_facts *facts)
+static bool scws_sig_lookup_id(const struct scws_sig_id *id, const u8 *digest,
+			       struct scws_sig_facts *facts)
 {
 	struct scws_sig_entry *e;
-	struct scws_sig_id id;
 	bool hit;
 
-	scws_sig_file_id(f, &id, false);
 	spin_lock_bh(&scws_sig_lock);
-	e = scws_sig_find(&id);
+	e = scws_sig_find(id);
 	hit = e && e->epoch == scws_trust_epoch() &&
 	      !memcmp(e->digest, digest, SCWS_SHA256_LEN);
 	if (hit) {
@@ -263,6 +265,15 @@ bool scws_sig_lookup(const struct file *f, const u8 *digest,
 	}
 	spin_unlock_bh(&scws_sig_lock);
 	return hit;
+}
+
+bool scws_sig_lookup(const struct file *f, const u8 *digest,
+		     struct scws_sig_facts *facts)
+{
+	struct scws_sig_id id;
+
+	scws_sig_file_id(f, &id, false);
+	return scws_sig_lookup_id(&id, digest, facts);
 }
 
 static void scws_sig_insert(const struct scws_sig_id *id, u64 epoch,
@@ -310,7 +321,7 @@ static int scws_sig_file_digest(struct file *f, u8 *digest)
  * file is cached too, with no flags).  Process context: reads the file
  * (through digest.c) and its xattr, and verifies.  A file on a file system
  * mounted from another user namespace than the initial one, whose owner
- * may write security.* attributes there, is never trusted.
+ * may write its files, is never trusted.
  */
 void scws_sig_examine(struct file *f)
 {

@@ -450,7 +450,7 @@ __attribute__((format(printf, 3, 4)))
 static int expected(struct parser *ps, const struct token *t,
 		    const char *fmt, ...)
 {
-	char what[120], got[SHOWN_MAX * 4 + 16];
+	char what[200], got[SHOWN_MAX * 4 + 16];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -769,7 +769,7 @@ static void parse_line(struct parser *ps, const char *s, size_t len)
 	else if (is_word(t, "trust"))
 		parse_trust(ps, t);
 	else
-		expected(ps, t, "'allow', 'deny', 'default' or 'trust'");
+		expected(ps, t, "'allow', 'deny' or 'default'");
 }
 
 int acp_parse(const char *text, size_t len, struct acp_policy *p,

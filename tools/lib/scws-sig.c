@@ -173,11 +173,18 @@ int scws_sig_verify(const uint8_t *sig, size_t sig_len,
 		CMS_ContentInfo_free(cms);
 		return -1;
 	}
-	content = BIO_new_mem_buf(stmt, SCWS_SIG_STATEMENT_LEN);
+	/*
+	 * Behind a buffer BIO: OpenSSL 3.0's CMS_verify() leaks the copy it
+	 * makes of a memory BIO when the signature is bad.
+	 */
+	content = BIO_new(BIO_f_buffer());
+	if (content)
+		BIO_push(content, BIO_new_mem_buf(stmt, SCWS_SIG_STATEMENT_LEN));
 	/* Valid by its own certificate; trust is scws_sig_chains()'s. */
-	ok = content && CMS_verify(cms, NULL, NULL, content, NULL,
-				   CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) == 1;
-	BIO_free(content);
+	ok = content && BIO_next(content) &&
+	     CMS_verify(cms, NULL, NULL, content, NULL,
+			CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) == 1;
+	BIO_free_all(content);
 	certs = ok ? CMS_get1_certs(cms) : NULL;
 	signer = certs ? sk_X509_value(certs, 0) : NULL;
 	if (signer) {

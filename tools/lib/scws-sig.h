@@ -5,8 +5,8 @@
  * A signature is a DER CMS/PKCS#7 SignedData, detached, over the 48-byte
  * statement SCWS_SIG_STATEMENT || SHA-256(file), with no signed
  * attributes, exactly one SignerInfo (issuer and serial) and exactly one
- * certificate: the signer's.  It lives in the security.scws.sig extended
- * attribute.  The kernel checks it with its own PKCS#7 code: the signature
+ * certificate: the signer's.  It lives in the trusted.scws.sig extended
+ * attribute (CAP_SYS_ADMIN to write, and to read from userspace).  The kernel checks it with its own PKCS#7 code: the signature
  * is valid by the certificate it carries (signer-sha256/-sha1 are that
  * certificate's hashes), and it is trusted when that certificate is, or is
  * issued by, a certificate of the manufacturer's or the card's set.

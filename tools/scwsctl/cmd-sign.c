@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
 /*
  * cmd-sign.c - scwsctl sign and scwsctl verify: signatures of executables
- * in security.scws.sig (scws-sig.h says what they are).
+ * in trusted.scws.sig (scws-sig.h says what they are).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -147,7 +147,7 @@ int cmd_sign(struct ctl *ctl, int argc, char **argv)
 		ctl_error("sign: %s: cannot set %s: %s%s", file, SCWS_SIG_XATTR,
 			  strerror(errno), errno == EPERM ?
 			  " (needs CAP_SYS_ADMIN)" : errno == ENOTSUP ?
-			  " (the file system has no security.* attributes)" : "");
+			  " (the file system has no trusted.* attributes)" : "");
 		goto out;
 	}
 	rc = CTL_OK;

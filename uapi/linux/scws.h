@@ -348,7 +348,7 @@ enum scws_rule_source {
 #define SCWS_CERT_MAX		16384	/* longest certificate, DER */
 #define SCWS_TRUST_MAX_CERTS	256	/* per anchor */
 #define SCWS_CARD_TAG_MAX	32
-#define SCWS_SIG_XATTR		"security.scws.sig"
+#define SCWS_SIG_XATTR		"trusted.scws.sig"
 #define SCWS_SIG_MAX		16384	/* longest signature xattr */
 #define SCWS_SIG_STATEMENT	"scws-exe-sha256:"	/* + 32 digest bytes */
 
