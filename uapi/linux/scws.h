@@ -106,11 +106,21 @@
  *       SCWS_RULE_A_LABEL_PREFIX: NLA_NUL_STRING, LSM context prefix
  *       SCWS_RULE_A_EXE: NLA_NUL_STRING, absolute executable path
  *       SCWS_RULE_A_EXE_SHA256: binary, SHA-256 of the executable
- *       SCWS_RULE_A_TRUSTED: NLA_U8, enum scws_trust
+ *       SCWS_RULE_A_TRUSTED: NLA_U8, enum scws_trust: the executable is
+ *                         signed by a certificate of the manufacturer's set
+ *                         (or issued by one), or of either set (ANY)
+ *       SCWS_RULE_A_SIGNER_SHA256: binary (SCWS_SHA256_LEN), SHA-256 of
+ *                         the DER of the certificate that signed it
+ *       SCWS_RULE_A_SIGNER_SHA1: binary (SCWS_SHA1_LEN), SHA-1 of it
  *       SCWS_RULE_A_ALL: NLA_FLAG, alone: every caller
- *    SCWS_A_POLICY_TRUST: binary (SCWS_SHA256_LEN), repeated, at most
- *                         SCWS_POLICY_MAX_TRUST: the manufacturer's trusted
- *                         executables
+ *       SCWS_RULE_A_SOURCE: NLA_U8, enum scws_rule_source, not a selector:
+ *                         where the rule came from, kept for POLICY_GET
+ *                         (the pump marks the card's rules CARD)
+ *    SCWS_A_POLICY_CARD_TAG: binary, at most SCWS_CARD_TAG_MAX: the card's
+ *                         refresh tag (ARA-M DF20) the rules were read
+ *                         under, kept for POLICY_GET
+ *    SCWS_A_POLICY_TRUST (the digest list of version 1 of this header) is
+ *    refused: trusted applications are signed ones now.
  *
  * The policy replaces the previous one as a whole (RCU): a connect is
  * judged by the old or the new policy, never by a mix.  Established
@@ -141,9 +151,58 @@
  * --------------------------
  * Messages of top-level attributes which, concatenated in order, are the
  * policy as it was set: SCWS_A_POLICY_LOADED (flag, only when a policy is
- * set) and SCWS_A_POLICY_DEFAULT first, then every SCWS_A_POLICY_TRUST,
+ * set), SCWS_A_POLICY_DEFAULT and SCWS_A_POLICY_CARD_TAG (when set) first,
  * then every SCWS_A_POLICY_RULE.  A policy replaced during the dump sets
  * NLM_F_DUMP_INTR.
+ *
+ * A namespace without a policy lets every caller in (decision
+ * SCWS_DECISION_NO_POLICY) unless the module parameter no_policy is "deny"
+ * (writable in /sys/module/scws/parameters/no_policy).  The default is
+ * "all", the standard's fourth kind and what a card without access rules
+ * asks for: without a pump no connection gets through anyway, and the
+ * pump loads the card's policy before it registers.
+ *
+ * Signed executables
+ * ------------------
+ * A signature is a DER PKCS#7/CMS SignedData, detached, the shape of a
+ * kernel module signature: no signed attributes, one SignerInfo naming
+ * its signer by issuer and serial number, and exactly one certificate, the
+ * signer's.  It signs the 48-byte statement SCWS_SIG_STATEMENT followed by
+ * the SHA-256 of the file, and lives in the SCWS_SIG_XATTR extended
+ * attribute (trusted.*: only CAP_SYS_ADMIN writes it).  The module checks
+ * it with verify_pkcs7_signature() against a keyring holding the carried
+ * certificate alone (valid: the signer-* selectors may match, with that
+ * certificate's hashes), then against its manufacturer's and card's
+ * keyrings (trusted manufacturer / any).  The verdict is cached per file
+ * (device, inode, size, times, i_version) and per version of the sets;
+ * a file on a file system mounted from a user namespace other than the
+ * initial one is never trusted.  Like digests, the first connect of an
+ * executable not checked yet is held while it is checked.
+ *
+ * SCWS_CMD_TRUST_ADD, SCWS_CMD_TRUST_CLEAR
+ * ----------------------------------------
+ *    SCWS_A_TRUST_ANCHOR: NLA_U8, enum scws_anchor (required)
+ *    SCWS_A_TRUST_CERT: binary, an X.509 certificate, DER, at most
+ *                       SCWS_CERT_MAX bytes (ADD only, required)
+ *
+ * The two sets of trusted certificates, the manufacturer's and the card's,
+ * are the system's, shared by every network namespace (the card's may
+ * become per namespace with per-namespace pumps and cards).  Both commands
+ * need CAP_NET_ADMIN over the initial user namespace (GENL_ADMIN_PERM),
+ * and the manufacturer's set CAP_SYS_ADMIN too: the pump, which reads the
+ * card's certificates from the card, clears the card's set and adds them
+ * (-EPERM for anyone else).  ADD of a certificate already in the set does
+ * nothing; -ENOSPC past SCWS_TRUST_MAX_CERTS; -EBADMSG (and an extack
+ * message) for what the kernel cannot parse as an X.509 certificate with
+ * a key it can use (RSA on Debian 12).  Every change invalidates every
+ * cached verdict.  Loading the card's certificates and rules, in that
+ * order, before SCWS_CMD_PUMP_REGISTER keeps a booting system closed.
+ *
+ * SCWS_CMD_TRUST_GET (dump)
+ * -------------------------
+ * One message per certificate, the manufacturer's first, each with
+ * SCWS_A_TRUST_ANCHOR, SCWS_A_TRUST_CERT_SHA256 and SCWS_A_TRUST_CERT.
+ * Open to everyone.  A set changed during the dump sets NLM_F_DUMP_INTR.
  *
  * Decisions.  Connection attributes carry SCWS_CONN_A_DECISION (enum
  * scws_decision) and, when a rule decided, SCWS_CONN_A_RULE (its index
