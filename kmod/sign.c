@@ -36,13 +36,16 @@
 #define SCWS_STMT_PREFIX_LEN	(sizeof(SCWS_SIG_STATEMENT) - 1)
 #define SCWS_STMT_LEN		(SCWS_STMT_PREFIX_LEN + SCWS_SHA256_LEN)
 
+/* Compared with memcmp(): no padding. */
 struct scws_sig_id {
-	dev_t dev;
 	unsigned long ino;
 	loff_t size;
 	struct timespec64 mtime, ctime;
 	u64 version;			/* i_version, 0 where not kept */
+	dev_t dev;
+	u32 zero;
 };
+static_assert(sizeof(struct scws_sig_id) == 2 * 8 + 2 * 16 + 8 + 2 * 4);
 
 struct scws_sig_entry {
 	struct hlist_node node;
@@ -285,7 +288,7 @@ static void scws_sig_insert(const struct scws_sig_id *id, u64 epoch,
 	e = kmalloc(sizeof(*e), GFP_KERNEL);
 	if (!e)
 		return;
-	e->id = *id;
+	memcpy(&e->id, id, sizeof(*id));
 	e->epoch = epoch;
 	memcpy(e->digest, digest, SCWS_SHA256_LEN);
 	e->facts = *facts;

@@ -242,11 +242,14 @@ static void scws_sign_test_cache(struct kunit *test)
 	struct scws_sig_facts facts = { .flags = SCWS_SIG_SIGNED |
 						 SCWS_SIG_MANUFACTURER };
 	struct scws_sig_facts got;
-	struct scws_sig_id id = { .dev = 7, .ino = 4242, .size = 1000,
-				  .version = 3 };
-	struct scws_sig_id changed;
+	struct scws_sig_id id, changed;
 	u8 digest[SCWS_SHA256_LEN], other[SCWS_SHA256_LEN];
 
+	memset(&id, 0, sizeof(id));
+	id.dev = 7;
+	id.ino = 4242;
+	id.size = 1000;
+	id.version = 3;
 	memset(digest, 0x5a, sizeof(digest));
 	memset(other, 0x5b, sizeof(other));
 	id.mtime.tv_sec = 100;
