@@ -240,7 +240,9 @@ int cmd_verify(struct ctl *ctl, int argc, char **argv)
 		err = read_sig(file, sig_path, &sig, &sig_len);
 	if (err) {
 		ctl_error("verify: %s: %s%s", sig_path && err != -ENOENT ? sig_path : file,
-			  strerror(-err), err == -ENODATA ? " (not signed)" : "");
+			  strerror(-err), err != -ENODATA ? "" : geteuid() ?
+			  " (not signed, or not readable: " SCWS_SIG_XATTR " needs CAP_SYS_ADMIN; try --sig)" :
+			  " (not signed)");
 		goto out;
 	}
 	if (scws_sig_verify(sig, sig_len, stmt, &res)) {
