@@ -228,10 +228,8 @@ static int list(struct ctl *ctl, struct scws_nl *nl)
 		acp_print_bytes(stdout, certs[i].sha256, SCWS_SHA256_LEN);
 		printf(" %s\n", subject);
 	}
-	if (j) {
+	if (j)
 		json_close_array(j);
-		putchar('\n');
-	}
 	trust_certs_free(certs, n);
 	return CTL_OK;
 }
