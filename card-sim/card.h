@@ -2,13 +2,16 @@
 /*
  * scws-card internals: the contracts between the card's parts.
  *
- *   vpcd.c    framing to pcscd's vpcd driver, reconnects      (main loop)
- *   uicc.c    APDU dispatch: SELECT, STATUS, files, PIN, TERMINAL PROFILE,
- *             FETCH, TERMINAL RESPONSE, ENVELOPE, MANAGE CHANNEL, ARA-M
- *   cat.c     proactive engine + BIP channels (UICC server and TCP client)
- *   http*.c   the Smart Card Web Server: one struct scws_http per channel
- *   tls.c     TLS 1.2 server (mbed TLS) between a channel and its HTTP
+ *   uicc/     the vpcd link (main loop), APDU dispatch: SELECT, STATUS,
+ *             files, PIN, TERMINAL PROFILE, FETCH, TERMINAL RESPONSE,
+ *             ENVELOPE, MANAGE CHANNEL; the file tree and the PIN
+ *   aram/     the ARA-M applet
+ *   cat/      proactive engine + BIP channels (UICC server and TCP client)
+ *   http/     the Smart Card Web Server: one struct scws_http per channel
+ *   site/     its content store and /cgi/ applications
+ *   tls/      TLS 1.2 server (mbed TLS) between a channel and its HTTP
  *   state.c   the state file: named blobs, written atomically
+ *   clock.c   the time, when the card has one
  *
  * Each part owns its own state; they meet only through these functions.
  */
@@ -36,6 +39,12 @@ int card_state_foreach(const struct card_state *st, const char *prefix,
 				 size_t len, void *arg),
 		       void *arg);
 int card_state_save(struct card_state *st);
+
+/* ---- clock.c: the card's idea of the time ---- */
+/* Seconds since the epoch (UTC), or 0 when the card has no clock. */
+int64_t card_clock_now(void);
+/* From now on the card has no clock (--no-clock). */
+void card_clock_disable(void);
 
 /* ---- card services used by the web server (pin.c implements) ---- */
 /* The card's PIN (CHV1) as ISO 7816 VERIFY sees it. */

@@ -4,18 +4,18 @@
  * pcscd through the vsmartcard vpcd reader driver.  One thread, one poll()
  * loop: the vpcd link, signals, and (test tooling) the debug port.
  */
-#include "baud.h"
 #include "card.h"
-#include "cat.h"
 #include "debug_port.h"
-#include "fs.h"
 #include "log.h"
-#include "pin.h"
-#include "tls.h"
-#include "uicc.h"
-#include "vpcd.h"
-#include "aram.h"
-#include "apdu.h"
+#include "aram/aram.h"
+#include "cat/cat.h"
+#include "tls/tls.h"
+#include "uicc/apdu.h"
+#include "uicc/baud.h"
+#include "uicc/fs.h"
+#include "uicc/pin.h"
+#include "uicc/uicc.h"
+#include "uicc/vpcd.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -72,6 +72,7 @@ static void usage(FILE *to)
 "                        HTTPS (default 3516=2,4116=2)\n"
 "  --extended-apdu       assume the terminal sends extended APDUs\n"
 "  --baud N              emulate an ISO 7816 T=1 link at N bit/s\n"
+"  --no-clock            be a card without a clock: no Date, no Last-Modified\n"
 "  -v, --verbose         more logging on stderr (-vv: every APDU)\n"
 "  -h, --help            this text\n"
 "\n"
@@ -147,7 +148,7 @@ static bool parse_faults(const char *s, unsigned int *faults)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_VPCD = 256, O_STATE, O_RESET, O_CONTENT, O_CHANNELS, O_BAUD,
-	       O_DEBUG_PORT, O_FAULT, O_EXTENDED };
+	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK };
 	static const struct option longopts[] = {
 		{ "vpcd", required_argument, NULL, O_VPCD },
 		{ "state", required_argument, NULL, O_STATE },
@@ -156,6 +157,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "channels", required_argument, NULL, O_CHANNELS },
 		{ "extended-apdu", no_argument, NULL, O_EXTENDED },
 		{ "baud", required_argument, NULL, O_BAUD },
+		{ "no-clock", no_argument, NULL, O_NO_CLOCK },
 		{ "debug-port", required_argument, NULL, O_DEBUG_PORT },
 		{ "fault", required_argument, NULL, O_FAULT },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -202,6 +204,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case O_BAUD:
 			if (!parse_ulong(optarg, 100000000, &o->baud) || !o->baud)
 				goto bad;
+			break;
+		case O_NO_CLOCK:
+			card_clock_disable();
 			break;
 		case O_DEBUG_PORT:
 			if (!parse_ulong(optarg, 65535, &n) || !n)

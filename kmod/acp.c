@@ -377,7 +377,7 @@ static bool scws_exe_vouches(const struct net *net,
 			     const struct scws_caller *c)
 {
 	return c->cred && c->exe && c->cred->user_ns == net->user_ns &&
-	       file_inode(c->exe)->i_sb->s_user_ns == &init_user_ns;
+	       scws_file_vouchable(c->exe);
 }
 
 static void scws_subject_exe(struct scws_subject *s,
@@ -398,6 +398,27 @@ static void scws_subject_exe(struct scws_subject *s,
 }
 
 /*
+ * The sleeping part of a decision beyond hashing: check the signature of
+ * @c's executable when a rule of @sn's policy needs it (the verdict is
+ * cached, so the next decision finds it).  Process context, after the
+ * digest is in the cache: judge.c's connect() and held.c's worker.
+ */
+void scws_acp_examine(struct scws_net *sn, const struct scws_caller *c)
+{
+	const struct scws_policy *p;
+	bool sigs;
+
+	if (!c->exe || !c->cred)
+		return;
+	rcu_read_lock();
+	p = rcu_dereference(sn->policy);
+	sigs = p && (p->needs & SCWS_SEL_NEEDS_SIG);
+	rcu_read_unlock();
+	if (sigs)
+		scws_sig_examine(c->exe, c->cred);
+}
+
+/*
  * Decide for @c connecting to @port.  Works in atomic context (the hook):
  * the LSM context is formatted with GFP_ATOMIC by the LSMs, the path is
  * built in @exe_buf, and a digest not in the cache makes it DEFER unless
@@ -414,20 +435,10 @@ enum scws_verdict scws_acp_decide(struct scws_net *sn, u16 port,
 	char exe_buf[SCWS_EXE_MAX];
 	char seen_buf[SCWS_EXE_MAX];
 	enum scws_verdict v;
-	bool sigs;
 
-	/*
-	 * The callers that pass @hashed run in process context, after
-	 * hashing: check the signature there too (it sleeps), then decide.
-	 */
-	if (hashed && c->exe) {
-		rcu_read_lock();
-		p = rcu_dereference(sn->policy);
-		sigs = p && (p->needs & SCWS_SEL_NEEDS_SIG);
-		rcu_read_unlock();
-		if (sigs)
-			scws_sig_examine(c->exe);
-	}
+	/* The callers that pass @hashed run in process context. */
+	if (hashed)
+		scws_acp_examine(sn, c);
 
 	rcu_read_lock();
 	p = rcu_dereference(sn->policy);
@@ -463,8 +474,8 @@ enum scws_verdict scws_acp_decide(struct scws_net *sn, u16 port,
 		if (s.digest_state == SCWS_DIGEST_KNOWN &&
 		    scws_sig_lookup(c->exe, s.digest, &s.sig))
 			s.sig_state = SCWS_DIGEST_KNOWN;
-		else if (!hashed)
-			s.sig_state = SCWS_DIGEST_UNKNOWN;
+		else
+			s.sig_state = SCWS_DIGEST_UNKNOWN;	/* never unchecked */
 	}
 	v = scws_policy_decide(p, &s, info);
 	rcu_read_unlock();

@@ -22,8 +22,6 @@
 #include <net/dst.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
-#include <net/netfilter/ipv4/nf_reject.h>
-#include <net/netfilter/ipv6/nf_reject.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
@@ -127,15 +125,6 @@ void scws_refuse(struct net *net, struct scws_port *port,
 		scws_event_refused(net, t, c, reason, decision);
 }
 
-/* Refuse a SYN sent from a timer: its connect() returned long ago. */
-static void scws_send_reset(struct net *net, struct sk_buff *skb, u8 pf)
-{
-	if (pf == NFPROTO_IPV4)
-		nf_send_reset(net, skb->sk, skb, NF_INET_LOCAL_OUT);
-	else
-		nf_send_reset6(net, skb->sk, skb, NF_INET_LOCAL_OUT);
-}
-
 /*
  * Refuse a SYN: in connect() (or the sendmsg() of a Fast Open) the error
  * reaches the caller at once; a retransmit is answered with a reset, or its
@@ -147,109 +136,6 @@ static unsigned int scws_refuse_syn(struct net *net, struct sk_buff *skb,
 	if (first)
 		return NF_DROP_ERR(-ECONNREFUSED);
 	scws_send_reset(net, skb, pf);
-	return NF_DROP;
-}
-
-/*
- * A SYN held while the caller's executable is hashed (which sleeps).  The
- * skb keeps its socket's memory alive; the decision then lets it continue
- * where the hook stopped it (the hook is last at LOCAL_OUT, so that is
- * dst_output()) or answers it with a reset, which connect() reports as
- * ECONNREFUSED.
- */
-struct scws_held {
-	struct work_struct work;
-	struct scws_net *sn;
-	struct sk_buff *skb;		/* NULL: could not hold, dropped */
-	const struct sock *sk;
-	unsigned long ino;
-	u8 pf;
-	struct scws_tuple tuple;
-	struct scws_port *port;
-	struct scws_caller caller;
-};
-
-#define SCWS_HELD_MAX 64
-
-static void scws_held_release(struct scws_held *h, enum scws_verdict v)
-{
-	struct net *net = h->sn->net;
-	struct sk_buff *skb = h->skb;
-
-	if (!skb)
-		return;
-	if (v != SCWS_VERDICT_ALLOW || READ_ONCE(h->sn->dying)) {
-		if (!READ_ONCE(h->sn->dying)) {
-			rcu_read_lock();
-			local_bh_disable();
-			scws_send_reset(net, skb, h->pf);
-			local_bh_enable();
-			rcu_read_unlock();
-		}
-		kfree_skb(skb);
-		return;
-	}
-	rcu_read_lock();
-	local_bh_disable();
-	dst_output(net, skb->sk, skb);
-	local_bh_enable();
-	rcu_read_unlock();
-}
-
-static void scws_held_work(struct work_struct *work)
-{
-	struct scws_held *h = container_of(work, struct scws_held, work);
-	struct scws_decision_info info = {};
-	u8 digest[SCWS_SHA256_LEN];
-	enum scws_verdict v;
-
-	/* A file we cannot hash has no digest: digest rules don't match it. */
-	if (h->caller.exe)
-		scws_digest_compute(h->caller.exe, digest);
-	v = scws_acp_decide(h->sn, h->tuple.dport, &h->caller, true, &info);
-	scws_records_decide(h->sn->records, h->sk, h->ino, v, &info);
-	if (v != SCWS_VERDICT_ALLOW)
-		scws_refuse(h->sn->net, h->port, &h->tuple, &h->caller,
-			    SCWS_REASON_POLICY, &info);
-	scws_held_release(h, v);
-	scws_caller_release(&h->caller);
-	atomic_dec(&h->sn->held);
-	kfree(h);
-}
-
-static unsigned int scws_hold(struct scws_net *sn, struct scws_port *port,
-			      struct sk_buff *skb, u8 pf,
-			      const struct scws_tuple *t, struct scws_caller *c)
-{
-	static const struct scws_decision_info pending;
-	struct scws_held *h;
-
-	if (!sn->records)
-		goto drop;
-	h = kzalloc(sizeof(*h), GFP_ATOMIC);
-	if (!h)
-		goto drop;
-	INIT_WORK(&h->work, scws_held_work);
-	h->sn = sn;
-	h->sk = skb->sk;
-	h->pf = pf;
-	h->tuple = *t;
-	h->port = port;
-	h->caller.pid = get_pid(c->pid);
-	h->caller.cred = c->cred ? get_cred(c->cred) : NULL;
-	h->caller.secid = c->secid;
-	h->caller.exe = c->exe ? get_file(c->exe) : NULL;
-	h->ino = scws_sock_ino(skb->sk);
-	scws_records_add(sn->records, skb->sk, c, SCWS_VERDICT_DEFER,
-			 &pending, GFP_ATOMIC);
-	/* Too many held, or a route we cannot keep: the retransmit decides. */
-	if (atomic_inc_return(&sn->held) <= SCWS_HELD_MAX && skb_dst_force(skb))
-		h->skb = skb;
-	queue_work(scws_wq, &h->work);
-	return h->skb ? NF_STOLEN : NF_DROP;
-
-drop:
-	scws_caller_release(c);
 	return NF_DROP;
 }
 
@@ -343,6 +229,9 @@ static unsigned int scws_hook(void *priv, struct sk_buff *skb,
 	t.sport = ntohs(th->source);
 	t.dport = port->port;
 	reason = scws_refusal(sn, port);
+	if (!reason)
+		reason = scws_port_admit(sn, port, in_task() ? current_euid() :
+					 READ_ONCE(sk->sk_uid));
 	if (!reason)
 		return scws_judge(sn, port, skb, state->pf, &t);
 	if (in_task() && scws_events_wanted(state->net))

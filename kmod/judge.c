@@ -54,9 +54,16 @@ static enum scws_verdict scws_judge_caller(struct scws_net *sn, u16 port,
 	v = scws_acp_decide(sn, port, c, false, info);
 	if (v != SCWS_VERDICT_DEFER)
 		return v;
-	/* No digest (too big, unreadable, timed out): digest rules can't match. */
-	if (c->exe)
-		scws_digest_compute(c->exe, digest);
+	/*
+	 * A rule needs the digest and there is none (too big, unreadable,
+	 * timed out, another user namespace's mount): deny rather than judge
+	 * on less than the policy asked for.
+	 */
+	if (!c->exe || !c->cred ||
+	    scws_digest_compute(c->exe, c->cred, digest)) {
+		*info = (struct scws_decision_info){ .kind = SCWS_DECISION_DEFAULT };
+		return SCWS_VERDICT_DENY;
+	}
 	v = scws_acp_decide(sn, port, c, true, info);
 	return v == SCWS_VERDICT_DEFER ? SCWS_VERDICT_DENY : v;
 }

@@ -157,7 +157,8 @@ int scws_listeners_start(struct scws_net *sn)
 				WRITE_ONCE(sn->ports[i].unguarded, true);
 				continue;
 			}
-			sn->listeners[sn->nlisteners++] = l;
+			WRITE_ONCE(sn->listeners[sn->nlisteners], l);
+			WRITE_ONCE(sn->nlisteners, sn->nlisteners + 1);
 		}
 	}
 	return 0;
@@ -165,6 +166,10 @@ int scws_listeners_start(struct scws_net *sn)
 
 void scws_listeners_stop(struct scws_net *sn)
 {
+	/* The hook reads the listeners (scws_port_admit()) unless it sees
+	 * sn->dying, set before this: wait for those that did not.
+	 */
+	synchronize_rcu();
 	while (sn->nlisteners)
 		scws_listener_destroy(sn->listeners[--sn->nlisteners]);
 }

@@ -29,6 +29,14 @@ static uint queue_timeout_ms = 10000;
 module_param(queue_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(queue_timeout_ms, "Reset a connection not claimed within this time, 100-600000 ms (default 10000)");
 
+static uint queue_per_uid;
+module_param(queue_per_uid, uint, 0444);
+MODULE_PARM_DESC(queue_per_uid, "Connections of one uid waiting per port, 1-queue_len (default 0: half of queue_len)");
+
+static uint userns_max_rules = 1024;
+module_param(userns_max_rules, uint, 0444);
+MODULE_PARM_DESC(userns_max_rules, "Most rules in a policy set without CAP_NET_ADMIN in the initial user namespace, 0-16384 (default 1024)");
+
 struct scws_params scws_params __read_mostly;
 struct workqueue_struct *scws_wq __read_mostly;
 
@@ -37,7 +45,9 @@ static int scws_params_check(void)
 	int i, j;
 
 	if (nports < 1 || queue_len < 1 || queue_len > 1024 ||
-	    queue_timeout_ms < 100 || queue_timeout_ms > 600000)
+	    queue_timeout_ms < 100 || queue_timeout_ms > 600000 ||
+	    userns_max_rules > SCWS_POLICY_MAX_RULES ||
+	    queue_per_uid > queue_len)
 		return -EINVAL;
 	for (i = 0; i < nports; i++) {
 		if (!ports[i])
@@ -51,6 +61,8 @@ static int scws_params_check(void)
 	scws_params.ipv6 = ipv6 && IS_ENABLED(CONFIG_IPV6);
 	scws_params.queue_len = queue_len;
 	scws_params.queue_timeout_ms = queue_timeout_ms;
+	scws_params.userns_max_rules = userns_max_rules;
+	scws_params.queue_per_uid = queue_per_uid ?: max(queue_len / 2, 1U);
 	return 0;
 }
 
@@ -77,19 +89,23 @@ static int __init scws_init(void)
 		err = -ENOMEM;
 		goto keyring_exit;
 	}
+	scws_reject_init();
 	/* Namespaces first: a netlink command may arrive right after. */
 	err = scws_pernet_init();
 	if (err)
-		goto destroy_wq;
+		goto reject_exit;
 	err = scws_genl_init();
 	if (err)
 		goto pernet_exit;
+	/* Last: once registered, a BPF program may call in at any time. */
+	scws_lsm_init();
 	pr_info("owning ports on loopback, waiting for a pump\n");
 	return 0;
 
 pernet_exit:
 	scws_pernet_exit();
-destroy_wq:
+reject_exit:
+	scws_reject_exit();
 	destroy_workqueue(scws_wq);
 keyring_exit:
 	scws_keyring_exit();
@@ -100,10 +116,18 @@ digest_exit:
 	return err;
 }
 
+/*
+ * The reverse of scws_init().  The family goes first (no command may find
+ * a namespace half torn down), but the namespaces' hooks and workers still
+ * send events until scws_pernet_exit() stops them: scws_genl_exit() waits
+ * for a grace period so that none of them uses the family after it is
+ * unregistered.
+ */
 static void __exit scws_exit(void)
 {
 	scws_genl_exit();
 	scws_pernet_exit();
+	scws_reject_exit();
 	destroy_workqueue(scws_wq);
 	rcu_barrier();		/* policies freed with call_rcu() */
 	scws_keyring_exit();

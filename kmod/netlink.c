@@ -4,8 +4,6 @@
  * connection hand-off, status, and the events multicast group.  The ABI is
  * documented in uapi/linux/scws.h.
  */
-#include <linux/fdtable.h>
-#include <linux/file.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
@@ -121,38 +119,38 @@ static int scws_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 static int scws_nl_conn_claim(struct sk_buff *skb, struct genl_info *info)
 {
 	struct scws_net *sn = scws_info_net(info);
-	struct sk_buff *msg;
-	void *hdr;
-	int fd, err;
+	int fd;
 
 	if (GENL_REQ_ATTR_CHECK(info, SCWS_A_CONN_ID))
 		return -EINVAL;
+	fd = scws_conn_claim(sn, nla_get_u64(info->attrs[SCWS_A_CONN_ID]),
+			     info);
+	if (fd == -EPERM)
+		NL_SET_ERR_MSG(info->extack, "not the registered pump");
+	else if (fd == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SCWS_A_CONN_ID],
+				    "no connection offered with this id in this network namespace");
+	return fd < 0 ? fd : 0;
+}
+
+/* The claim's reply, naming @fd: reserved, not installed yet. */
+int scws_send_claimed(struct scws_net *sn, const struct scws_conn *conn,
+		      int fd, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &scws_family, 0,
 				SCWS_CMD_CONN_CLAIM);
-	if (!hdr) {
+	if (!hdr || scws_conn_fill(msg, sn, conn, fd)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	fd = scws_conn_claim(sn, info->snd_portid,
-			     nla_get_u64(info->attrs[SCWS_A_CONN_ID]), msg);
-	if (fd < 0) {
-		if (fd == -EPERM)
-			NL_SET_ERR_MSG(info->extack, "not the registered pump");
-		else if (fd == -ENOENT)
-			NL_SET_ERR_MSG_ATTR(info->extack,
-					    info->attrs[SCWS_A_CONN_ID],
-					    "no connection offered with this id in this network namespace");
-		nlmsg_free(msg);
-		return fd;
-	}
 	genlmsg_end(msg, hdr);
-	err = genlmsg_reply(msg, info);
-	if (err)
-		close_fd(fd);	/* the pump would never learn about it */
-	return err;
+	return genlmsg_reply(msg, info);
 }
 
 static int scws_port_info_fill(struct sk_buff *skb, struct scws_port *port)
@@ -178,6 +176,8 @@ static int scws_port_info_fill(struct sk_buff *skb, struct scws_port *port)
 			      SCWS_PORT_A_PAD) ||
 	    nla_put_u64_64bit(skb, SCWS_PORT_A_RESET, port->reset,
 			      SCWS_PORT_A_PAD) ||
+	    nla_put_u64_64bit(skb, SCWS_PORT_A_CLOSED, port->closed,
+			      SCWS_PORT_A_PAD) ||
 	    (READ_ONCE(port->unguarded) &&
 	     nla_put_flag(skb, SCWS_PORT_A_UNGUARDED))) {
 		nla_nest_cancel(skb, nest);
@@ -196,7 +196,8 @@ static int scws_status_fill(struct sk_buff *skb, struct scws_net *sn)
 	     nla_put_u32(skb, SCWS_A_PUMP_PORTID, sn->pump_portid)) ||
 	    nla_put_u32(skb, SCWS_A_QUEUE_LEN, scws_params.queue_len) ||
 	    nla_put_u32(skb, SCWS_A_QUEUE_TIMEOUT_MS,
-			scws_params.queue_timeout_ms))
+			scws_params.queue_timeout_ms) ||
+	    nla_put_u32(skb, SCWS_A_QUEUE_PER_UID, scws_params.queue_per_uid))
 		return -EMSGSIZE;
 	ports = nla_nest_start(skb, SCWS_A_PORTS);
 	if (!ports)
@@ -235,35 +236,44 @@ static int scws_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* cb->args[0]: connections already dumped. */
+/*
+ * cb->args[0]: port index, args[1]: id of the last connection dumped on
+ * that port.  Ids grow along each port's FIFO, so a connection that leaves
+ * mid-dump moves no other one past the cursor; any change marks the dump
+ * NLM_F_DUMP_INTR, and the reader dumps again.
+ */
 static int scws_nl_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct scws_net *sn = scws_net(sock_net(skb->sk));
-	long skip = cb->args[0], done = 0;
+	unsigned int i = cb->args[0];
+	u64 last = cb->args[1];
 	struct scws_conn *conn;
-	unsigned int i;
 	void *hdr;
 
 	mutex_lock(&sn->lock);
-	for (i = 0; i < scws_params.nports; i++) {
+	cb->seq = sn->conns_gen + 1;
+	for (; i < scws_params.nports; i++, last = 0) {
 		list_for_each_entry(conn, &sn->ports[i].conns, node) {
-			if (done++ < skip)
+			if (conn->id <= last)
 				continue;
 			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq, &scws_family,
 					  NLM_F_MULTI, SCWS_CMD_CONN_GET);
 			if (!hdr)
 				goto full;
+			genl_dump_check_consistent(cb, hdr);
 			if (scws_conn_fill(skb, sn, conn, -1)) {
 				genlmsg_cancel(skb, hdr);
 				goto full;
 			}
 			genlmsg_end(skb, hdr);
-			cb->args[0]++;
+			last = conn->id;
 		}
 	}
 full:
 	mutex_unlock(&sn->lock);
+	cb->args[0] = i;
+	cb->args[1] = last;
 	return skb->len;
 }
 
@@ -284,10 +294,16 @@ static int scws_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct scws_policy *p;
+	u32 max_rules;
 
-	p = scws_policy_from_attrs(nlmsg_attrdata(info->nlhdr, GENL_HDRLEN),
-				   nlmsg_attrlen(info->nlhdr, GENL_HDRLEN),
-				   net->user_ns, info->extack);
+	/* Its memory is charged to the caller; a user namespace's root gets
+	 * a smaller cap, the initial namespace's admin the ABI's.
+	 */
+	max_rules = netlink_capable(skb, CAP_NET_ADMIN) ?
+		    SCWS_POLICY_MAX_RULES : scws_params.userns_max_rules;
+	p = scws_policy_from_attrs_max(nlmsg_attrdata(info->nlhdr, GENL_HDRLEN),
+				       nlmsg_attrlen(info->nlhdr, GENL_HDRLEN),
+				       net->user_ns, max_rules, info->extack);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 	scws_policy_replace(scws_net(net), p);
@@ -408,6 +424,32 @@ static struct genl_family scws_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(scws_mcgrps),
 };
 
+/*
+ * Every message the module sends on its own (not a reply) goes through
+ * here.  Hooks, listeners and workers run until the namespaces are gone,
+ * which is after the family is unregistered at exit: the flag, read in an
+ * RCU (bh) read-side section that scws_genl_exit() waits for, keeps them
+ * off a family that no longer exists.  portid 0: the events group.
+ */
+static int scws_genl_send(struct net *net, struct sk_buff *msg, u32 portid)
+{
+	int err = -ESRCH;
+
+	rcu_read_lock_bh();
+	if (READ_ONCE(scws_family_live)) {
+		if (portid)
+			err = genlmsg_unicast(net, msg, portid);
+		else
+			err = genlmsg_multicast_netns(&scws_family, net, msg,
+						      0, SCWS_MCGRP_EVENTS,
+						      GFP_ATOMIC);
+		msg = NULL;
+	}
+	rcu_read_unlock_bh();
+	nlmsg_free(msg);
+	return err;
+}
+
 int scws_send_conn_new(struct scws_net *sn, const struct scws_conn *conn)
 {
 	struct sk_buff *msg;
@@ -422,7 +464,7 @@ int scws_send_conn_new(struct scws_net *sn, const struct scws_conn *conn)
 		return -EMSGSIZE;
 	}
 	genlmsg_end(msg, hdr);
-	return genlmsg_unicast(sn->net, msg, sn->pump_portid);
+	return scws_genl_send(sn->net, msg, sn->pump_portid);
 }
 
 bool scws_events_wanted(struct net *net)
@@ -447,12 +489,10 @@ static struct sk_buff *scws_event_new(u8 event, u8 reason, void **hdr,
 	return msg;
 }
 
-static void scws_event_send(struct net *net, struct sk_buff *msg, void *hdr,
-			    gfp_t gfp)
+static void scws_event_send(struct net *net, struct sk_buff *msg, void *hdr)
 {
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&scws_family, net, msg, 0, SCWS_MCGRP_EVENTS,
-				gfp);
+	scws_genl_send(net, msg, 0);
 }
 
 void scws_event_conn(struct scws_net *sn, u8 event, u8 reason,
@@ -470,7 +510,7 @@ void scws_event_conn(struct scws_net *sn, u8 event, u8 reason,
 		nlmsg_free(msg);
 		return;
 	}
-	scws_event_send(sn->net, msg, hdr, GFP_KERNEL);
+	scws_event_send(sn->net, msg, hdr);
 }
 
 /* From the hook: atomic context, and no connection exists (id 0). */
@@ -495,7 +535,7 @@ void scws_event_refused(struct net *net, const struct scws_tuple *t,
 		nlmsg_free(msg);
 		return;
 	}
-	scws_event_send(net, msg, hdr, GFP_ATOMIC);
+	scws_event_send(net, msg, hdr);
 }
 
 void scws_event_pump(struct scws_net *sn, u8 event, u32 portid)
@@ -512,7 +552,7 @@ void scws_event_pump(struct scws_net *sn, u8 event, u32 portid)
 		nlmsg_free(msg);
 		return;
 	}
-	scws_event_send(sn->net, msg, hdr, GFP_KERNEL);
+	scws_event_send(sn->net, msg, hdr);
 }
 
 /* The pump's socket is gone: reset what it would have served. */
@@ -543,15 +583,22 @@ int scws_genl_init(void)
 	err = netlink_register_notifier(&scws_netlink_notifier);
 	if (err) {
 		WRITE_ONCE(scws_family_live, false);
+		synchronize_rcu();	/* see scws_genl_exit() */
 		genl_unregister_family(&scws_family);
 	}
 	return err;
 }
 
+/*
+ * Before the namespaces go (scws_pernet_exit()), whose hooks and workers
+ * may still be sending: once the grace period is over none of them is
+ * inside scws_genl_send() with the family live, and none will enter it.
+ */
 void scws_genl_exit(void)
 {
 	netlink_unregister_notifier(&scws_netlink_notifier);
 	WRITE_ONCE(scws_family_live, false);
+	synchronize_rcu();
 	genl_unregister_family(&scws_family);
 }
 

@@ -226,6 +226,113 @@ static void scws_nl_test_urelease(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->sn->pump_portid, 0);
 }
 
+/* A queued connection without a socket, as the dump sees it. */
+static void scws_nl_fake_conn(struct kunit *test, struct scws_nl_ctx *ctx,
+			      struct scws_port *port, u64 id)
+{
+	struct scws_conn *conn = kzalloc(sizeof(*conn), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, conn);
+	conn->id = id;
+	conn->port = port;
+	conn->accepted_at = jiffies;
+	conn->deadline = jiffies + HZ * 60;
+	mutex_lock(&ctx->sn->lock);
+	list_add_tail(&conn->node, &port->conns);
+	port->queued++;
+	scws_conns_changed(ctx->sn);
+	mutex_unlock(&ctx->sn->lock);
+}
+
+/* One CONN_GET dump step into @room bytes: ids found, NLM_F_DUMP_INTR. */
+static int scws_nl_dump_step(struct kunit *test, struct scws_nl_ctx *ctx,
+			     struct netlink_callback *cb, int room, u64 *ids,
+			     int max, bool *intr, int *len)
+{
+	struct sk_buff *out = alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL);
+	struct nlattr *tb[SCWS_CONN_A_MAX + 1];
+	struct nlmsghdr *nlh;
+	int n = 0, rem;
+
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	skb_reserve(out, skb_tailroom(out) - room);
+	out->sk = ctx->net->genl_sock;
+	scws_nl_conn_dump(out, cb);
+	cb->prev_seq = cb->seq;		/* as netlink_dump() does */
+	*intr = false;
+	if (len)
+		*len = out->len;
+	nlmsg_for_each_msg(nlh, (struct nlmsghdr *)out->data, out->len, rem) {
+		struct nlattr *conn = nlmsg_find_attr(nlh, GENL_HDRLEN,
+						      SCWS_A_CONN);
+
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			*intr = true;
+		if (!conn || n == max ||
+		    nla_parse_nested(tb, SCWS_CONN_A_MAX, conn, NULL, NULL) ||
+		    !tb[SCWS_CONN_A_ID])
+			continue;
+		ids[n++] = nla_get_u64(tb[SCWS_CONN_A_ID]);
+	}
+	out->sk = NULL;
+	kfree_skb(out);
+	return n;
+}
+
+/*
+ * A connection that leaves between two parts of a dump: the cursor moves
+ * no other connection past it (a skip count did: 101 was never listed),
+ * and the part after the change is marked NLM_F_DUMP_INTR.
+ */
+static void scws_nl_test_conn_dump_cursor(struct kunit *test)
+{
+	struct scws_nl_ctx *ctx = test->priv;
+	struct scws_port *port = &ctx->sn->ports[0];
+	struct nlmsghdr req = { .nlmsg_seq = 1 };
+	struct netlink_callback cb = { .nlh = &req, .skb = ctx->skb };
+	struct scws_conn *first;
+	u64 ids[4];
+	int room, n;
+	bool intr;
+
+	scws_nl_fake_conn(test, ctx, port, 100);
+	scws_nl_fake_conn(test, ctx, port, 101);
+	scws_nl_fake_conn(test, ctx, port, 102);
+	n = scws_nl_dump_step(test, ctx, &cb, NLMSG_GOODSIZE / 2, ids, 4,
+			      &intr, &room);
+	KUNIT_ASSERT_EQ(test, n, 3);
+	KUNIT_EXPECT_EQ(test, ids[0], 100);
+	KUNIT_EXPECT_FALSE(test, intr);
+
+	/* Room for one entry and a half: one entry a step. */
+	room = room / 3 + room / 6;
+	memset(&cb, 0, sizeof(cb));
+	cb.nlh = &req;
+	cb.skb = ctx->skb;
+	n = scws_nl_dump_step(test, ctx, &cb, room, ids, 4, &intr, NULL);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, ids[0], 100);
+
+	/* 100 is claimed (or times out) between the two parts. */
+	mutex_lock(&ctx->sn->lock);
+	first = list_first_entry(&port->conns, struct scws_conn, node);
+	list_del(&first->node);
+	port->queued--;
+	scws_conns_changed(ctx->sn);
+	mutex_unlock(&ctx->sn->lock);
+	kfree(first);
+
+	n = scws_nl_dump_step(test, ctx, &cb, room, ids, 4, &intr, NULL);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, ids[0], 101);
+	KUNIT_EXPECT_TRUE(test, intr);
+	n = scws_nl_dump_step(test, ctx, &cb, room, ids, 4, &intr, NULL);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, ids[0], 102);
+	KUNIT_EXPECT_EQ(test, scws_nl_dump_step(test, ctx, &cb, room, ids, 4,
+						&intr, NULL), 0);
+}
+
 static struct kunit_case scws_netlink_cases[] = {
 	KUNIT_CASE(scws_nl_test_policy_rejects),
 	KUNIT_CASE(scws_nl_test_policy_accepts),
@@ -233,6 +340,7 @@ static struct kunit_case scws_netlink_cases[] = {
 	KUNIT_CASE(scws_nl_test_port_set_checks),
 	KUNIT_CASE(scws_nl_test_claim_checks),
 	KUNIT_CASE(scws_nl_test_urelease),
+	KUNIT_CASE(scws_nl_test_conn_dump_cursor),
 	{}
 };
 

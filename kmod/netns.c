@@ -55,7 +55,7 @@ static int __net_init scws_net_init(struct net *net)
 	sn->net = net;
 	mutex_init(&sn->lock);
 	mutex_init(&sn->policy_lock);
-	atomic_set(&sn->held, 0);
+	scws_held_net_init(sn);
 	INIT_DELAYED_WORK(&sn->expire_work, scws_expire_work);
 	for (i = 0; i < scws_params.nports; i++) {
 		sn->ports[i].port = scws_params.ports[i];
@@ -90,8 +90,8 @@ static void __net_exit scws_net_exit(struct net *net)
 	scws_listeners_stop(sn);
 	if (sn->hooked)
 		scws_hook_unregister(net);
-	/* No hook runs now: wait for the SYNs it held. */
-	flush_workqueue(scws_wq);
+	/* No hook runs now: drop the SYNs it held, never wait for a hash. */
+	scws_held_net_exit(sn);
 	cancel_delayed_work_sync(&sn->expire_work);
 	scws_conns_reset(sn, NULL, SCWS_REASON_SHUTDOWN);
 	scws_records_destroy(sn->records);

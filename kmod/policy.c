@@ -94,20 +94,21 @@ static bool scws_is_module_port(u16 port)
 static int scws_rule_strings(struct scws_rule *r, struct nlattr **tb)
 {
 	if (tb[SCWS_RULE_A_LABEL]) {
-		r->label = nla_strdup(tb[SCWS_RULE_A_LABEL], GFP_KERNEL);
+		r->label = nla_strdup(tb[SCWS_RULE_A_LABEL],
+				      GFP_KERNEL_ACCOUNT);
 		if (!r->label)
 			return -ENOMEM;
 		r->sel |= SCWS_SEL_LABEL;
 	}
 	if (tb[SCWS_RULE_A_LABEL_PREFIX]) {
 		r->label_prefix = nla_strdup(tb[SCWS_RULE_A_LABEL_PREFIX],
-					     GFP_KERNEL);
+					     GFP_KERNEL_ACCOUNT);
 		if (!r->label_prefix)
 			return -ENOMEM;
 		r->sel |= SCWS_SEL_LABEL_PREFIX;
 	}
 	if (tb[SCWS_RULE_A_EXE]) {
-		r->exe = nla_strdup(tb[SCWS_RULE_A_EXE], GFP_KERNEL);
+		r->exe = nla_strdup(tb[SCWS_RULE_A_EXE], GFP_KERNEL_ACCOUNT);
 		if (!r->exe)
 			return -ENOMEM;
 		r->sel |= SCWS_SEL_EXE;
@@ -307,7 +308,8 @@ static int scws_list_add(u32 **list, u32 *n, u32 *cap, u32 idx)
 {
 	if (*n == *cap) {
 		u32 ncap = *cap ? *cap * 2 : 4;
-		u32 *nl = krealloc_array(*list, ncap, sizeof(u32), GFP_KERNEL);
+		u32 *nl = krealloc_array(*list, ncap, sizeof(u32),
+					  GFP_KERNEL_ACCOUNT);
 
 		if (!nl)
 			return -ENOMEM;
@@ -342,7 +344,7 @@ static int scws_policy_index(struct scws_policy *p)
 		scws_rule_as_subject(r, &key);
 		e = (struct scws_index_entry *)scws_index_find(p, kind, &key);
 		if (!e) {
-			e = kzalloc(sizeof(*e), GFP_KERNEL);
+			e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
 			if (!e)
 				return -ENOMEM;
 			e->key = r;
@@ -358,14 +360,15 @@ static int scws_policy_index(struct scws_policy *p)
 
 static struct scws_policy *scws_policy_alloc(u32 nrules)
 {
-	struct scws_policy *p = kzalloc(sizeof(*p), GFP_KERNEL);
+	struct scws_policy *p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	int k;
 
 	if (!p)
 		return NULL;
 	for (k = 0; k < SCWS_IDX_KINDS; k++)
 		hash_init(p->index[k]);
-	p->rules = kvcalloc(max(nrules, 1U), sizeof(*p->rules), GFP_KERNEL);
+	p->rules = kvcalloc(max(nrules, 1U), sizeof(*p->rules),
+			    GFP_KERNEL_ACCOUNT);
 	if (!p->rules) {
 		scws_policy_free(p);
 		return NULL;
@@ -375,6 +378,7 @@ static struct scws_policy *scws_policy_alloc(u32 nrules)
 
 /* Count the rules; the cap is checked here. */
 static int scws_policy_count(const struct nlattr *head, int len, u32 *nrules,
+			     u32 max_rules,
 			     struct netlink_ext_ack *extack)
 {
 	const struct nlattr *a;
@@ -383,8 +387,12 @@ static int scws_policy_count(const struct nlattr *head, int len, u32 *nrules,
 	*nrules = 0;
 	nla_for_each_attr(a, head, len, rem) {
 		if (nla_type(a) == SCWS_A_POLICY_RULE &&
-		    ++*nrules > SCWS_POLICY_MAX_RULES) {
-			NL_SET_ERR_MSG_ATTR(extack, a, "too many rules");
+		    ++*nrules > max_rules) {
+			if (max_rules < SCWS_POLICY_MAX_RULES)
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "too many rules for a policy set from a user namespace (module parameter userns_max_rules)");
+			else
+				NL_SET_ERR_MSG_ATTR(extack, a, "too many rules");
 			return -EINVAL;
 		}
 	}
@@ -427,13 +435,26 @@ struct scws_policy *scws_policy_from_attrs(const struct nlattr *head, int len,
 					   struct user_namespace *ns,
 					   struct netlink_ext_ack *extack)
 {
+	return scws_policy_from_attrs_max(head, len, ns, SCWS_POLICY_MAX_RULES,
+					  extack);
+}
+
+/* The same with at most @max_rules rules (<= SCWS_POLICY_MAX_RULES). */
+struct scws_policy *scws_policy_from_attrs_max(const struct nlattr *head,
+					       int len,
+					       struct user_namespace *ns,
+					       u32 max_rules,
+					       struct netlink_ext_ack *extack)
+{
 	const struct nlattr *a;
 	struct scws_policy *p;
 	bool has_default = false;
 	int rem, err;
 	u32 nrules;
 
-	err = scws_policy_count(head, len, &nrules, extack);
+	err = scws_policy_count(head, len, &nrules,
+				min_t(u32, max_rules, SCWS_POLICY_MAX_RULES),
+				extack);
 	if (err)
 		return ERR_PTR(err);
 	p = scws_policy_alloc(nrules);

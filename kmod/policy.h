@@ -130,6 +130,11 @@ enum scws_verdict {
 struct scws_policy *scws_policy_from_attrs(const struct nlattr *head, int len,
 					   struct user_namespace *ns,
 					   struct netlink_ext_ack *extack);
+struct scws_policy *scws_policy_from_attrs_max(const struct nlattr *head,
+					       int len,
+					       struct user_namespace *ns,
+					       u32 max_rules,
+					       struct netlink_ext_ack *extack);
 void scws_policy_free(struct scws_policy *p);
 void scws_policy_free_rcu(struct scws_policy *p);
 bool scws_policy_fill(struct sk_buff *skb, const struct scws_policy *p,

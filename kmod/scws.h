@@ -28,6 +28,8 @@ struct scws_params {
 	bool ipv6;
 	unsigned int queue_len;
 	unsigned int queue_timeout_ms;
+	unsigned int userns_max_rules;	/* POLICY_SET from a user namespace */
+	unsigned int queue_per_uid;	/* waiting connections per uid */
 };
 
 extern struct scws_params scws_params;
@@ -76,6 +78,7 @@ struct scws_port {
 	u64 reset;
 	/* Held by someone else, or the namespace is not hooked: refuse all. */
 	bool unguarded;
+	u64 closed;			/* client closed while waiting */
 };
 
 struct scws_listener {
@@ -107,6 +110,7 @@ struct scws_net {
 	struct mutex lock;
 	u32 pump_portid;		/* 0: no pump */
 	bool dying;
+	u32 conns_gen;			/* bumped by scws_conns_changed() */
 	struct scws_port ports[SCWS_MAX_PORTS];
 	struct scws_listener *listeners[SCWS_MAX_LISTENERS];
 	unsigned int nlisteners;
@@ -118,6 +122,8 @@ struct scws_net {
 	struct mutex policy_lock;	/* serializes POLICY_SET */
 	u32 policy_gen;
 	atomic_t held;			/* SYNs held for hashing */
+	spinlock_t held_lock;		/* held_list; taken in the hook */
+	struct list_head held_list;	/* struct scws_held, waiting */
 };
 
 static inline struct scws_net *scws_net(const struct net *net)
@@ -126,6 +132,16 @@ static inline struct scws_net *scws_net(const struct net *net)
 }
 
 struct scws_port *scws_port_find(struct scws_net *sn, u16 port);
+
+/* A connection came, went or was offered: a CONN_GET dump in progress is
+ * marked interrupted.  Steps of two keep the dump's sequence (gen + 1) odd,
+ * never 0, which would turn the check off.
+ */
+static inline void scws_conns_changed(struct scws_net *sn)
+{
+	lockdep_assert_held(&sn->lock);
+	sn->conns_gen += 2;
+}
 
 /* caller.c */
 void scws_caller_capture(struct scws_caller *c);
@@ -166,10 +182,27 @@ int scws_lsm_judge(struct socket *sock, const struct sockaddr *addr,
 enum scws_verdict scws_acp_decide(struct scws_net *sn, u16 port,
 				  const struct scws_caller *c, bool hashed,
 				  struct scws_decision_info *info);
+void scws_acp_examine(struct scws_net *sn, const struct scws_caller *c);
 const char *scws_exe_path(const struct scws_caller *c, char *buf,
 			  size_t size);
 bool scws_digest_lookup(const struct file *f, u8 *digest);
-int scws_digest_compute(struct file *f, u8 *digest);
+int scws_digest_compute(struct file *f, const struct cred *cred, u8 *digest);
+bool scws_file_vouchable(const struct file *f);
+
+/* A wait for a digest from atomic context (see scws_digest_request()). */
+struct scws_digest_req {
+	struct list_head node;		/* on the job's waiters */
+	struct scws_digest_job *job;	/* NULL: not waiting */
+	void (*done)(struct scws_digest_req *req);
+	int err;
+	u8 digest[SCWS_SHA256_LEN];
+};
+
+int scws_digest_request(struct scws_digest_req *req, struct file *f,
+			const struct cred *cred,
+			void (*done)(struct scws_digest_req *req));
+bool scws_digest_cancel(struct scws_digest_req *req);
+unsigned long scws_digest_timeout(void);
 int scws_digest_init(void);
 void scws_digest_exit(void);
 
@@ -180,6 +213,19 @@ void scws_refuse(struct net *net, struct scws_port *port,
 		 u8 reason, const struct scws_decision_info *decision);
 int scws_hook_register(struct net *net);
 void scws_hook_unregister(struct net *net);
+void scws_send_reset(struct net *net, struct sk_buff *skb, u8 pf);
+
+/* held.c: client SYNs held while the caller's executable is hashed */
+unsigned int scws_hold(struct scws_net *sn, struct scws_port *port,
+		       struct sk_buff *skb, u8 pf, const struct scws_tuple *t,
+		       struct scws_caller *c);
+void scws_held_net_init(struct scws_net *sn);
+void scws_held_net_exit(struct scws_net *sn);
+
+/* reject.c: the kernel's reset builders, found at load */
+void scws_reject_init(void);
+void scws_reject_exit(void);
+void scws_send_reset(struct net *net, struct sk_buff *skb, u8 pf);
 
 /* listener.c */
 int scws_listeners_start(struct scws_net *sn);
@@ -188,9 +234,9 @@ void scws_listeners_stop(struct scws_net *sn);
 /* conn.c: scws_conn_claim returns the pump's new fd */
 void scws_conn_accepted(struct scws_net *sn, struct scws_port *port,
 			struct socket *sock);
-int scws_conn_claim(struct scws_net *sn, u32 portid, u64 id,
-		    struct sk_buff *reply);
+int scws_conn_claim(struct scws_net *sn, u64 id, struct genl_info *info);
 void scws_conn_dispatch(struct scws_net *sn);
+u8 scws_port_admit(struct scws_net *sn, struct scws_port *port, kuid_t uid);
 void scws_conns_reset(struct scws_net *sn, struct scws_port *port, u8 reason);
 bool scws_conns_pending(const struct scws_net *sn);
 void scws_expire_work(struct work_struct *work);
@@ -201,6 +247,8 @@ int scws_conn_fill(struct sk_buff *skb, const struct scws_net *sn,
 int scws_genl_init(void);
 void scws_genl_exit(void);
 int scws_send_conn_new(struct scws_net *sn, const struct scws_conn *conn);
+int scws_send_claimed(struct scws_net *sn, const struct scws_conn *conn,
+		      int fd, struct genl_info *info);
 void scws_event_conn(struct scws_net *sn, u8 event, u8 reason,
 		     const struct scws_conn *conn);
 void scws_event_refused(struct net *net, const struct scws_tuple *t,
@@ -208,6 +256,18 @@ void scws_event_refused(struct net *net, const struct scws_tuple *t,
 			const struct scws_decision_info *decision);
 void scws_event_pump(struct scws_net *sn, u8 event, u32 portid);
 bool scws_events_wanted(struct net *net);
+
+/* judge.c, lsm.c: the decision at connect() for the BPF-LSM program */
+struct socket;
+struct sockaddr;
+int scws_lsm_judge(struct socket *sock, const struct sockaddr *addr,
+		   int addrlen);
+void scws_lsm_init(void);
+/* kfuncs: called by the BPF-LSM program only */
+struct msghdr;
+int scws_connect_check(struct socket *sock, struct sockaddr *address,
+		       int addrlen);
+int scws_sendmsg_check(struct socket *sock, struct msghdr *msg, int size);
 
 /* netns.c */
 int scws_pernet_init(void);

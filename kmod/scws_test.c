@@ -6,7 +6,9 @@
  * netlink port id nobody owns, so offers fail and connections stay queued.
  */
 #include <kunit/test.h>
+#include <linux/cred.h>
 #include <linux/delay.h>
+#include <linux/file.h>
 #include <linux/in.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -52,7 +54,8 @@ static void scws_test_exit(struct kunit *test)
 	struct scws_test_ctx *ctx = test->priv;
 
 	while (ctx->nclients)
-		sock_release(ctx->clients[--ctx->nclients]);
+		if (ctx->clients[--ctx->nclients])
+			sock_release(ctx->clients[ctx->nclients]);
 	scws_conns_reset(ctx->sn, NULL, SCWS_REASON_SHUTDOWN);
 	scws_params = ctx->saved;
 	put_net(ctx->net);
@@ -156,6 +159,11 @@ static void scws_test_accepts_in_fresh_netns(struct kunit *test)
 	mutex_unlock(&ctx->sn->lock);
 }
 
+/*
+ * queue_len 3 and one free channel the pump never takes (its socket does
+ * not exist): four connections can wait, the fifth is refused at connect()
+ * (it used to complete its handshake and be reset).
+ */
 static void scws_test_queue_bound(struct kunit *test)
 {
 	struct scws_test_ctx *ctx = test->priv;
@@ -163,15 +171,88 @@ static void scws_test_queue_bound(struct kunit *test)
 	int i;
 
 	scws_params.queue_len = 3;
+	/* One uid: no share below what the queue plus the never taken
+	 * channel hold.
+	 */
+	scws_params.queue_per_uid = 4;
 	scws_test_fake_pump(ctx, 1);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 4; i++)
 		KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
-	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 5));
+	KUNIT_EXPECT_EQ(test, scws_test_connect(test, AF_INET), -ECONNREFUSED);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 4));
 
 	mutex_lock(&ctx->sn->lock);
-	KUNIT_EXPECT_EQ(test, port->queued, 3);
-	KUNIT_EXPECT_EQ(test, port->reset, 2);
-	KUNIT_EXPECT_EQ(test, list_count_nodes(&port->conns), 3);
+	KUNIT_EXPECT_EQ(test, port->queued, 4);
+	KUNIT_EXPECT_EQ(test, port->reset, 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&port->refused), 1);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&port->conns), 4);
+	mutex_unlock(&ctx->sn->lock);
+}
+
+static int scws_test_connect_as(struct kunit *test, uid_t uid)
+{
+	struct cred *cred = prepare_creds();
+	const struct cred *old;
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, cred);
+	cred->euid = KUIDT_INIT(uid);
+	cred->fsuid = KUIDT_INIT(uid);
+	old = override_creds(cred);
+	err = scws_test_connect(test, AF_INET);
+	revert_creds(old);
+	put_cred(cred);
+	return err;
+}
+
+/* One uid holds its share of the queue: its next connect is refused,
+ * another uid's still waits.
+ */
+static void scws_test_queue_share(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct scws_port *port = &ctx->sn->ports[0];
+
+	scws_params.queue_len = 4;
+	scws_params.queue_per_uid = 1;
+	scws_test_fake_pump(ctx, 1);
+	KUNIT_ASSERT_EQ(test, scws_test_connect_as(test, 1001), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 1));
+	KUNIT_EXPECT_EQ(test, scws_test_connect_as(test, 1001), -ECONNREFUSED);
+	KUNIT_EXPECT_EQ(test, scws_test_connect_as(test, 1003), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 2));
+	mutex_lock(&ctx->sn->lock);
+	KUNIT_EXPECT_EQ(test, port->queued, 2);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&port->refused), 1);
+	mutex_unlock(&ctx->sn->lock);
+}
+
+/* Clients that connected and left free their slots: a new one waits. */
+static void scws_test_closed_clients_reaped(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct scws_port *port = &ctx->sn->ports[0];
+	int i;
+
+	scws_params.queue_len = 2;
+	scws_params.queue_per_uid = 3;
+	scws_test_fake_pump(ctx, 1);
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 3));
+	KUNIT_EXPECT_EQ(test, scws_test_connect(test, AF_INET), -ECONNREFUSED);
+	/* The four clients close (the refused one never connected). */
+	for (i = 0; i < 4; i++) {
+		sock_release(ctx->clients[i]);
+		ctx->clients[i] = NULL;
+	}
+	msleep(50);		/* their FINs reach the accepted sockets */
+	KUNIT_EXPECT_EQ(test, scws_test_connect(test, AF_INET), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 4));
+	mutex_lock(&ctx->sn->lock);
+	KUNIT_EXPECT_EQ(test, port->closed, 3);
+	KUNIT_EXPECT_EQ(test, port->queued, 1);
+	KUNIT_EXPECT_EQ(test, port->reset, 0);
 	mutex_unlock(&ctx->sn->lock);
 }
 
@@ -195,18 +276,13 @@ static void scws_test_queue_timeout(struct kunit *test)
 	mutex_unlock(&ctx->sn->lock);
 }
 
-static void scws_test_claim_other_netns(struct kunit *test)
+/* Mark the first queued connection of @port offered; returns its id. */
+static u64 scws_test_offer_first(struct scws_test_ctx *ctx,
+				 struct scws_port *port)
 {
-	struct scws_test_ctx *ctx = test->priv;
-	struct scws_port *port = &ctx->sn->ports[0];
-	struct scws_net *init_sn = scws_net(&init_net);
 	struct scws_conn *conn;
-	u32 init_pump;
 	u64 id;
 
-	scws_test_fake_pump(ctx, 1);
-	KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
-	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 1));
 	mutex_lock(&ctx->sn->lock);
 	conn = list_first_entry(&port->conns, struct scws_conn, node);
 	conn->offered = true;	/* as if CONN_NEW had reached the pump */
@@ -214,26 +290,96 @@ static void scws_test_claim_other_netns(struct kunit *test)
 	port->offered++;
 	id = conn->id;
 	mutex_unlock(&ctx->sn->lock);
+	return id;
+}
+
+/* What the client socket sees next: data length, 0 (EOF) or -errno. */
+static int scws_test_client_recv(struct socket *sock)
+{
+	char buf[8];
+	struct kvec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr msg = {};
+
+	sock->sk->sk_rcvtimeo = 2 * HZ;
+	return kernel_recvmsg(sock, &msg, &iov, 1, sizeof(buf), 0);
+}
+
+static void scws_test_claim_other_netns(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct scws_port *port = &ctx->sn->ports[0];
+	struct scws_net *init_sn = scws_net(&init_net);
+	struct genl_info info = {};
+	u32 init_pump;
+	u64 id;
+
+	scws_test_fake_pump(ctx, 1);
+	KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 1));
+	id = scws_test_offer_first(ctx, port);
 
 	/* Another namespace's pump never finds it, whatever its port id. */
 	mutex_lock(&init_sn->lock);
 	init_pump = init_sn->pump_portid;
 	init_sn->pump_portid = FAKE_PUMP;
 	mutex_unlock(&init_sn->lock);
-	KUNIT_EXPECT_EQ(test, scws_conn_claim(init_sn, FAKE_PUMP, id, NULL),
-			-ENOENT);
+	info.snd_portid = FAKE_PUMP;
+	genl_info_net_set(&info, &init_net);
+	KUNIT_EXPECT_EQ(test, scws_conn_claim(init_sn, id, &info), -ENOENT);
 	mutex_lock(&init_sn->lock);
 	init_sn->pump_portid = init_pump;
 	mutex_unlock(&init_sn->lock);
 
 	/* In its own namespace only the registered pump may claim. */
-	KUNIT_EXPECT_EQ(test, scws_conn_claim(ctx->sn, FAKE_PUMP + 1, id, NULL),
-			-EPERM);
-	KUNIT_EXPECT_EQ(test, scws_conn_claim(ctx->sn, FAKE_PUMP, id + 1000,
-					      NULL), -ENOENT);
+	genl_info_net_set(&info, ctx->net);
+	info.snd_portid = FAKE_PUMP + 1;
+	KUNIT_EXPECT_EQ(test, scws_conn_claim(ctx->sn, id, &info), -EPERM);
+	info.snd_portid = FAKE_PUMP;
+	KUNIT_EXPECT_EQ(test, scws_conn_claim(ctx->sn, id + 1000, &info),
+			-ENOENT);
 	mutex_lock(&ctx->sn->lock);
 	KUNIT_EXPECT_EQ(test, port->offered, 1);
 	mutex_unlock(&ctx->sn->lock);
+}
+
+/*
+ * The claim's reply cannot reach the pump (nobody owns FAKE_PUMP): the
+ * reserved descriptor goes back, nothing is handed off, the client gets a
+ * reset, and the channel counts as free again.
+ */
+static void scws_test_claim_reply_fails(struct kunit *test)
+{
+	struct scws_test_ctx *ctx = test->priv;
+	struct scws_port *port = &ctx->sn->ports[0];
+	struct genl_info info = { .snd_portid = FAKE_PUMP };
+	int next, fd;
+	u64 id;
+
+	scws_test_fake_pump(ctx, 1);
+	KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
+	KUNIT_ASSERT_TRUE(test, scws_test_wait(port, ctx->sn, 1));
+	id = scws_test_offer_first(ctx, port);
+	genl_info_net_set(&info, ctx->net);
+
+	next = get_unused_fd_flags(0);
+	KUNIT_ASSERT_GE(test, next, 0);
+	put_unused_fd(next);
+	KUNIT_EXPECT_EQ(test, scws_conn_claim(ctx->sn, id, &info),
+			-ECONNREFUSED);
+	fd = get_unused_fd_flags(0);
+	KUNIT_EXPECT_EQ(test, fd, next);	/* the number went back */
+	if (fd >= 0)
+		put_unused_fd(fd);
+
+	mutex_lock(&ctx->sn->lock);
+	KUNIT_EXPECT_EQ(test, port->handed_off, 0);
+	KUNIT_EXPECT_EQ(test, port->reset, 1);
+	KUNIT_EXPECT_EQ(test, port->offered, 0);
+	KUNIT_EXPECT_EQ(test, port->capacity, 1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&port->conns));
+	mutex_unlock(&ctx->sn->lock);
+	KUNIT_EXPECT_EQ(test, scws_test_client_recv(ctx->clients[0]),
+			-ECONNRESET);
 }
 
 static void scws_test_pump_gone_resets(struct kunit *test)
@@ -356,8 +502,11 @@ static struct kunit_case scws_core_cases[] = {
 	KUNIT_CASE(scws_test_not_served_refused),
 	KUNIT_CASE(scws_test_accepts_in_fresh_netns),
 	KUNIT_CASE(scws_test_queue_bound),
+	KUNIT_CASE(scws_test_queue_share),
+	KUNIT_CASE(scws_test_closed_clients_reaped),
 	KUNIT_CASE(scws_test_queue_timeout),
 	KUNIT_CASE(scws_test_claim_other_netns),
+	KUNIT_CASE(scws_test_claim_reply_fails),
 	KUNIT_CASE(scws_test_pump_gone_resets),
 	KUNIT_CASE(scws_test_lsm_judge_records),
 	KUNIT_CASE(scws_test_unjudged_reset),

@@ -314,19 +314,21 @@ static void scws_sig_insert(const struct scws_sig_id *id, u64 epoch,
  * The file's SHA-256, from digest.c: the one read of the file serves the
  * exe-sha256 rules and the signature alike.
  */
-static int scws_sig_file_digest(struct file *f, u8 *digest)
+static int scws_sig_file_digest(struct file *f, const struct cred *cred,
+				u8 *digest)
 {
-	return scws_digest_compute(f, digest);
+	return scws_digest_compute(f, cred, digest);
 }
 
 /*
  * Check @f's signature and cache the verdict (an unsigned or badly signed
  * file is cached too, with no flags).  Process context: reads the file
- * (through digest.c) and its xattr, and verifies.  A file on a file system
- * mounted from another user namespace than the initial one, whose owner
- * may write its files, is never trusted.
+ * (through digest.c, for a caller with @cred) and its xattr, and verifies.
+ * A file digest.c cannot vouch for (a file system mounted from another
+ * user namespace than the initial one, a user's FUSE mount) is never
+ * trusted.
  */
-void scws_sig_examine(struct file *f)
+void scws_sig_examine(struct file *f, const struct cred *cred)
 {
 	struct scws_sig_facts facts = {};
 	u8 digest[SCWS_SHA256_LEN];
@@ -339,7 +341,7 @@ void scws_sig_examine(struct file *f)
 	/* Before the digest: a change after this leaves the entry unused. */
 	scws_sig_file_id(f, &id, true);
 	epoch = scws_trust_epoch();
-	if (scws_sig_file_digest(f, digest))
+	if (scws_sig_file_digest(f, cred, digest))
 		return;
 	if (scws_sig_lookup(f, digest, &facts))
 		return;
@@ -351,7 +353,7 @@ void scws_sig_examine(struct file *f)
 	if (n > 0 && scws_sig_check(digest, buf, n, &facts))
 		memset(&facts, 0, sizeof(facts));
 	kfree(buf);
-	if (file_inode(f)->i_sb->s_user_ns != &init_user_ns)
+	if (!scws_file_vouchable(f))
 		facts.flags &= SCWS_SIG_SIGNED;
 	scws_sig_insert(&id, epoch, digest, &facts);
 }

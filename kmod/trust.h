@@ -42,7 +42,7 @@ int scws_sign_init(void);
 void scws_sign_exit(void);
 bool scws_sig_lookup(const struct file *f, const u8 *digest,
 		     struct scws_sig_facts *facts);
-void scws_sig_examine(struct file *f);
+void scws_sig_examine(struct file *f, const struct cred *cred);
 int scws_sig_check(const u8 *digest, const void *sig, size_t sig_len,
 		   struct scws_sig_facts *facts);
 int scws_sig_signer_cert(const u8 *sig, size_t len, const u8 **cert,

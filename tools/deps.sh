@@ -22,6 +22,9 @@ packages=(
 	bpftool libbpf-dev dwarves
 	# test environment: a slow FUSE file system, io_uring connects
 	iproute2 util-linux procps apparmor fuse3 libfuse3-dev liburing-dev
+	# a real browser against the gateway (tests/bipd/sched.sh, make bench):
+	# headless Chromium, on the host (large; the tests skip without it)
+	chromium
 )
 
 missing=()

@@ -6,7 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
 bench=$1 n=$2 count=${3:-1500}
-modprobe -a nf_reject_ipv4 nf_reject_ipv6
 insmod kmod/scws.ko queue_len=1024
 ns=$(netns_new bench)
 start_pump "$ns" /tmp/bench-pump.log --port 3516:7:7 --mode close

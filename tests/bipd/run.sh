@@ -53,7 +53,7 @@ if cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O1 -g -Iuapi -Itools/
 	tools/scws-bipd/*.c tools/lib/cat-tlv.c tools/lib/scws-nl.c \
 	$(pkg-config --libs libnl-genl-3.0 libpcsclite) &&
    cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O2 -g -Iuapi -Itools/lib -Icard-sim \
-	-o "$CARD" card-sim/*.c tools/lib/cat-tlv.c \
+	-o "$CARD" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c \
 	-lmbedtls -lmbedx509 -lmbedcrypto; then
 	ok "build scws-bipd (ASan, UBSan) and scws-card"
 else
@@ -323,4 +323,7 @@ check "pump log: the caller of each connection at -v" \
 	grep -q "connection peer=127.0.0.1:" "$TMP/pump.log"
 
 counts
-[ "$FAIL" -eq 0 ]
+# Channel scheduling: many clients, idle keep-alive, Chromium (own stack).
+SCWS_BIPD_PREBUILT=1 bash tests/bipd/sched.sh
+sched_rc=$?
+[ "$FAIL" -eq 0 ] && [ "$sched_rc" -eq 0 ]

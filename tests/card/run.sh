@@ -17,7 +17,7 @@ CARD=$OUT/scws-card
 APDU=$OUT/pcsc-apdu
 SCRIPTS=$TOP/tests/card/scripts
 ATR="3b:9f:96:80:b1:fe:45:1f:c7:80:31:e0:73:fa:21:5b:64:53:43:57:53:82:90:00:9b"
-PLAN=21
+PLAN=22
 
 N=0 PASS=0 FAIL=0 SKIP=0
 ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $*"; }
@@ -47,7 +47,7 @@ WERROR=()
 # code, sees real traffic; a leak or bad access fails the exit test.
 if ! cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
 	-Icard-sim -fsanitize=address,undefined -fno-omit-frame-pointer \
-	-o "$CARD" card-sim/*.c tools/lib/cat-tlv.c \
+	-o "$CARD" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c \
 	-lmbedtls -lmbedx509 -lmbedcrypto ||
    ! cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O2 -g \
 	$(pkg-config --cflags libpcsclite) -o "$APDU" tests/pcsc/pcsc-apdu.c \
@@ -190,14 +190,22 @@ check "--baud 1200: 10 STATUS take >= 1558 ms (took $ms ms)" test "$ms" -ge 1558
 check "--baud 1200: and not absurdly more (< 6000 ms)" test "$ms" -lt 6000
 stop_card >/dev/null
 
-# --- 18-19: test tooling
+# --- 18-20: test tooling
 start_card --debug-port "$DEBUG_PORT" --fault bad-tlv
 check "--debug-port: HTTP straight from the card's server" \
 	bash -c "curl -s -m 5 http://127.0.0.1:$DEBUG_PORT/index.html | grep -q '<html'"
+# curl keeps the ETag and sends it back: the revisit is a 304, no body.
+rm -f "$TMP/etag"
+check "--debug-port: a revisit with curl --etag-compare is a bodiless 304" \
+	bash -c "curl -s -m 5 -o /dev/null --etag-save '$TMP/etag' \
+			http://127.0.0.1:$DEBUG_PORT/style.css &&
+		 grep -q '^\"[0-9a-f]\{16\}\"\$' '$TMP/etag' &&
+		 [ \"\$(curl -s -m 5 -o /dev/null -w '%{http_code} %{size_download}' \
+			--etag-compare '$TMP/etag' http://127.0.0.1:$DEBUG_PORT/style.css)\" = '304 0' ]"
 check "--fault bad-tlv: first FETCH malformed, second intact" script fault-tlv
 stop_card >/dev/null
 
-# --- 20-21: the logs tell what happened and nothing crashed
+# --- 21-22: the logs tell what happened and nothing crashed
 check "card log: no sanitizer or assertion report" \
 	bash -c "! grep -qE 'AddressSanitizer|runtime error|Assertion' '$TMP/card.log'"
 check "card log: shutdown on SIGTERM" grep -q "shutting down" "$TMP/card.log"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/aram.c card-sim/aram_rules.c card-sim/ber.c card-sim/apdu.c card-sim/state.c card-sim/log.c
+// sources: card-sim/aram/aram.c card-sim/aram/aram_rules.c card-sim/aram/ber.c card-sim/uicc/apdu.c card-sim/state.c card-sim/log.c
 // libs: -lmbedcrypto
 /*
  * The ARA-M: its STORE DATA parser and the applet's APDU handling.
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "aram.h"
+#include "aram/aram.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

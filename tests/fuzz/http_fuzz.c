@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/http_conn.c card-sim/http_parse.c card-sim/http_buf.c card-sim/http_url.c card-sim/http_response.c
+// sources: card-sim/http/http_conn.c card-sim/http/http_parse.c card-sim/http/http_buf.c card-sim/http/http_url.c card-sim/http/http_response.c card-sim/http/http_date.c card-sim/http/http_cache.c card-sim/clock.c
 /*
  * libFuzzer target: the SCWS request parser inside its connection, fed in
  * arbitrary pieces.  Input: byte 0 = input piece size - 1, byte 1 = output
@@ -7,14 +7,19 @@
  * decodes the target and the form parameters the way the site does, and
  * answers with a body (chunked for "/d..."), so the parser, the target
  * decoder, the reply writer and the connection's pipelining, 100-continue
- * and closing rules all run.  Invariants: every answer starts with a
- * status line, and once the client has half-closed and everything is
+ * and closing rules all run.  Static-looking targets ("/s...") carry a
+ * fixed ETag and Last-Modified and go through the conditional-request
+ * code (If-None-Match lists, HTTP-dates in three forms), so 304s and HEAD
+ * answers are written too.  Invariants: every answer starts with a
+ * status line; a date the parser accepts in [1970, 9999] is written and
+ * read back unchanged; once the client has half-closed and everything is
  * read, the connection is done.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "http.h"
+#include "http/http.h"
 
 void http_route(struct scws_site *site, const struct http_request *req,
 		struct http_reply *r)
@@ -33,6 +38,25 @@ void http_route(struct scws_site *site, const struct http_request *req,
 	if (req->body_len)
 		http_pct_decode((const char *)req->body, req->body_len, true,
 				value, sizeof(value));
+	for (size_t i = 0; i < req->nfields; i++) {
+		int64_t t, back;
+		char d[HTTP_DATE_LEN + 1];
+
+		if (strcasecmp(req->fields[i].name, "If-Modified-Since") ||
+		    !http_date_parse(req->fields[i].value, &t) ||
+		    t < 0 || t > 253402300799)
+			continue;
+		http_date_format(t, d);
+		if (!http_date_parse(d, &back) || back != t)
+			abort();	/* a date that does not round-trip */
+	}
+	if (path[1] == 's') {
+		strcpy(r->etag, "\"0123456789abcdef\"");
+		r->last_modified = 784111777;
+		r->cache_control = http_cache_policy(path);
+		if (http_not_modified(req, r->etag, r->last_modified))
+			r->status = 304;
+	}
 	r->dynamic = path[1] == 'd';
 	r->content_type = "text/plain";
 	http_buf_printf(&r->body, "%s %s %zu\n", req->method_name, path,

@@ -3,7 +3,7 @@
 # connections: nothing leaks, nothing oopses (the VM runner fails the run
 # on any kernel warning).
 cd "$(dirname "$0")/../.." && . tests/lib/tap.sh
-tap_begin 9
+tap_begin 12
 tmp=$(mktemp -d)
 TAP_CLEANUP_EXTRA="rm -rf $tmp"
 
@@ -18,6 +18,20 @@ expect "container root runs its own namespace's pump" "data:container-pump" "$(h
 out=$(unshare -Urn bash -c "ip link set lo up; $CLIENT connect 127.0.0.1 3516")
 expect "a container without a pump is refused" refused "$out"
 
+# Policy memory is charged to the caller, and a user namespace's root gets
+# at most userns_max_rules rules (default 1024); the initial admin 16384.
+{ echo "default deny"; for i in $(seq 1025); do echo "allow uid $((10000 + i))"; done; } >"$tmp/big.conf"
+head -n 1025 "$tmp/big.conf" >"$tmp/cap.conf"
+out=$(unshare -Urn bash -c "
+	$BUILD/scwsctl policy load $tmp/cap.conf && echo loaded-cap
+	$BUILD/scwsctl policy load $tmp/big.conf 2>&1 || echo refused-big" 2>&1)
+check "user namespace root loads a 1024-rule policy" grep -q "^loaded-cap" <<<"$out"
+check "but not 1025 rules: refused, naming userns_max_rules" \
+	bash -c 'grep -q "^refused-big" <<<"$1" && grep -q userns_max_rules <<<"$1"' _ "$out"
+grep -v '^loaded-cap\|^refused-big' <<<"$out" | head -n 3 | sed 's/^/# /'
+ns=$(netns_new cap)
+check "the initial namespace's admin loads 1025 rules there" in_ns "$ns" "$BUILD/scwsctl" policy load "$tmp/big.conf"
+
 # ip netns del with live connections of every kind.
 ns=$(netns_new del)
 check "pump registered" start_pump "$ns" "$tmp/p1" --port 3516:2:2 --mode hold
@@ -31,6 +45,8 @@ check "netns deleted under live connections" grep -q "held connected=6" "$tmp/h1
 
 # rmmod with 100 live connections: claimed by pumps and queued, in two
 # namespaces.
+# One uid (root) fills whole queues here: lift its share to the queue.
+rmmod scws && insmod kmod/scws.ko queue_per_uid=32
 ns=$(netns_new rm)
 ns2=$(netns_new rm2)
 start_pump "$ns" "$tmp/p2" --port 3516:4:4 --port 4116:4:4 --mode hold >/dev/null
@@ -44,7 +60,20 @@ c3=$!
 wait_for "$ns" "port=3516 .*queued=32 " && wait_for "$ns" "port=4116 .*queued=32 " &&
 	wait_for "$ns2" "port=3516 .*queued=24 "
 check "100 connections open (24 claimed, 76 queued)" test $? -eq 0
-check "rmmod with 100 live connections" rmmod scws
+# Event listeners and a stream of refused connects while the module goes:
+# the namespaces' hooks and workers send events until they stop, after the
+# family is unregistered (the runner fails on any kernel warning).
+in_ns "$ns" "$PUMP" --events >"$tmp/ev1" 2>&1 &
+ev1=$!
+in_ns - "$PUMP" --events >"$tmp/ev2" 2>&1 &
+ev2=$!
+ns3=$(netns_new rm3)
+in_ns "$ns3" $CLIENT rate 400 127.0.0.1 3516 --timeout 1 >"$tmp/rate" 2>&1 &
+storm=$!
+for _ in $(seq 100); do grep -q subscribed "$tmp/ev1" && grep -q subscribed "$tmp/ev2" && break; sleep 0.05; done
+check "rmmod with 100 live connections, event listeners and refused connects" rmmod scws
+wait "$storm"
+kill "$ev1" "$ev2" 2>/dev/null
 wait "$c1" "$c2" "$c3"
 check "the module can be loaded again" insmod kmod/scws.ko
 expect "and owns the port again" refused "$(in_ns - $CLIENT connect 127.0.0.1 3516)"

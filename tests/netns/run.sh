@@ -4,7 +4,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build
 log=build/netns.log
-bash tests/vm/run.sh -t "${SCWS_NETNS_TIMEOUT:-900}" tests/netns/suite.sh "$@" 2>&1 | tee "$log"
+# Two guest CPUs: a single-CPU guest hides races.
+SCWS_VM_CPUS=${SCWS_VM_CPUS:-2} bash tests/vm/run.sh -t "${SCWS_NETNS_TIMEOUT:-900}" tests/netns/suite.sh "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 summary=$(grep -a '^netns-summary:' "$log" | tail -n 1)
 if [ -z "$summary" ]; then

@@ -28,10 +28,19 @@ result() {
 	fi
 }
 
-# insmod does not resolve dependencies: load what scws.ko links against.
-modprobe -a nf_reject_ipv4 nf_reject_ipv6
+# A freshly booted kernel with nothing loaded: insmod resolves no
+# dependencies, so scws.ko must link against nothing that is not there.
+! lsmod | grep -qE '^nf_reject_ipv(4|6) '
+result $? "fresh kernel: nf_reject_ipv4/6 not loaded before insmod"
 insmod kmod/scws.ko
-result $? "insmod scws.ko into $(uname -r)"
+result $? "insmod scws.ko into $(uname -r), nothing loaded by hand"
+# It loads the kernel's reset builders itself and holds them (symbol_get:
+# a reference, not a link, so lsmod's "used by" does not name scws).
+held=0
+for m in nf_reject_ipv4 nf_reject_ipv6; do
+	[ "$(cat /sys/module/$m/refcnt 2>/dev/null || echo 0)" -ge 1 ] || held=1
+done
+result $held "nf_reject_ipv4/6 loaded by scws.ko and held"
 
 for t in tests/netns/[0-9]*.sh; do
 	[ -n "$filter" ] && [[ "$t" != *"$filter"* ]] && continue

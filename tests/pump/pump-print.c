@@ -96,13 +96,14 @@ static void print_port(const struct scws_port_status *ps)
 {
 	printf("port=%u channels=%u capacity=%u offered=%u queued=%u "
 	       "accepted=%llu handed_off=%llu refused=%llu timed_out=%llu "
-	       "reset=%llu\n",
+	       "reset=%llu closed=%llu\n",
 	       ps->port, ps->channels, ps->capacity, ps->offered, ps->queued,
 	       (unsigned long long)ps->accepted,
 	       (unsigned long long)ps->handed_off,
 	       (unsigned long long)ps->refused,
 	       (unsigned long long)ps->timed_out,
-	       (unsigned long long)ps->reset);
+	       (unsigned long long)ps->reset,
+	       (unsigned long long)ps->closed);
 }
 
 void print_status(const struct scws_status *st)
@@ -115,6 +116,7 @@ void print_status(const struct scws_status *st)
 		puts("pump=none");
 	printf("queue_len=%u\n", st->queue_len);
 	printf("queue_timeout_ms=%u\n", st->queue_timeout_ms);
+	printf("queue_per_uid=%u\n", st->queue_per_uid);
 	for (i = 0; i < st->n_ports; i++)
 		print_port(&st->ports[i]);
 }

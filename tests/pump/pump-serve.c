@@ -54,6 +54,7 @@ struct pump {
 	struct pollfd *pfds;
 	size_t cap_pfds;
 	unsigned long finished;	/* ended (or, with --no-claim, offered) */
+	int64_t free_at_ms;	/* --free-after: when; -1 once done */
 	int err;		/* first fatal error */
 };
 
@@ -150,7 +151,14 @@ static void read_netlink(struct pump *p)
 
 	if (err == -ENOBUFS && !p->opts->no_claim) {
 		fputs("scws-test-pump: netlink overrun, listing offers\n", stderr);
-		err = scws_nl_conn_dump(p->nl, on_listed, p);
+		/* Offers seen twice are ignored; a changed list is read again. */
+		for (int tries = 0; tries < 8; tries++) {
+			err = scws_nl_conn_dump(p->nl, on_listed, p);
+			if (err != -EINTR)
+				break;
+		}
+		if (err == -EINTR)
+			err = 0;	/* what it listed is still offered or gone */
 	}
 	if (err && err != -ENOBUFS)
 		fail(p, "netlink", err);
@@ -363,6 +371,26 @@ static size_t build_pollfds(struct pump *p)
 	return p->n_clients + 1;
 }
 
+/* --free-after: every channel becomes free at once. */
+static void free_due(struct pump *p)
+{
+	if (p->free_at_ms < 0 || pump_now_ms() < p->free_at_ms)
+		return;
+	p->free_at_ms = -1;
+	for (unsigned int i = 0; i < p->n_ports && !p->err; i++) {
+		struct pump_port *port = &p->ports[i];
+		int err;
+
+		port->capacity = port->channels;
+		port->free = port->channels;
+		err = scws_nl_port_set(p->nl, port->port, port->channels,
+				       port->free);
+		if (err)
+			fail(p, "port-set", err);
+	}
+	puts("freed");
+}
+
 static int64_t earlier(int64_t a, int64_t b)
 {
 	return a < 0 || b < a ? b : a;
@@ -371,7 +399,7 @@ static int64_t earlier(int64_t a, int64_t b)
 /* Milliseconds until the next claim or drain deadline; -1: none. */
 static int next_timeout(const struct pump *p)
 {
-	int64_t next = -1;
+	int64_t next = p->free_at_ms;
 	int64_t now = pump_now_ms();
 
 	for (size_t i = 0; i < p->n_pending; i++)
@@ -402,6 +430,7 @@ static void serve_loop(struct pump *p)
 			fail(p, "poll", r);
 		if (r > 0 && p->pfds[0].revents)
 			read_netlink(p);
+		free_due(p);
 		claim_due(p);
 		service_clients(p, n - 1);
 		reap_clients(p);
@@ -441,6 +470,8 @@ int run_serve(const struct pump_opts *opts)
 	int rc;
 
 	memcpy(p.ports, opts->ports, sizeof(p.ports));
+	p.free_at_ms = opts->free_after_ms ?
+		       pump_now_ms() + opts->free_after_ms : -1;
 	if (pump_open(&p.nl))
 		return PUMP_EXIT_ERROR;
 	scws_nl_set_handlers(p.nl, &handlers, &p);

@@ -48,6 +48,7 @@ struct pump_opts {
 	const char *reply;
 	bool no_claim;
 	unsigned int claim_delay_ms;
+	unsigned int free_after_ms;	/* 0: never */
 	unsigned long max_conns;	/* 0: no limit */
 	uint64_t claim_id;		/* --try-claim */
 	unsigned int n_ports;

@@ -38,6 +38,8 @@ static void usage(void)
 "                          \"scws-test-pump\\n\")\n"
 "  --no-claim              never claim (timeout tests)\n"
 "  --claim-delay MS        wait MS before claiming each connection\n"
+"  --free-after MS         MS after registering, free every channel\n"
+"                          (PORT_SET capacity = channels)\n"
 "  --max-conns N           exit 0 after N connections ended (with\n"
 "                          --no-claim: after N CONN_NEW)\n"
 "\n"
@@ -205,6 +207,7 @@ static const struct option long_options[] = {
 	{ "reply", required_argument, NULL, 'r' },
 	{ "no-claim", no_argument, NULL, 'n' },
 	{ "claim-delay", required_argument, NULL, 'd' },
+	{ "free-after", required_argument, NULL, 'f' },
 	{ "max-conns", required_argument, NULL, 'x' },
 	{ "register-only", no_argument, NULL, 'R' },
 	{ "try-claim", required_argument, NULL, 'C' },
@@ -241,6 +244,11 @@ static bool take_option(int c, const char *arg, struct pump_opts *o)
 		if (!parse_number(arg, 3600000, &v))
 			break;
 		o->claim_delay_ms = (unsigned int)v;
+		return true;
+	case 'f':
+		if (!parse_number(arg, 3600000, &v) || !v)
+			break;
+		o->free_after_ms = (unsigned int)v;
 		return true;
 	case 'x':
 		if (!parse_number(arg, ULONG_MAX, &v))

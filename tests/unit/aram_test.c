@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/aram.c card-sim/aram_rules.c card-sim/ber.c card-sim/apdu.c card-sim/state.c card-sim/log.c
+// sources: card-sim/aram/aram.c card-sim/aram/aram_rules.c card-sim/aram/ber.c card-sim/uicc/apdu.c card-sim/state.c card-sim/log.c
 // libs: -lmbedcrypto
 /*
  * ARA-M: BER-TLV strictness, the encoding of GET DATA answers (including
@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "aram.h"
-#include "ber.h"
+#include "aram/aram.h"
+#include "aram/ber.h"
 
 struct fx {
 	char dir[64], path[96];

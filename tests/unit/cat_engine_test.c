@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: tools/lib/cat-tlv.c card-sim/cat.c card-sim/bip.c card-sim/bip-slot.c card-sim/bip-reply.c card-sim/cat-stream.c card-sim/tls.c
+// sources: tools/lib/cat-tlv.c card-sim/cat/cat.c card-sim/cat/bip.c card-sim/cat/bip-slot.c card-sim/cat/bip-reply.c card-sim/cat/cat-stream.c card-sim/tls/tls.c
 // libs: -lmbedtls -lmbedx509 -lmbedcrypto
 /*
  * The card's proactive engine against scripted terminals: byte-exact
@@ -29,8 +29,8 @@
 
 #include "card.h"
 #include "cat-tlv.h"
-#include "cat.h"
-#include "tls.h"
+#include "cat/cat.h"
+#include "tls/tls.h"
 
 /* ---- stub web server ---- */
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/fs.c card-sim/state.c card-sim/log.c
+// sources: card-sim/uicc/fs.c card-sim/state.c card-sim/log.c
 // libs: -lmbedcrypto
 /*
  * The card's file tree: SELECT by FID, path and AID as TS 102 221 allows,
@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "fs.h"
+#include "uicc/fs.h"
 
 struct fixture {
 	char dir[64], path[96];

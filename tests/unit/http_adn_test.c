@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/site_adn.c
+// sources: card-sim/site/site_adn.c
 /*
  * EF_ADN records: the default alphabet with its escape table, the three
  * UCS2 forms, BCD numbers, and records that are blank or malformed.
@@ -11,7 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "http.h"
+#include "http/http.h"
+#include "site/site.h"
 
 #define REC 30
 

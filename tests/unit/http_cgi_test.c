@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/http_buf.c card-sim/http_parse.c card-sim/http_url.c card-sim/http_response.c card-sim/http_router.c card-sim/http_conn.c card-sim/site.c card-sim/site_import.c card-sim/site_mime.c card-sim/site_cgi.c card-sim/site_cgi_fs.c card-sim/site_phonebook.c card-sim/site_adn.c card-sim/auth.c card-sim/pin.c card-sim/fs.c card-sim/state.c card-sim/log.c
+// sources: card-sim/http/http_buf.c card-sim/http/http_parse.c card-sim/http/http_url.c card-sim/http/http_response.c card-sim/http/http_date.c card-sim/http/http_cache.c card-sim/clock.c card-sim/http/http_router.c card-sim/http/http_conn.c card-sim/site/site.c card-sim/site/site_import.c card-sim/site/site_mime.c card-sim/site/site_cgi.c card-sim/site/site_cgi_fs.c card-sim/site/site_phonebook.c card-sim/site/site_adn.c card-sim/http/auth.c card-sim/uicc/pin.c card-sim/uicc/fs.c card-sim/state.c card-sim/log.c
 // libs: -lmbedcrypto
 /*
  * The /cgi/ applications: display and update of the card's files, the
@@ -16,8 +16,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "http.h"
-#include "pin.h"
+#include "http/http.h"
+#include "site/site.h"
+#include "uicc/pin.h"
 
 #include "http_test_env.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/http_parse.c card-sim/http_buf.c card-sim/http_url.c
+// sources: card-sim/http/http_parse.c card-sim/http/http_buf.c card-sim/http/http_url.c
 /*
  * The SCWS request parser: every limit and the status it answers, chunked
  * bodies, pipelining, byte-at-a-time input; and request-target decoding.
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "http.h"
+#include "http/http.h"
 
 static struct http_parser *new_parser(void)
 {

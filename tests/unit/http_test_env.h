@@ -9,7 +9,7 @@
 
 #include <errno.h>
 
-#include "fs.h"
+#include "uicc/fs.h"
 
 struct env {
 	char dir[64];

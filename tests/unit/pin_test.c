@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/pin.c card-sim/state.c card-sim/log.c
+// sources: card-sim/uicc/pin.c card-sim/state.c card-sim/log.c
 // libs: -lmbedcrypto
 /*
  * CHV1 and its PUK: VERIFY counting and blocking, RESET RETRY COUNTER,
@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "pin.h"
+#include "uicc/pin.h"
 
 struct fixture {
 	char dir[64], path[96];

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Host unit tests: each tests/unit/*_test.c is one cmocka program.  Its
 # header names what it links:
-#   // sources: tools/lib/cat-tlv.c card-sim/http.c
+#   // sources: tools/lib/cat-tlv.c card-sim/http/http_buf.c
 #   // libs: -lmbedcrypto
 # Counts come from cmocka's own "[  PASSED  ] N test(s)." lines.
 set -uo pipefail

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/uicc.c card-sim/uicc_files.c card-sim/uicc_pin.c card-sim/uicc_cat.c card-sim/apdu.c card-sim/aram.c card-sim/aram_rules.c card-sim/ber.c card-sim/fs.c card-sim/pin.c card-sim/state.c card-sim/log.c card-sim/baud.c
+// sources: card-sim/uicc/uicc.c card-sim/uicc/uicc_files.c card-sim/uicc/uicc_pin.c card-sim/uicc/uicc_cat.c card-sim/uicc/apdu.c card-sim/aram/aram.c card-sim/aram/aram_rules.c card-sim/aram/ber.c card-sim/uicc/fs.c card-sim/uicc/pin.c card-sim/state.c card-sim/log.c card-sim/uicc/baud.c
 // libs: -lmbedcrypto
 /*
  * The UICC's APDU layer: ATR, classes and channels, SELECT / STATUS /
@@ -19,13 +19,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "apdu.h"
-#include "aram.h"
-#include "baud.h"
-#include "cat.h"
-#include "fs.h"
-#include "pin.h"
-#include "uicc.h"
+#include "uicc/apdu.h"
+#include "aram/aram.h"
+#include "uicc/baud.h"
+#include "cat/cat.h"
+#include "uicc/fs.h"
+#include "uicc/pin.h"
+#include "uicc/uicc.h"
 
 /* ---- a scripted proactive engine ---- */
 struct cat {

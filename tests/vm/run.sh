@@ -2,7 +2,7 @@
 # Run a script as root inside a throw-away qemu VM (TCG) booting Debian's kernel, with
 # the host root shared read-only over 9p under a tmpfs overlay. See tests/vm/README.md.
 #
-#   tests/vm/run.sh [-t TIMEOUT_S] [-m MEM_MB] [-k KERNEL_VERSION] [-i] SCRIPT [ARGS...]
+#   tests/vm/run.sh [-t TIMEOUT_S] [-m MEM_MB] [-c CPUS] [-k KERNEL_VERSION] [-i] SCRIPT [ARGS...]
 #
 # Exit status: the script's; 1 if the script passed but the kernel logged a WARNING/BUG/
 # Oops/... or got tainted (other than O/E); 124 on timeout; 125 if the VM could not
@@ -23,9 +23,9 @@ TAINT_LETTERS=PFSRMBUDAWCIOELKXTN
 
 usage() {
 	cat >&2 <<EOF
-usage: $0 [-t TIMEOUT_S] [-m MEM_MB] [-k KERNEL_VERSION] [-i] SCRIPT [ARGS...]
+usage: $0 [-t TIMEOUT_S] [-m MEM_MB] [-c CPUS] [-k KERNEL_VERSION] [-i] SCRIPT [ARGS...]
        $0 -i [SCRIPT [ARGS...]]     interactive shell in the VM (after SCRIPT, if given)
-env:   SCWS_KVER, SCWS_VM_APPEND (kernel args), SCWS_VM_QEMU_ARGS (qemu args),
+env:   SCWS_KVER, SCWS_VM_CPUS (guest CPUs, default 1), SCWS_VM_APPEND (kernel args), SCWS_VM_QEMU_ARGS (qemu args),
        SCWS_VM_KEEP=1 (keep the run's temp dir)
 EOF
 	exit 125
@@ -35,12 +35,14 @@ die() { echo "vm/run.sh: $*" >&2; exit 125; }
 
 timeout_s=
 mem=1024
+cpus=${SCWS_VM_CPUS:-1}
 kver=
 interactive=0
-while getopts ":t:m:k:ih" opt; do
+while getopts ":t:m:c:k:ih" opt; do
 	case $opt in
 	t) timeout_s=$OPTARG ;;
 	m) mem=$OPTARG ;;
+	c) cpus=$OPTARG ;;
 	k) kver=$OPTARG ;;
 	i) interactive=1 ;;
 	*) usage ;;
@@ -50,6 +52,7 @@ shift $((OPTIND - 1))
 (($# || interactive)) || usage
 [[ -z $timeout_s || $timeout_s =~ ^[0-9]+$ ]] || die "bad -t '$timeout_s'"
 [[ $mem =~ ^[0-9]+$ ]] || die "bad -m '$mem'"
+[[ $cpus =~ ^[1-9][0-9]*$ ]] || die "bad -c '$cpus'"
 # No timeout for an interactive session unless asked for.
 [[ -n $timeout_s ]] || { ((interactive)) && timeout_s=0 || timeout_s=600; }
 [[ ${SCWS_IN_VM:-} != 1 ]] || die "already inside the test VM"
@@ -133,37 +136,18 @@ fi
 # ---------------------------------------------------------------------------------
 # Kernel image: the xz-compressed bzImage takes ~3.5 s just to decompress itself under
 # TCG. Boot the uncompressed ELF vmlinux instead (qemu loads it via its PVH entry
-# point, CONFIG_PVH=y in Debian), extracted once into build/vm/. Falls back to the
+# point, CONFIG_PVH=y in Debian), extracted once by tools/btf/kbuild-btf.sh into
+# ~/.cache/scws/ (the same file gives the module build its BTF). Falls back to the
 # bzImage if extraction fails.
 
-extract_vmlinux() { # extract_vmlinux BZIMAGE OUT: like the kernel's scripts/extract-vmlinux
-	local m tool off
-	for m in 'xz:\xfd7zXZ\x00' 'zstd:\x28\xb5\x2f\xfd' 'gzip:\x1f\x8b\x08\x00'; do
-		tool=${m%%:*}
-		command -v "$tool" >/dev/null || continue
-		off=$(LC_ALL=C grep -obUaP "${m#*:}" "$1" | head -n 1 | cut -d: -f1) || true
-		[[ -n $off ]] || continue
-		# The payload is followed by trailing data, so the decompressor may complain.
-		tail -c "+$((off + 1))" "$1" | "$tool" -dc >"$2" 2>/dev/null || true
-		[[ $(head -c 4 "$2" | od -An -c | tr -d ' ') == 177ELF ]] && return 0
-	done
-	return 1
-}
-
+# shellcheck source=../../tools/btf/kbuild-btf.sh
+source "$ROOT/tools/btf/kbuild-btf.sh"
 if grep -q '^CONFIG_PVH=y' "/boot/config-$kver" 2>/dev/null; then
-	vmlinux="$CACHE/vmlinux-$kver"
-	vkey=$(stat -L -c '%s %Y' "$kernel")
-	if [[ ! -f $vmlinux || "$(cat "$vmlinux.key" 2>/dev/null)" != "$vkey" ]]; then
-		mkdir -p "$CACHE"
-		if extract_vmlinux "$kernel" "$vmlinux.tmp.$$"; then
-			mv -f "$vmlinux.tmp.$$" "$vmlinux"
-			echo "$vkey" >"$vmlinux.key"
-		else
-			rm -f "$vmlinux.tmp.$$"
-			echo "vm/run.sh: cannot extract vmlinux from $kernel, booting it compressed (slower)" >&2
-		fi
+	if vmlinux=$(btf_vmlinux "$kver"); then
+		kernel=$vmlinux
+	else
+		echo "vm/run.sh: booting $kernel compressed (slower)" >&2
 	fi
-	[[ -f $vmlinux && "$(cat "$vmlinux.key" 2>/dev/null)" == "$vkey" ]] && kernel=$vmlinux
 fi
 
 # ---------------------------------------------------------------------------------
@@ -215,7 +199,7 @@ append="console=ttyS0,115200 panic=-1 rdinit=/init"
 append+=" scws_init=$HERE/guest-init.sh scws_msize=$MSIZE"
 append+=" ${SCWS_VM_APPEND:-}"
 
-qemu=(qemu-system-x86_64 -accel tcg -machine pc -cpu max -smp 1 -m "$mem"
+qemu=(qemu-system-x86_64 -accel tcg -machine pc -cpu max -smp "$cpus" -m "$mem"
 	-nodefaults -no-user-config -display none -no-reboot
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
 	-virtfs "local,path=/,mount_tag=scwsroot,security_model=none,readonly=on,multidevs=remap"

@@ -16,7 +16,6 @@ run() { printf '$ %s\n' "$*"; "$@"; }
 as_user() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --clear-groups "$@"; }
 
 say "Loading scws.ko into $(uname -r)"
-modprobe -a nf_reject_ipv4 nf_reject_ipv6
 run insmod kmod/scws.ko || exit 1
 run build/scwsctl status
 

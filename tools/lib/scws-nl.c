@@ -76,6 +76,7 @@ static const struct nla_policy scws_policy[SCWS_A_MAX + 1] = {
 	[SCWS_A_PUMP_PORTID] = POL_U32,
 	[SCWS_A_QUEUE_LEN] = POL_U32,
 	[SCWS_A_QUEUE_TIMEOUT_MS] = POL_U32,
+	[SCWS_A_QUEUE_PER_UID] = POL_U32,
 	[SCWS_A_PORTS] = POL_NEST,
 	[SCWS_A_PORT_INFO] = POL_NEST,
 	[SCWS_A_EVENT] = POL_U8,
@@ -116,6 +117,7 @@ static const struct nla_policy port_policy[SCWS_PORT_A_MAX + 1] = {
 	[SCWS_PORT_A_TIMED_OUT] = POL_U64,
 	[SCWS_PORT_A_RESET] = POL_U64,
 	[SCWS_PORT_A_UNGUARDED] = { .type = NLA_FLAG },
+	[SCWS_PORT_A_CLOSED] = POL_U64,
 };
 
 /* ---- small helpers */
@@ -311,6 +313,7 @@ static int parse_port(struct nlattr *nest, struct scws_port_status *ps)
 	ps->timed_out = get_u64(tb[SCWS_PORT_A_TIMED_OUT]);
 	ps->reset = get_u64(tb[SCWS_PORT_A_RESET]);
 	ps->unguarded = tb[SCWS_PORT_A_UNGUARDED] != NULL;
+	ps->closed = get_u64(tb[SCWS_PORT_A_CLOSED]);
 	return 0;
 }
 
@@ -347,6 +350,7 @@ int scws_nl_parse_status(struct nlmsghdr *nlh, struct scws_status *st)
 	st->pump_portid = get_u32(tb[SCWS_A_PUMP_PORTID], 0);
 	st->queue_len = nla_get_u32(tb[SCWS_A_QUEUE_LEN]);
 	st->queue_timeout_ms = nla_get_u32(tb[SCWS_A_QUEUE_TIMEOUT_MS]);
+	st->queue_per_uid = get_u32(tb[SCWS_A_QUEUE_PER_UID], 0);
 	return parse_ports(tb[SCWS_A_PORTS], st);
 }
 
@@ -720,6 +724,7 @@ int scws_nl_status_get(struct scws_nl *nl, struct scws_status *status)
 struct dump_ctx {
 	scws_nl_conn_fn fn;
 	void *arg;
+	bool interrupted;	/* the list changed during the dump */
 };
 
 static int on_conn_entry(struct nlmsghdr *nlh, void *arg)
@@ -728,19 +733,26 @@ static int on_conn_entry(struct nlmsghdr *nlh, void *arg)
 	struct scws_conn_info ci;
 	int err = scws_nl_parse_conn_msg(nlh, &ci);
 
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		ctx->interrupted = true;
 	if (!err)
 		ctx->fn(ctx->arg, &ci);
 	return err;
 }
 
 /* Calls fn for each pending connection; malformed entries are skipped and
- * make the result -EBADMSG. */
+ * make the result -EBADMSG.  -EINTR: the connections changed during the
+ * dump (fn saw a mix, maybe one twice); dump again for a consistent list. */
 int scws_nl_conn_dump(struct scws_nl *nl, scws_nl_conn_fn fn, void *arg)
 {
 	struct dump_ctx ctx = { .fn = fn, .arg = arg };
 	struct nl_msg *msg = scws_nl_msg_new(nl, SCWS_CMD_CONN_GET, NLM_F_DUMP, 0);
+	int err;
 
-	return msg ? scws_nl_request(nl, msg, on_conn_entry, &ctx) : -ENOMEM;
+	if (!msg)
+		return -ENOMEM;
+	err = scws_nl_request(nl, msg, on_conn_entry, &ctx);
+	return !err && ctx.interrupted ? -EINTR : err;
 }
 
 /* ---- socket */
@@ -918,6 +930,9 @@ const char *scws_reason_name(unsigned int reason)
 		[SCWS_REASON_UNJUDGED] = "unjudged",
 		[SCWS_REASON_FASTOPEN] = "fastopen",
 		[SCWS_REASON_UNGUARDED] = "unguarded",
+		[SCWS_REASON_CLAIM_FAILED] = "claim-failed",
+		[SCWS_REASON_QUEUE_SHARE] = "queue-share",
+		[SCWS_REASON_CLIENT_CLOSED] = "client-closed",
 	};
 
 	return NAME_OF(names, reason);

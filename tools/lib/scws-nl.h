@@ -70,6 +70,7 @@ struct scws_port_status {
 	uint64_t timed_out;
 	uint64_t reset;
 	bool unguarded;			/* refuses everything, see scwsctl(8) */
+	uint64_t closed;	/* client closed while waiting; 0 if not sent */
 };
 
 struct scws_status {
@@ -77,6 +78,7 @@ struct scws_status {
 	uint32_t pump_portid;
 	uint32_t queue_len;
 	uint32_t queue_timeout_ms;
+	uint32_t queue_per_uid;	/* 0: not sent (older module) */
 	unsigned int n_ports;
 	struct scws_port_status ports[SCWS_NL_PORTS_MAX];
 };
@@ -144,7 +146,8 @@ const char *scws_errno_name(int err);
  * Commands: 0 or -errno, waiting at most SCWS_NL_TIMEOUT_MS (-ETIMEDOUT).
  * scws_nl_claim() returns the connected socket (O_CLOEXEC, the caller closes
  * it) and, if conn is given, the reply's description of it.
- * scws_nl_conn_dump() calls fn once per pending connection.
+ * scws_nl_conn_dump() calls fn once per pending connection; -EINTR when
+ * the list changed meanwhile (dump again).
  */
 int scws_nl_register(struct scws_nl *nl);
 int scws_nl_unregister(struct scws_nl *nl);

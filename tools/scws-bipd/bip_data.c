@@ -174,6 +174,8 @@ void bip_send_data(struct bipd *b, const struct cmd_ref *ref,
 	}
 	ch->bytes_to_client += n;
 	b->stats.to_client += n;
+	if (ch->cl)
+		sched_card_bytes(b, ch->cl, data, n);
 	if (ref->val[2] & 0x01) {		/* send immediately */
 		ch->tx_flush = true;
 		chan_flush(b, ch);

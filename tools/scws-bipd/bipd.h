@@ -27,9 +27,11 @@
 #include "apdu.h"
 #include "bytebuf.h"
 #include "cat-tlv.h"
+#include "http_frame.h"
 #include "loop.h"
 #include "options.h"
 #include "stats.h"
+#include "tls_frame.h"
 
 #define BIPD_MAX_CHANNELS 7	/* channel ids 1..7 (TS 102 223) */
 #define BIPD_EVQ_MAX 32		/* event downloads waiting to be sent */
@@ -70,6 +72,8 @@ struct cmd_ref {
 	bool wide;
 };
 
+struct client;
+
 struct channel {
 	uint8_t id;
 	enum chan_kind kind;
@@ -89,6 +93,7 @@ struct channel {
 	int64_t activity_ms;	/* last command of the card for it */
 	int64_t gone_ms;	/* when peer_eof / io_error came */
 	uint64_t bytes_to_card, bytes_to_client;
+	struct client *cl;	/* server: the client connection bound */
 	char desc[BIPD_DESC_MAX];
 	/* client channels */
 	struct cmd_ref open_cmd;	/* OPEN CHANNEL awaiting its TR */
@@ -106,6 +111,48 @@ struct ev_item {
 	uint8_t status[2];	/* channel status event: as it was then */
 };
 
+/* How the scheduler reads a client connection (see sched.c). */
+enum client_kind { CK_HTTP, CK_TLS, CK_OPAQUE };
+
+enum client_state {
+	CL_WAITING,		/* wants a channel: in its port's FIFO */
+	CL_BOUND,		/* a channel carries it */
+	CL_IDLE,		/* no channel, waits for its client to speak:
+				 * HTTP between requests, or a new HTTP/TLS
+				 * connection that found no channel free */
+};
+
+/* A client connection the pump holds (server channels only). */
+struct client {
+	struct client *next, *prev;	/* the engine's list */
+	struct client *wnext;		/* the port's waiting FIFO */
+	struct bipd *b;
+	struct watch watch;		/* while not bound */
+	int fd;
+	uint16_t port;
+	enum client_kind kind;
+	enum client_state state;
+	bool dead;			/* freed at the next tick */
+	struct channel *ch;
+	struct http_frame http;
+	struct tls_frame tls;
+	int64_t wait_since;		/* CL_WAITING: since when */
+	int64_t last_io;		/* last byte either way */
+	uint64_t binds;			/* channels it had */
+	char desc[BIPD_DESC_MAX];
+};
+
+/* The scheduler's counters for a port (SIGUSR1 "sched:" line). */
+struct sched_stats {
+	uint64_t clients;		/* connections taken */
+	uint64_t waits;			/* times one waited for a channel */
+	uint64_t wait_ms_total, wait_ms_max;
+	uint64_t http_reclaims;		/* channel taken back between requests */
+	uint64_t idle_closes;		/* idle connection closed (TLS, opaque) */
+	uint64_t evictions;		/* idle connection closed: no room */
+	uint64_t dropped_waiting;	/* client left while it waited */
+};
+
 struct port_state {
 	uint16_t port;
 	unsigned int channels, capacity;	/* last told the source */
@@ -114,6 +161,11 @@ struct port_state {
 	 * not asked again until they change */
 	int refused;
 	unsigned int refused_channels, refused_capacity;
+	/* the scheduler */
+	struct client *wait_head, *wait_tail;
+	unsigned int held;		/* clients of the port, any state */
+	unsigned int waiting;
+	struct sched_stats sched;
 };
 
 struct bipd {
@@ -141,6 +193,7 @@ struct bipd {
 	struct port_state ports[BIPD_MAX_PORTS];
 	unsigned int n_ports;
 	struct drain *drains;		/* connections being closed */
+	struct client *clients;		/* every client connection held */
 };
 
 /* engine.c */
@@ -156,10 +209,37 @@ void bipd_card_detach(struct bipd *b);
  * Returns when the engine wants to run again: 0 at once (more card work
  * waits), a CLOCK_MONOTONIC time in ms, or -1 for no deadline. */
 int64_t bipd_tick(struct bipd *b);
-/* A client connection for the card's port; the engine owns fd on success.
- * 0, or -EBUSY when no LISTEN channel is free (fd untouched). */
+/* A client connection for the card's port; the engine owns fd on success:
+ * bound to a free LISTEN channel, or waiting for one in the port's FIFO.
+ * 0, or -EBUSY when the card does not serve the port or the pump holds
+ * --max-clients connections of it already (fd untouched). */
 int bipd_conn_bind(struct bipd *b, uint16_t port, int fd, const char *desc);
+/* How many more connections the pump takes for the port now. */
+unsigned int bipd_port_room(const struct bipd *b, uint16_t port);
 unsigned int bipd_port_free(const struct bipd *b, uint16_t port);
+
+/* sched.c: client connections, the waiting FIFOs, reclaiming channels */
+struct port_state *port_find(struct bipd *b, uint16_t port);
+int sched_take(struct bipd *b, struct port_state *p, int fd,
+	       const char *desc);
+/* Binds waiters to free channels, takes idle channels back for them. */
+void sched_run(struct bipd *b);
+/* When an idle channel becomes reclaimable (-1: none). */
+int64_t sched_next_deadline(struct bipd *b);
+void sched_reap(struct bipd *b);
+/* Every client connection closed (the card went away, or we stop). */
+void sched_close_all(struct bipd *b);
+/* Data path hooks: bytes each way, for the framing parsers. */
+void sched_client_bytes(struct bipd *b, struct client *cl,
+			const uint8_t *p, size_t n);
+void sched_card_bytes(struct bipd *b, struct client *cl, const uint8_t *p,
+		      size_t n);
+/* HTTP framing shows every request the client sent answered: after its
+ * FIN there is nothing to linger for. */
+bool sched_settled(const struct channel *ch);
+/* The bound connection's socket is gone (closed, or drained). */
+void sched_conn_gone(struct bipd *b, struct channel *ch);
+void sched_stats_log(struct bipd *b, int level, bool force);
 
 /* cat.c: the toolkit session */
 int cat_send_profile(struct bipd *b);
@@ -223,6 +303,9 @@ void chan_check_gone(struct bipd *b);
 int64_t chan_next_deadline(const struct bipd *b);
 /* A malformed command about this channel: log, close its connection. */
 void chan_fault(struct bipd *b, struct channel *ch, const char *why);
+/* Hands the socket back (to the scheduler) and tells the card the
+ * connection ended: the channel is in LISTEN again.  Returns the fd. */
+int chan_detach(struct bipd *b, struct channel *ch);
 
 /* events.c */
 void ev_queue_status(struct bipd *b, struct channel *ch);
@@ -232,6 +315,8 @@ void ev_queue_status_info(struct bipd *b, struct channel *ch, uint8_t info);
  * dropping them, for a connection that ends before the card heard of it. */
 bool ev_unsent_for(struct bipd *b, const struct channel *ch);
 void ev_forget_conn(struct bipd *b, const struct channel *ch);
+/* Any event about the channel still waits for the card. */
+bool ev_pending_for_chan(const struct bipd *b, uint8_t chan);
 void ev_queue_data(struct bipd *b, struct channel *ch);
 /* Drops queued events of a channel (it closed). */
 void ev_forget(struct bipd *b, uint8_t chan);

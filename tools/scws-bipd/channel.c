@@ -14,6 +14,9 @@
  * the exchange or hang), and, after a FIN, once the card has been quiet on
  * the channel for the linger time: a client that half-closes after its
  * request still gets the card's answer, since its side can still receive.
+ * When the HTTP framing shows every request answered, there is nothing to
+ * linger for: the end is reported at once and the channel serves the next
+ * waiting connection.
  */
 #include "bipd.h"
 #include "log.h"
@@ -125,6 +128,7 @@ static void conn_over(struct bipd *b, struct channel *ch, int err, bool clean)
 	loop_del(&ch->watch);
 	close(ch->fd);
 	ch->fd = -1;
+	sched_conn_gone(b, ch);
 }
 
 static void chan_read(struct bipd *b, struct channel *ch)
@@ -132,8 +136,13 @@ static void chan_read(struct bipd *b, struct channel *ch)
 	while (bb_space(&ch->rx) && !ch->peer_eof) {
 		ssize_t n = bb_read_fd(&ch->rx, ch->fd);
 
-		if (n > 0)
+		if (n > 0) {
+			if (ch->cl)
+				sched_client_bytes(b, ch->cl, bb_peek(&ch->rx) +
+						   bb_len(&ch->rx) - (size_t)n,
+						   (size_t)n);
 			continue;
+		}
 		if (n == 0) {
 			log_info("channel %u: peer closed its side", ch->id);
 			ch->peer_eof = true;
@@ -234,6 +243,7 @@ void chan_end_conn(struct bipd *b, struct channel *ch)
 		drain_start(b, ch->fd, &ch->tx);
 		ch->fd = -1;
 	}
+	sched_conn_gone(b, ch);
 	if (ch->state == CS_OPEN || ch->state == CS_DROPPED)
 		log_info("channel %u: connection ended (%llu bytes to the "
 			 "card, %llu to the peer)", ch->id,
@@ -298,7 +308,7 @@ void chan_check_gone(struct bipd *b)
 			continue;
 		fetched = bb_empty(&ch->rx) ||
 			  now - ch->gone_ms >= RX_FETCH_TIMEOUT_MS;
-		quiet = ch->io_error ||
+		quiet = ch->io_error || sched_settled(ch) ||
 			now - ch->activity_ms >= b->opts->linger_ms;
 		if (fetched && quiet)
 			report_gone(b, ch);
@@ -319,13 +329,35 @@ int64_t chan_next_deadline(const struct bipd *b)
 			at = ch->connect_deadline;
 		else if (ch->state == CS_OPEN && (ch->peer_eof || ch->io_error) &&
 			 !b->deferred)
-			at = bb_empty(&ch->rx) ?
-			     ch->activity_ms + b->opts->linger_ms :
-			     ch->gone_ms + RX_FETCH_TIMEOUT_MS;
+			at = !bb_empty(&ch->rx) ?
+			     ch->gone_ms + RX_FETCH_TIMEOUT_MS :
+			     sched_settled(ch) ? 0 :
+			     ch->activity_ms + b->opts->linger_ms;
 		if (at >= 0 && (next < 0 || at < next))
 			next = at;
 	}
 	return next;
+}
+
+int chan_detach(struct bipd *b, struct channel *ch)
+{
+	int fd = ch->fd;
+
+	loop_del(&ch->watch);
+	ch->fd = -1;
+	ch->cl = NULL;
+	log_info("channel %u: connection handed back (%llu bytes to the "
+		 "card, %llu to the peer)", ch->id,
+		 (unsigned long long)ch->bytes_to_card,
+		 (unsigned long long)ch->bytes_to_client);
+	bb_clear(&ch->rx);
+	bb_clear(&ch->tx);
+	ch->rx_announced = ch->tx_flush = false;
+	ch->peer_eof = ch->io_error = false;
+	ch->state = CS_LISTEN;
+	/* As if the client had closed: the card's stream ends. */
+	ev_queue_status_info(b, ch, 0x00);
+	return fd;
 }
 
 void chan_fault(struct bipd *b, struct channel *ch, const char *why)

@@ -32,6 +32,7 @@ void bipd_init(struct bipd *b, const struct bipd_opts *o, struct loop *l,
 void bipd_fini(struct bipd *b)
 {
 	bipd_card_detach(b);
+	sched_reap(b);
 	drain_all_stop(b);
 }
 
@@ -49,6 +50,7 @@ void bipd_card_detach(struct bipd *b)
 {
 	for (int id = 1; id <= BIPD_MAX_CHANNELS; id++)
 		chan_release(b, &b->chan[id]);
+	sched_close_all(b);	/* waiting and idle connections */
 	b->evq_len = 0;
 	b->deferred = 0;
 	b->fetch_len = 0;
@@ -60,27 +62,55 @@ void bipd_card_detach(struct bipd *b)
 
 /* ---- ports ---- */
 
+/* Connections the pump takes now: up to --max-clients held per port,
+ * bound to a channel, waiting for one or idle (sched.c). */
+static unsigned int port_room(const struct bipd *b, uint16_t port)
+{
+	for (unsigned int i = 0; i < b->n_ports; i++)
+		if (b->ports[i].port == port)
+			return b->ports[i].held < b->opts->max_clients ?
+			       b->opts->max_clients - b->ports[i].held : 0;
+	return b->opts->max_clients;
+}
+
+/* The capacity told the source is what the pump takes now, at most one
+ * per channel at a time (the module's bound); claims lower it there and
+ * we tell it again: see bipd_conn_bind(). */
 static void port_counts(const struct bipd *b, uint16_t port,
 			unsigned int *channels, unsigned int *capacity)
 {
+	unsigned int room = port_room(b, port);
+
 	*channels = *capacity = 0;
 	for (int id = 1; id <= BIPD_MAX_CHANNELS; id++) {
 		const struct channel *ch = &b->chan[id];
 
-		if (ch->kind != CHAN_SERVER || ch->port != port)
-			continue;
-		(*channels)++;
-		if (ch->state == CS_LISTEN)
-			(*capacity)++;
+		if (ch->kind == CHAN_SERVER && ch->port == port)
+			(*channels)++;
 	}
+	if (b->card)
+		*capacity = *channels < room ? *channels : room;
 }
 
-unsigned int bipd_port_free(const struct bipd *b, uint16_t port)
+unsigned int bipd_port_room(const struct bipd *b, uint16_t port)
 {
 	unsigned int channels, capacity;
 
 	port_counts(b, port, &channels, &capacity);
-	return capacity;
+	return channels ? port_room(b, port) : 0;
+}
+
+unsigned int bipd_port_free(const struct bipd *b, uint16_t port)
+{
+	unsigned int n = 0;
+
+	for (int id = 1; id <= BIPD_MAX_CHANNELS; id++) {
+		const struct channel *ch = &b->chan[id];
+
+		n += ch->kind == CHAN_SERVER && ch->port == port &&
+		     ch->state == CS_LISTEN;
+	}
+	return n;
 }
 
 static struct port_state *port_entry(struct bipd *b, uint16_t port)
@@ -144,23 +174,19 @@ void ports_sync(struct bipd *b)
 
 int bipd_conn_bind(struct bipd *b, uint16_t port, int fd, const char *desc)
 {
-	struct channel *ch = NULL;
+	struct port_state *p = port_find(b, port);
+	unsigned int channels, capacity;
 	int err;
 
-	for (int id = 1; id <= BIPD_MAX_CHANNELS && !ch; id++)
-		if (b->chan[id].kind == CHAN_SERVER &&
-		    b->chan[id].port == port &&
-		    b->chan[id].state == CS_LISTEN)
-			ch = &b->chan[id];
-	if (!ch || !b->card)
+	port_counts(b, port, &channels, &capacity);
+	if (!p || !b->card || !channels)
 		return -EBUSY;
-	err = chan_attach_fd(b, ch, fd);
+	err = sched_take(b, p, fd, desc);
 	if (err)
 		return err;
-	snprintf(ch->desc, sizeof(ch->desc), "%s", desc);
-	b->stats.conns++;
-	log_info("channel %u: port %u connection %s", ch->id, port, desc);
-	ev_queue_status(b, ch);	/* ESTABLISHED */
+	/* The source lowered its count by one: tell it ours again. */
+	if (p->capacity)
+		p->capacity--;
 	ports_sync_port(b, port);
 	return 0;
 }
@@ -191,6 +217,7 @@ int64_t bipd_tick(struct bipd *b)
 	int64_t next = -1;
 
 	drain_reap(b);
+	sched_reap(b);
 	if (b->card && !b->card_failed) {
 		connect_timeouts(b);
 		cat_work(b, CARD_BUDGET);
@@ -200,6 +227,8 @@ int64_t bipd_tick(struct bipd *b)
 			cat_work(b, CARD_BUDGET);
 		}
 	}
+	if (b->card && !b->card_failed)
+		sched_run(b);
 	ports_sync(b);
 	if (b->source.ops->offer)
 		b->source.ops->offer(b->source.src);
@@ -214,6 +243,7 @@ int64_t bipd_tick(struct bipd *b)
 				min_deadline(&next, b->envelope_not_before);
 		}
 		min_deadline(&next, chan_next_deadline(b));
+		min_deadline(&next, sched_next_deadline(b));
 	}
 	min_deadline(&next, drain_next_deadline(b));
 	return next;

@@ -78,6 +78,14 @@ bool ev_unsent_for(struct bipd *b, const struct channel *ch)
 	return false;
 }
 
+bool ev_pending_for_chan(const struct bipd *b, uint8_t chan)
+{
+	for (unsigned int i = 0; i < b->evq_len; i++)
+		if (b->evq[(b->evq_head + i) % BIPD_EVQ_MAX].chan == chan)
+			return true;
+	return false;
+}
+
 /* Keeps the queued events that match neither chan nor (chan, gen). */
 static void ev_drop(struct bipd *b, uint8_t chan, bool any_gen, uint32_t gen)
 {

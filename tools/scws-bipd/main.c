@@ -63,6 +63,7 @@ static void on_signal(struct watch *w, uint32_t events)
 			break;
 		case SIGUSR1:
 			stats_log(&p->engine.stats, LOG_NOTICE, true);
+			sched_stats_log(&p->engine, LOG_NOTICE, true);
 			break;
 		default:
 			break;
@@ -203,6 +204,7 @@ int main(int argc, char **argv)
 		   p.opts.poll_ms, p.opts.channels, p.opts.max_buffer);
 	rc = run(&p);
 	bipd_fini(&p.engine);
+	sched_stats_log(&p.engine, LOG_INFO, false);
 	stats_log(&p.engine.stats, LOG_INFO, false);
 	if (p.opts.no_module)
 		src_listen_close(&p.source);

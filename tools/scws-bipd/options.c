@@ -32,6 +32,21 @@ static const char usage[] =
 "      --max-buffer BYTES   largest channel buffer granted (default 16384)\n"
 "      --channels N         channels announced to the card, 1..7 (default 7)\n"
 "      --no-tcp-client      refuse TCP client channels (remote admin)\n"
+"\n"
+"Scheduling (more client connections than card channels):\n"
+"      --max-clients N      connections held per port, bound, waiting for\n"
+"                           a channel or idle (default 256); beyond it the\n"
+"                           module's queue takes them\n"
+"      --http-port PORT     card port framed as HTTP/1.1 (default 3516, 0:\n"
+"                           none): between requests its channel goes to a\n"
+"                           waiting connection, the client stays connected\n"
+"      --http-idle-ms MS    ... after this long between requests (default 0)\n"
+"      --tls-port PORT      card port framed as TLS records (default 4116)\n"
+"      --idle-ms MS         a TLS (or unframed) connection idle this long\n"
+"                           with nothing in flight is closed when others\n"
+"                           wait (default 500)\n"
+"      --no-reclaim         never take a channel back (waiting connections\n"
+"                           wait for clients to close)\n"
 "  -f, --foreground         do not detach (systemd, tests)\n"
 "      --syslog             log to syslog instead of stderr\n"
 "  -v, --verbose            more log (-v connections and counters,\n"
@@ -58,6 +73,12 @@ enum {
 	OPT_NO_TCP_CLIENT,
 	OPT_SYSLOG,
 	OPT_NO_MODULE,
+	OPT_MAX_CLIENTS,
+	OPT_HTTP_PORT,
+	OPT_HTTP_IDLE,
+	OPT_TLS_PORT,
+	OPT_IDLE,
+	OPT_NO_RECLAIM,
 };
 
 static const struct option long_opts[] = {
@@ -70,6 +91,12 @@ static const struct option long_opts[] = {
 	{ "max-buffer", required_argument, NULL, OPT_MAX_BUFFER },
 	{ "channels", required_argument, NULL, OPT_CHANNELS },
 	{ "no-tcp-client", no_argument, NULL, OPT_NO_TCP_CLIENT },
+	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
+	{ "http-port", required_argument, NULL, OPT_HTTP_PORT },
+	{ "http-idle-ms", required_argument, NULL, OPT_HTTP_IDLE },
+	{ "tls-port", required_argument, NULL, OPT_TLS_PORT },
+	{ "idle-ms", required_argument, NULL, OPT_IDLE },
+	{ "no-reclaim", no_argument, NULL, OPT_NO_RECLAIM },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "syslog", no_argument, NULL, OPT_SYSLOG },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -92,6 +119,12 @@ void opts_defaults(struct bipd_opts *o)
 	o->channels = 7;
 	o->tcp_client = true;
 	o->log_level = LOG_NOTICE;
+	o->max_clients = 256;
+	o->http_idle_ms = 0;
+	o->idle_ms = 500;
+	o->http_port = 3516;
+	o->tls_port = 4116;
+	o->sched = true;
 }
 
 static int number(const char *what, const char *s, unsigned long min,
@@ -154,6 +187,7 @@ int opts_parse_portmap(struct bipd_opts *o, const char *s)
 int opts_parse(struct bipd_opts *o, int argc, char **argv)
 {
 	int c, verbose = 0, quiet = 0;
+	unsigned int v;
 
 	opterr = 1;
 	while ((c = getopt_long(argc, argv, "r:p:fvqhV", long_opts, NULL)) !=
@@ -207,6 +241,33 @@ int opts_parse(struct bipd_opts *o, int argc, char **argv)
 			break;
 		case OPT_NO_TCP_CLIENT:
 			o->tcp_client = false;
+			break;
+		case OPT_MAX_CLIENTS:
+			if (number("--max-clients", optarg, 1, 4096,
+				   &o->max_clients))
+				return -1;
+			break;
+		case OPT_HTTP_PORT:
+		case OPT_TLS_PORT:
+			if (number(c == OPT_HTTP_PORT ? "--http-port" :
+				   "--tls-port", optarg, 0, 65535, &v))
+				return -1;
+			if (c == OPT_HTTP_PORT)
+				o->http_port = (uint16_t)v;
+			else
+				o->tls_port = (uint16_t)v;
+			break;
+		case OPT_HTTP_IDLE:
+			if (number("--http-idle-ms", optarg, 0, 600000,
+				   &o->http_idle_ms))
+				return -1;
+			break;
+		case OPT_IDLE:
+			if (number("--idle-ms", optarg, 0, 600000, &o->idle_ms))
+				return -1;
+			break;
+		case OPT_NO_RECLAIM:
+			o->sched = false;
 			break;
 		case 'f':
 			o->foreground = true;

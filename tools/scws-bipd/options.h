@@ -28,6 +28,12 @@ struct bipd_opts {
 	unsigned int connect_timeout_ms;	/* TCP client channels */
 	unsigned int max_buffer;	/* largest channel buffer granted */
 	unsigned int channels;		/* announced in TERMINAL PROFILE */
+	/* scheduling (sched.c) */
+	unsigned int max_clients;	/* connections held per port */
+	unsigned int http_idle_ms;	/* HTTP between requests, others wait */
+	unsigned int idle_ms;		/* TLS / opaque idle, others wait */
+	uint16_t http_port, tls_port;	/* card ports framed as HTTP / TLS */
+	bool sched;			/* false: no reclaiming (compare) */
 	bool tcp_client;		/* TCP client mode (remote admin) */
 	bool foreground;
 	bool use_syslog;

@@ -4,10 +4,12 @@
  * 127.0.0.1 itself, for hosts where the scws module cannot be loaded.
  *
  * A card port P mapped to local port L listens on 127.0.0.1:L while the
- * card has channels on P.  Connections are accepted only while a LISTEN
- * channel of P is free; the others wait in the kernel's accept backlog, as
- * they wait in the module's queue in the real setup.  There is no access
- * control here: any local process can reach the card.
+ * card has channels on P.  Connections are accepted while the pump has
+ * room for them (--max-clients): as with the module, those that find no
+ * free channel wait in the pump's own FIFO (sched.c); beyond the room they
+ * wait in the kernel's accept backlog, as in the module's queue in the
+ * real setup.  There is no access control here: any local process can
+ * reach the card.
  */
 #include "sources.h"
 #include "log.h"
@@ -22,7 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define BACKLOG 64
+#define BACKLOG 512
 
 struct listener {
 	uint16_t card_port;
@@ -46,7 +48,7 @@ static void accept_ready(struct watch *w, uint32_t events)
 	char desc[96], addr[INET_ADDRSTRLEN];
 
 	(void)events;
-	while (bipd_port_free(s->b, li->card_port)) {
+	while (bipd_port_room(s->b, li->card_port)) {
 		socklen_t len = sizeof(peer);
 		int fd = accept4(w->fd, (struct sockaddr *)&peer, &len,
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -138,7 +140,7 @@ static int listen_port_set(void *arg, uint16_t port, unsigned int channels,
 	return 0;
 }
 
-/* Accept only while the port has a free LISTEN channel. */
+/* Accept only while the pump has room for the port. */
 static void listen_offer(void *arg)
 {
 	struct src_listen *s = arg;
@@ -147,7 +149,7 @@ static void listen_offer(void *arg)
 		struct listener *li = &s->l[i];
 
 		if (li->watch.fd >= 0)
-			loop_mod(&li->watch, bipd_port_free(s->b, li->card_port) ?
+			loop_mod(&li->watch, bipd_port_room(s->b, li->card_port) ?
 				 EPOLLIN : 0);
 	}
 }

@@ -3,13 +3,16 @@
  * src_module.c - connections from the scws kernel module.
  *
  * The pump registers over generic netlink and tells the module, per port,
- * how many card channels serve it and how many are free LISTEN channels.
- * The module offers at most that many connections (CONN_NEW); each is
- * claimed only when a LISTEN channel of its port is free, so the socket
- * goes straight to a channel.  Offers that find no free channel stay
- * queued here (the module times them out), and are claimed when a channel
- * comes back to LISTEN.  Handlers only queue: netlink commands run from
- * the loop, never inside a handler (scws-nl.h).
+ * how many card channels serve it and how many connections it takes now
+ * (the capacity: at most one per channel at a time, the module's bound).
+ * The module offers at most that many (CONN_NEW); each is claimed while
+ * the pump has room (--max-clients), and the engine binds it to a free
+ * channel or keeps it waiting in its own FIFO (sched.c), where nothing
+ * times it out.  After each claim the capacity is told again, so offers
+ * keep coming while there is room: the module's queue and its
+ * queue_timeout_ms are only the last guard, for a pump that is full or
+ * stuck.  Handlers only queue: netlink commands run from the loop, never
+ * inside a handler (scws-nl.h).
  */
 #include "sources.h"
 #include "log.h"
@@ -143,7 +146,7 @@ static void module_offer(void *arg)
 		struct offer *o = &s->offers[i];
 		int fd;
 
-		if (!bipd_port_free(s->b, o->port)) {
+		if (!bipd_port_room(s->b, o->port)) {
 			i++;
 			continue;
 		}

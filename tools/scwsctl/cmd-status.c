@@ -2,16 +2,21 @@
 /*
  * cmd-status.c - scwsctl status and scwsctl conns.
  */
+#include <errno.h>
+
 #include "scwsctl.h"
 
 static const char status_usage[] =
 	"Usage: scwsctl status [-j] [-p]\n"
-	"Print whether a pump is registered, the queue settings and each SCWS\n"
-	"port's channels and counters.  Open to every user.\n"
+	"Print whether a pump is registered, the enforcement point (\"lsm\" when\n"
+	"the BPF-LSM program is attached, else \"netfilter\"; \"unknown\" when\n"
+	"/sys/fs/bpf is not readable), the queue settings and each SCWS port's\n"
+	"channels and counters.  Open to every user.\n"
 	"\n"
 	"Options:\n"
-	"  -j, --json     JSON: {\"pump_registered\", \"pump_portid\", \"queue_len\",\n"
-	"                 \"queue_timeout_ms\", \"ports\": [...]}\n"
+	"  -j, --json     JSON: {\"pump_registered\", \"pump_portid\", \"enforcement\",\n"
+	"                 \"queue_len\", \"queue_timeout_ms\", \"queue_per_uid\",\n"
+	"                 \"ports\": [...]}\n"
 	"  -p, --pretty   indent the JSON\n"
 	"  -h, --help     this help\n";
 
@@ -41,6 +46,13 @@ static int options_only(struct ctl *ctl, const struct ctl_cmd *cmd, int argc,
 	return 0;
 }
 
+static const char *enforcement(void)
+{
+	int a = lsm_attached();
+
+	return a > 0 ? "lsm" : a == 0 ? "netfilter" : "unknown";
+}
+
 static void status_text(const struct scws_status *st)
 {
 	unsigned int i;
@@ -49,20 +61,22 @@ static void status_text(const struct scws_status *st)
 		printf("pump: registered, netlink port %u\n", st->pump_portid);
 	else
 		puts("pump: none (connects are refused)");
-	printf("queue: %u per port, timeout %u ms\n", st->queue_len,
-	       st->queue_timeout_ms);
+	printf("enforcement: %s\n", enforcement());
+	printf("queue: %u per port, %u per uid, timeout %u ms\n",
+	       st->queue_len, st->queue_per_uid, st->queue_timeout_ms);
 	for (i = 0; i < st->n_ports; i++) {
 		const struct scws_port_status *ps = &st->ports[i];
 
 		printf("port %u: channels %u free %u offered %u queued %u; "
 		       "accepted %llu handed-off %llu refused %llu "
-		       "timed-out %llu reset %llu\n",
+		       "timed-out %llu reset %llu closed-waiting %llu\n",
 		       ps->port, ps->channels, ps->capacity, ps->offered,
 		       ps->queued, (unsigned long long)ps->accepted,
 		       (unsigned long long)ps->handed_off,
 		       (unsigned long long)ps->refused,
 		       (unsigned long long)ps->timed_out,
-		       (unsigned long long)ps->reset);
+		       (unsigned long long)ps->reset,
+		       (unsigned long long)ps->closed);
 		if (ps->unguarded)
 			printf("port %u: UNGUARDED: the module could not hold "
 			       "the port or hook this namespace; every "
@@ -81,8 +95,10 @@ static void status_json(const struct ctl *ctl, const struct scws_status *st)
 	json_bool(&j, "pump_registered", st->has_pump);
 	if (st->has_pump)
 		json_uint(&j, "pump_portid", st->pump_portid);
+	json_string(&j, "enforcement", enforcement());
 	json_uint(&j, "queue_len", st->queue_len);
 	json_uint(&j, "queue_timeout_ms", st->queue_timeout_ms);
+	json_uint(&j, "queue_per_uid", st->queue_per_uid);
 	json_open_array(&j, "ports");
 	for (i = 0; i < st->n_ports; i++) {
 		const struct scws_port_status *ps = &st->ports[i];
@@ -98,6 +114,7 @@ static void status_json(const struct ctl *ctl, const struct scws_status *st)
 		json_uint(&j, "refused", ps->refused);
 		json_uint(&j, "timed_out", ps->timed_out);
 		json_uint(&j, "reset", ps->reset);
+		json_uint(&j, "closed_waiting", ps->closed);
 		json_bool(&j, "unguarded", ps->unguarded);
 		json_close_object(&j);
 	}
@@ -166,6 +183,8 @@ int cmd_conns(struct ctl *ctl, int argc, char **argv)
 	if (ctl->json)
 		json_open_array(&j, NULL);
 	err = scws_nl_conn_dump(nl, ctl->json ? conn_json : conn_text, &j);
+	if (err == -EINTR)
+		err = 0;	/* a snapshot taken while connections moved */
 	if (ctl->json)
 		json_close_array(&j);	/* valid JSON even after an error */
 	if (err)

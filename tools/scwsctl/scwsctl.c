@@ -23,6 +23,9 @@ static const char usage[] =
 	"  status               pump, queue and per-port counters\n"
 	"  conns                connections waiting for the pump\n"
 	"  monitor              print events until interrupted\n"
+	"  lsm attach|detach|status\n"
+	"                       the BPF-LSM program: EPERM at connect() for a\n"
+	"                       denied caller (else the netfilter hook refuses)\n"
 	"  sign, verify FILE    sign an executable, check its signature\n"
 	"  trust add|clear|list|load-dir  the trusted certificates\n"
 	"\n"
@@ -88,6 +91,7 @@ static const struct {
 	{ "status", cmd_status },
 	{ "conns", cmd_conns },
 	{ "monitor", cmd_monitor },
+	{ "lsm", cmd_lsm },
 	{ "sign", cmd_sign },
 	{ "verify", cmd_verify },
 	{ "trust", cmd_trust },

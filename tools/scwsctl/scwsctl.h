@@ -56,6 +56,11 @@ int cmd_check(struct ctl *ctl, int argc, char **argv);
 int cmd_status(struct ctl *ctl, int argc, char **argv);
 int cmd_conns(struct ctl *ctl, int argc, char **argv);
 int cmd_monitor(struct ctl *ctl, int argc, char **argv);
+int cmd_lsm(struct ctl *ctl, int argc, char **argv);
+
+/* cmd-lsm.c: 1 when the BPF-LSM program is attached, 0 when not, -1 unknown. */
+int lsm_attached(void);
+
 int cmd_sign(struct ctl *ctl, int argc, char **argv);
 int cmd_verify(struct ctl *ctl, int argc, char **argv);
 int cmd_trust(struct ctl *ctl, int argc, char **argv);

@@ -42,7 +42,19 @@
  * CHANNELS = 0 means the card does not serve the port: connects to it are
  * refused.  Otherwise connects are accepted, and the module offers at most
  * CAPACITY of them to the pump at a time; the others wait in a bounded queue
- * (module parameter queue_len) and are reset after queue_timeout_ms.  CAPACITY
+ * (module parameter queue_len) and are reset queue_timeout_ms after their
+ * accept if not claimed by then (one deadline: being offered late does not
+ * extend it).  A connect the queue has no room for is refused at SYN time
+ * (ECONNREFUSED, SCWS_REASON_QUEUE_FULL), and so is one whose caller's uid
+ * already has queue_per_uid connections waiting (module parameter, default
+ * half of queue_len; SCWS_REASON_QUEUE_SHARE), so one user cannot lock the
+ * others out.  The queue counts connections between their SYN and their
+ * accept too; only SYNs sent at the same instant on several CPUs can get
+ * past the bound, and those are reset after their handshake.  A waiting
+ * connection whose client closes (a reset, or a FIN with no request before
+ * it) gives its slot back at the next look at the queue (a connect, an
+ * accept, an expiry): SCWS_EVENT_CONN_RESET with SCWS_REASON_CLIENT_CLOSED,
+ * counted in SCWS_PORT_A_CLOSED, never offered.  CAPACITY
  * is absolute: the pump's count of LISTEN channels not bound to a claimed
  * connection.  Each successful claim lowers it by one in the module, so the
  * pump only ever reports what it sees.
@@ -57,17 +69,33 @@
  *
  * The reply (same command) carries SCWS_A_CONN with SCWS_CONN_A_FD: the
  * connected TCP socket, installed in the pump's file table with O_CLOEXEC.
- * The pump does the I/O on it.  -ENOENT for an id that is not offered in
+ * The pump does the I/O on it.  The descriptor is reserved first and
+ * installed only once the reply is queued to the pump's socket, so no other
+ * thread of the pump can see or reuse that number before the reply names
+ * it; a pump uses it once the command's ACK (request NLM_F_ACK) has come,
+ * which is sent after the install.  When the reply cannot be sent (the
+ * pump's receive buffer is full, no memory), the claim fails, nothing is
+ * installed, the client gets a reset (SCWS_EVENT_CONN_RESET,
+ * SCWS_REASON_CLAIM_FAILED) and the pump's channel counts as free again;
+ * SCWS_EVENT_CONN_HANDED_OFF and the handed_off counter mean a claim that
+ * succeeded.  -ENOENT for an id that is not offered in
  * the caller's namespace (never existed, not offered yet, already claimed,
  * expired, or belongs to another namespace); -EPERM if the caller is not the
  * registered pump.  SCWS_CMD_CONN_GET lists the offered connections too, so
- * a pump that lost CONN_NEW messages (receive buffer overrun) can catch up;
- * the module does not offer a connection twice.
+ * a pump that lost CONN_NEW messages (receive buffer overrun) can catch up:
+ * dump, claim every OFFERED entry it does not know yet, and dump again if
+ * the dump was interrupted (below).  The module does not offer a
+ * connection twice.
  *
  * SCWS_CMD_CONN_GET (dump)
  * ------------------------
  * One message per pending (queued or offered) connection, each with
- * SCWS_A_CONN.
+ * SCWS_A_CONN, per port in arrival order.  A connection pending during the
+ * whole dump is listed exactly once.  When connections arrive, leave or are
+ * offered while the dump runs, the messages from then on carry
+ * NLM_F_DUMP_INTR: the reader saw a mix of before and after (a connection
+ * may show as queued that is offered by now) and dumps again until a dump
+ * completes without the flag.
  *
  * SCWS_CMD_STATUS_GET
  * -------------------
@@ -75,6 +103,7 @@
  *    SCWS_A_PUMP_PORTID: NLA_U32, present when a pump is registered
  *    SCWS_A_QUEUE_LEN: NLA_U32, queue bound per port
  *    SCWS_A_QUEUE_TIMEOUT_MS: NLA_U32
+ *    SCWS_A_QUEUE_PER_UID: NLA_U32, most connections of one uid waiting
  *    SCWS_A_PORTS: NLA_NESTED, one SCWS_A_PORT_INFO (nested SCWS_PORT_A_*)
  *                  per port
  *
@@ -136,6 +165,10 @@
  * (GENL_UNS_ADMIN_PERM): root of a container with its own user and network
  * namespaces sets the policy of its own namespace's ports only, which
  * protect only that namespace's card and processes.
+ * The policy's memory is charged to the caller (GFP_KERNEL_ACCOUNT).  A
+ * caller without CAP_NET_ADMIN in the initial user namespace may set at
+ * most userns_max_rules rules (module parameter, default 1024): more fail
+ * with -EINVAL and an extack message naming the parameter.
  *
  * SCWS_CMD_POLICY_CLEAR
  * ---------------------
@@ -279,6 +312,7 @@ enum scws_attr {
 	SCWS_A_POLICY_RULE,		/* nest, SCWS_RULE_A_*, repeated */
 	SCWS_A_POLICY_TRUST,		/* binary, SHA-256, repeated */
 	SCWS_A_POLICY_LOADED,		/* flag, POLICY_GET: a policy is set */
+	SCWS_A_QUEUE_PER_UID,		/* u32 */
 	SCWS_A_TRUST_ANCHOR,		/* u8, enum scws_anchor */
 	SCWS_A_TRUST_CERT,		/* binary, X.509 DER */
 	SCWS_A_TRUST_CERT_SHA256,	/* binary, SHA-256 of the DER */
@@ -335,6 +369,7 @@ enum scws_port_attr {
 	SCWS_PORT_A_UNGUARDED,		/* flag: refuses every connect, see
 					 * SCWS_REASON_UNGUARDED
 					 */
+	SCWS_PORT_A_CLOSED,		/* u64 counter, client closed while waiting */
 	__SCWS_PORT_A_LAST
 };
 
@@ -359,7 +394,9 @@ enum scws_reason {
 	SCWS_REASON_NONE,
 	SCWS_REASON_NO_PUMP,		/* no pump registered */
 	SCWS_REASON_NOT_SERVED,		/* the card serves no channel on it */
-	SCWS_REASON_QUEUE_FULL,		/* queue_len connections waiting */
+	SCWS_REASON_QUEUE_FULL,		/* queue_len connections waiting (and
+					 * every free channel taken)
+					 */
 	SCWS_REASON_PUMP_GONE,		/* the pump went away */
 	SCWS_REASON_SHUTDOWN,		/* namespace or module going away */
 	SCWS_REASON_POLICY,		/* denied by the access control policy */
@@ -369,6 +406,11 @@ enum scws_reason {
 					 * held by another socket, or hooks
 					 * missing): every connect refused
 					 */
+	SCWS_REASON_CLAIM_FAILED,	/* the claim's reply could not be sent */
+	SCWS_REASON_QUEUE_SHARE,	/* the caller's uid has queue_per_uid
+					 * connections waiting already
+					 */
+	SCWS_REASON_CLIENT_CLOSED,	/* the client closed while waiting */
 };
 
 /* How the access control policy decided on a connection. */
