@@ -6,13 +6,13 @@
 # byte (size and mtime restored) is refused; the trust commands are root's;
 # no_policy=deny.  Test keys are made here, in a temporary directory.
 cd "$(dirname "$0")/../.." && . tests/lib/tap.sh
-tap_begin 34
+tap_begin 37
 SCWSCTL=$BUILD/scwsctl
 ns=$(netns_new trusted)
 tmp=$(mktemp -d /tmp/trusted.XXXXXX)
 chmod 755 "$tmp"
 param=/sys/module/scws/parameters/no_policy
-TAP_CLEANUP_EXTRA="echo all >$param; $SCWSCTL trust clear manufacturer; $SCWSCTL trust clear card; rm -rf $tmp"
+TAP_CLEANUP_EXTRA="$SCWSCTL lsm detach >/dev/null 2>&1; echo all >$param; $SCWSCTL trust clear manufacturer; $SCWSCTL trust clear card; rm -rf $tmp"
 reply=$(printf 'HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello')
 URL=http://127.0.0.1:3516/
 
@@ -114,6 +114,22 @@ expect "trust load-dir adds the directory's certificates" \
 	"$tmp/trusted.d: 1 certificate added" "$("$SCWSCTL" trust load-dir "$tmp/trusted.d")"
 policy "default deny" "allow trusted manufacturer"
 expect "then the manufacturer's application is allowed again" hello "$(run by-mfr)"
+
+# --- the same in the caller's connect(), with the BPF-LSM program attached
+cp /usr/bin/curl "$tmp/fresh"
+chmod a+rx "$tmp/fresh"
+sign fresh mfr
+if "$SCWSCTL" lsm attach >/dev/null 2>&1; then
+	expect "LSM: a signed copy never checked: verified in connect(), allowed" \
+		hello "$(run fresh)"
+	expect "LSM: signed by a card certificate: EPERM" "exit 7" "$(run by-card)"
+	expect "LSM: unsigned: EPERM" "exit 7" "$(run unsigned)"
+	"$SCWSCTL" lsm detach >/dev/null 2>&1
+else
+	skip "LSM: a signed copy never checked" "cannot attach the BPF-LSM program"
+	skip "LSM: signed by a card certificate" "cannot attach"
+	skip "LSM: unsigned" "cannot attach"
+fi
 
 # --- a namespace without a policy
 ctl policy clear
