@@ -60,7 +60,7 @@ tools: $(TEST_PUMP) $(TEST_CONNECT) $(SCWSCTL) $(SCWS_CARD) $(SCWS_BIPD) fuse-te
 
 SCWS_BIPD_SRCS := $(wildcard tools/scws-bipd/*.c) tools/lib/cat-tlv.c $(LIBNL_SRCS) \
 	tools/lib/ber.c tools/lib/seac-rules.c tools/lib/acp-policy.c \
-	tools/lib/acp-merge.c tools/lib/scws-nl-load.c tools/lib/scws-nl-policy.c
+	tools/lib/acp-merge.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c tools/lib/scws-nl-policy.c
 $(SCWS_BIPD): $(SCWS_BIPD_SRCS) $(wildcard tools/scws-bipd/*.h tools/lib/*.h) uapi/linux/scws.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SCWS_BIPD_SRCS) $(NL_LIBS) $(PCSC_LIBS)
@@ -81,12 +81,13 @@ $(BPF_OUT)/scws_lsm.bpf.o: tools/bpf/scws_lsm.bpf.c $(BPF_OUT)/vmlinux.h
 $(BPF_SKEL): $(BPF_OUT)/scws_lsm.bpf.o
 	bpftool gen skeleton $< name scws_lsm >$@.tmp && mv $@.tmp $@
 
-SCWSCTL_SRCS := $(wildcard tools/scwsctl/*.c) tools/lib/acp-policy.c tools/lib/scws-nl-load.c tools/lib/acp-merge.c \
-	tools/lib/scws-nl-policy.c $(LIBNL_SRCS)
+SCWSCTL_SRCS := $(wildcard tools/scwsctl/*.c) tools/lib/acp-policy.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c tools/lib/acp-merge.c \
+	tools/lib/scws-nl-policy.c tools/lib/scws-sig.c $(LIBNL_SRCS)
+CRYPTO_LIBS = $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 $(SCWSCTL): $(SCWSCTL_SRCS) $(wildcard tools/scwsctl/*.h tools/lib/*.h) uapi/linux/scws.h \
 	    $(BPF_SKEL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NL_CFLAGS) -I$(BPF_OUT) -o $@ $(SCWSCTL_SRCS) $(NL_LIBS) $(BPF_LIBS)
+	$(CC) $(CFLAGS) $(NL_CFLAGS) -I$(BPF_OUT) -o $@ $(SCWSCTL_SRCS) $(NL_LIBS) $(BPF_LIBS) $(CRYPTO_LIBS)
 
 SCWS_CARD_SRCS := $(wildcard card-sim/*.c card-sim/*/*.c) tools/lib/cat-tlv.c tools/lib/ber.c
 $(SCWS_CARD): $(SCWS_CARD_SRCS) $(wildcard card-sim/*.h card-sim/*/*.h) tools/lib/cat-tlv.h tools/lib/ber.h

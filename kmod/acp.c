@@ -8,6 +8,7 @@
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
 #include <linux/hash.h>
+#include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/sched/task.h>
 #include <linux/security.h>
@@ -17,6 +18,40 @@
 
 #include "scws.h"
 #include "policy.h"
+
+/*
+ * What a namespace without a policy does.  "all" (the default) lets every
+ * caller in: OMA SCWS's fourth kind of rule, what a card without access
+ * rules asks for, and what a system without a pump never reaches (no pump,
+ * no connection).  "deny" refuses every caller until a policy is loaded,
+ * for systems that would rather fail closed if the pump loads none.
+ */
+static bool scws_no_policy_deny __read_mostly;
+
+static int scws_no_policy_set(const char *val, const struct kernel_param *kp)
+{
+	if (sysfs_streq(val, "all"))
+		WRITE_ONCE(scws_no_policy_deny, false);
+	else if (sysfs_streq(val, "deny"))
+		WRITE_ONCE(scws_no_policy_deny, true);
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int scws_no_policy_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  READ_ONCE(scws_no_policy_deny) ? "deny" : "all");
+}
+
+static const struct kernel_param_ops scws_no_policy_ops = {
+	.set = scws_no_policy_set,
+	.get = scws_no_policy_get,
+};
+
+module_param_cb(no_policy, &scws_no_policy_ops, NULL, 0644);
+MODULE_PARM_DESC(no_policy, "A namespace without a policy: all (default) or deny");
 
 static bool scws_in_groups(const struct group_info *gi, kgid_t g)
 {
@@ -28,17 +63,37 @@ static bool scws_in_groups(const struct group_info *gi, kgid_t g)
 	return false;
 }
 
-static bool scws_digest_matches(const struct scws_policy *p,
-				const struct scws_rule *r,
+static bool scws_digest_matches(const struct scws_rule *r,
 				const struct scws_subject *s)
 {
 	if (s->digest_state != SCWS_DIGEST_KNOWN)
 		return false;
-	if ((r->sel & SCWS_SEL_DIGEST) &&
-	    memcmp(r->digest, s->digest, SCWS_SHA256_LEN))
+	return !(r->sel & SCWS_SEL_DIGEST) ||
+	       !memcmp(r->digest, s->digest, SCWS_SHA256_LEN);
+}
+
+/* trusted manufacturer|any, signer-sha256, signer-sha1 (sign.c). */
+static bool scws_sig_matches(const struct scws_rule *r,
+			     const struct scws_subject *s)
+{
+	u8 flags = s->sig.flags;
+	u8 want;
+
+	if (s->sig_state != SCWS_DIGEST_KNOWN || !(flags & SCWS_SIG_SIGNED))
 		return false;
-	/* The card's own list (trusted any) arrives with ARA-M support. */
-	if ((r->sel & SCWS_SEL_TRUSTED) && !scws_policy_trusts(p, s->digest))
+	if (r->sel & SCWS_SEL_TRUSTED) {
+		want = SCWS_SIG_MANUFACTURER;
+		if (r->trusted == SCWS_TRUST_ANY)
+			want |= SCWS_SIG_CARD;
+		if (!(flags & want))
+			return false;
+	}
+	if ((r->sel & SCWS_SEL_SIGNER_SHA256) &&
+	    memcmp(r->signer_sha256, s->sig.signer_sha256, SCWS_SHA256_LEN))
+		return false;
+	if ((r->sel & SCWS_SEL_SIGNER_SHA1) &&
+	    (!(flags & SCWS_SIG_SHA1) ||
+	     memcmp(r->signer_sha1, s->sig.signer_sha1, SCWS_SHA1_LEN)))
 		return false;
 	return true;
 }
@@ -83,7 +138,9 @@ bool scws_rule_matches(const struct scws_policy *p, const struct scws_rule *r,
 		return false;
 	if ((sel & SCWS_SEL_EXE) && !scws_exe_matches(r, s))
 		return false;
-	if ((sel & SCWS_SEL_NEEDS_DIGEST) && !scws_digest_matches(p, r, s))
+	if ((sel & SCWS_SEL_NEEDS_DIGEST) && !scws_digest_matches(r, s))
+		return false;
+	if ((sel & SCWS_SEL_NEEDS_SIG) && !scws_sig_matches(r, s))
 		return false;
 	return true;
 }
@@ -172,6 +229,12 @@ static bool scws_subject_has(const struct scws_subject *s, int kind)
 	switch (kind) {
 	case SCWS_IDX_DIGEST:
 		return s->digest_state == SCWS_DIGEST_KNOWN;
+	case SCWS_IDX_SIGNER256:
+		return s->sig_state == SCWS_DIGEST_KNOWN &&
+		       (s->sig.flags & SCWS_SIG_SIGNED);
+	case SCWS_IDX_SIGNER1:
+		return s->sig_state == SCWS_DIGEST_KNOWN &&
+		       (s->sig.flags & SCWS_SIG_SHA1);
 	case SCWS_IDX_EXE:
 		return s->exe;
 	case SCWS_IDX_LABEL:
@@ -190,7 +253,8 @@ enum scws_verdict scws_policy_decide(const struct scws_policy *p,
 				     const struct scws_subject *s,
 				     struct scws_decision_info *info)
 {
-	bool digest_unknown = s->digest_state == SCWS_DIGEST_UNKNOWN;
+	bool digest_unknown = s->digest_state == SCWS_DIGEST_UNKNOWN ||
+			      s->sig_state == SCWS_DIGEST_UNKNOWN;
 	struct scws_cand c[SCWS_IDX_KINDS + 2];
 	const struct scws_index_entry *e;
 	int kind, n = 0, k, best;
@@ -222,7 +286,9 @@ enum scws_verdict scws_policy_decide(const struct scws_policy *p,
 		if (best < 0)
 			break;
 		i = c[best].idx[c[best].pos++];
-		/* A digest rule at or before this one might match first. */
+		/* A digest or signature rule at or before this one might
+		 * match first.
+		 */
 		if (digest_unknown && i >= p->first_digest_rule)
 			return SCWS_VERDICT_DEFER;
 		if (scws_rule_matches(p, &p->rules[i], s)) {
@@ -332,6 +398,27 @@ static void scws_subject_exe(struct scws_subject *s,
 }
 
 /*
+ * The sleeping part of a decision beyond hashing: check the signature of
+ * @c's executable when a rule of @sn's policy needs it (the verdict is
+ * cached, so the next decision finds it).  Process context, after the
+ * digest is in the cache: judge.c's connect() and held.c's worker.
+ */
+void scws_acp_examine(struct scws_net *sn, const struct scws_caller *c)
+{
+	const struct scws_policy *p;
+	bool sigs;
+
+	if (!c->exe || !c->cred)
+		return;
+	rcu_read_lock();
+	p = rcu_dereference(sn->policy);
+	sigs = p && (p->needs & SCWS_SEL_NEEDS_SIG);
+	rcu_read_unlock();
+	if (sigs)
+		scws_sig_examine(c->exe, c->cred);
+}
+
+/*
  * Decide for @c connecting to @port.  Works in atomic context (the hook):
  * the LSM context is formatted with GFP_ATOMIC by the LSMs, the path is
  * built in @exe_buf, and a digest not in the cache makes it DEFER unless
@@ -349,13 +436,18 @@ enum scws_verdict scws_acp_decide(struct scws_net *sn, u16 port,
 	char seen_buf[SCWS_EXE_MAX];
 	enum scws_verdict v;
 
+	/* The callers that pass @hashed run in process context. */
+	if (hashed)
+		scws_acp_examine(sn, c);
+
 	rcu_read_lock();
 	p = rcu_dereference(sn->policy);
 	if (!p) {
 		rcu_read_unlock();
 		info->kind = SCWS_DECISION_NO_POLICY;
 		info->rule = 0;
-		return SCWS_VERDICT_ALLOW;
+		return READ_ONCE(scws_no_policy_deny) ? SCWS_VERDICT_DENY :
+							SCWS_VERDICT_ALLOW;
 	}
 	if (c->cred) {
 		s.uid = from_kuid(sn->net->user_ns, c->cred->euid);
@@ -376,6 +468,14 @@ enum scws_verdict scws_acp_decide(struct scws_net *sn, u16 port,
 			s.digest_state = SCWS_DIGEST_KNOWN;
 		else if (!hashed)
 			s.digest_state = SCWS_DIGEST_UNKNOWN;
+	}
+	s.sig_state = SCWS_DIGEST_NONE;
+	if ((p->needs & SCWS_SEL_NEEDS_SIG) && c->exe) {
+		if (s.digest_state == SCWS_DIGEST_KNOWN &&
+		    scws_sig_lookup(c->exe, s.digest, &s.sig))
+			s.sig_state = SCWS_DIGEST_KNOWN;
+		else
+			s.sig_state = SCWS_DIGEST_UNKNOWN;	/* never unchecked */
 	}
 	v = scws_policy_decide(p, &s, info);
 	rcu_read_unlock();

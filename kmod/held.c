@@ -97,9 +97,11 @@ static void scws_held_work(struct work_struct *work)
 	cancel_delayed_work(&h->work);
 
 	/* Hashed, the digest is in the cache; if it left already, deny. */
-	if (!h->req.err)
+	if (!h->req.err) {
+		scws_acp_examine(sn, &h->caller);	/* signature rules */
 		v = scws_acp_decide(sn, h->tuple.dport, &h->caller, false,
 				    &info);
+	}
 	if (v == SCWS_VERDICT_DEFER) {
 		v = SCWS_VERDICT_DENY;
 		info = (struct scws_decision_info){ .kind = SCWS_DECISION_DEFAULT };

@@ -10,6 +10,7 @@
 #include <linux/moduleparam.h>
 
 #include "scws.h"
+#include "trust.h"
 
 static ushort ports[SCWS_MAX_PORTS] = { 3516, 4116 };
 static int nports = 2;
@@ -77,10 +78,16 @@ static int __init scws_init(void)
 	err = scws_digest_init();
 	if (err)
 		return err;
+	err = scws_sign_init();
+	if (err)
+		goto digest_exit;
+	err = scws_keyring_init();
+	if (err)
+		goto sign_exit;
 	scws_wq = alloc_workqueue("scws", WQ_UNBOUND, 0);
 	if (!scws_wq) {
 		err = -ENOMEM;
-		goto digest_exit;
+		goto keyring_exit;
 	}
 	scws_reject_init();
 	/* Namespaces first: a netlink command may arrive right after. */
@@ -100,6 +107,10 @@ pernet_exit:
 reject_exit:
 	scws_reject_exit();
 	destroy_workqueue(scws_wq);
+keyring_exit:
+	scws_keyring_exit();
+sign_exit:
+	scws_sign_exit();
 digest_exit:
 	scws_digest_exit();
 	return err;
@@ -119,6 +130,8 @@ static void __exit scws_exit(void)
 	scws_reject_exit();
 	destroy_workqueue(scws_wq);
 	rcu_barrier();		/* policies freed with call_rcu() */
+	scws_keyring_exit();
+	scws_sign_exit();
 	scws_digest_exit();
 }
 

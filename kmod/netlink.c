@@ -10,6 +10,7 @@
 
 #include "scws.h"
 #include "policy.h"
+#include "trust.h"
 
 enum scws_mcgrp {
 	SCWS_MCGRP_EVENTS,
@@ -31,6 +32,11 @@ static const struct nla_policy scws_policy[SCWS_A_MAX + 1] = {
 	[SCWS_A_POLICY_DEFAULT] = NLA_POLICY_MAX(NLA_U8, SCWS_ACTION_ALLOW),
 	[SCWS_A_POLICY_RULE] = NLA_POLICY_NESTED(scws_rule_policy),
 	[SCWS_A_POLICY_TRUST] = NLA_POLICY_EXACT_LEN(SCWS_SHA256_LEN),
+	[SCWS_A_TRUST_ANCHOR] = NLA_POLICY_RANGE(NLA_U8, SCWS_ANCHOR_MANUFACTURER,
+						 SCWS_ANCHOR_CARD),
+	[SCWS_A_TRUST_CERT] = { .type = NLA_BINARY, .len = SCWS_CERT_MAX },
+	[SCWS_A_POLICY_CARD_TAG] = { .type = NLA_BINARY,
+				     .len = SCWS_CARD_TAG_MAX },
 };
 
 static struct scws_net *scws_info_net(const struct genl_info *info)
@@ -412,6 +418,18 @@ static const struct genl_small_ops scws_ops[] = {
 		.cmd = SCWS_CMD_POLICY_CLEAR,
 		.doit = scws_nl_policy_clear,
 		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		/* Global keyrings: admin of the initial namespace (keyring.c) */
+		.cmd = SCWS_CMD_TRUST_ADD,
+		.doit = scws_nl_trust_add,
+		.flags = GENL_ADMIN_PERM,
+	}, {
+		.cmd = SCWS_CMD_TRUST_CLEAR,
+		.doit = scws_nl_trust_clear,
+		.flags = GENL_ADMIN_PERM,
+	}, {
+		.cmd = SCWS_CMD_TRUST_GET,
+		.dumpit = scws_nl_trust_dump,
 	},
 };
 

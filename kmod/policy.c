@@ -9,8 +9,6 @@
  */
 #include <linux/jhash.h>
 #include <linux/slab.h>
-#include <linux/bsearch.h>
-#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
@@ -35,6 +33,9 @@ const struct nla_policy scws_rule_policy[SCWS_RULE_A_MAX + 1] = {
 	[SCWS_RULE_A_TRUSTED] = NLA_POLICY_RANGE(NLA_U8, SCWS_TRUST_MANUFACTURER,
 						 SCWS_TRUST_ANY),
 	[SCWS_RULE_A_ALL] = { .type = NLA_FLAG },
+	[SCWS_RULE_A_SIGNER_SHA256] = NLA_POLICY_EXACT_LEN(SCWS_SHA256_LEN),
+	[SCWS_RULE_A_SIGNER_SHA1] = NLA_POLICY_EXACT_LEN(SCWS_SHA1_LEN),
+	[SCWS_RULE_A_SOURCE] = NLA_POLICY_MAX(NLA_U8, SCWS_SOURCE_CARD),
 };
 
 /*
@@ -172,6 +173,18 @@ static int scws_rule_from_nl(struct scws_rule *r, const struct nlattr *attr,
 		r->trusted = nla_get_u8(tb[SCWS_RULE_A_TRUSTED]);
 		r->sel |= SCWS_SEL_TRUSTED;
 	}
+	if (tb[SCWS_RULE_A_SIGNER_SHA256]) {
+		nla_memcpy(r->signer_sha256, tb[SCWS_RULE_A_SIGNER_SHA256],
+			   SCWS_SHA256_LEN);
+		r->sel |= SCWS_SEL_SIGNER_SHA256;
+	}
+	if (tb[SCWS_RULE_A_SIGNER_SHA1]) {
+		nla_memcpy(r->signer_sha1, tb[SCWS_RULE_A_SIGNER_SHA1],
+			   SCWS_SHA1_LEN);
+		r->sel |= SCWS_SEL_SIGNER_SHA1;
+	}
+	if (tb[SCWS_RULE_A_SOURCE])
+		r->source = nla_get_u8(tb[SCWS_RULE_A_SOURCE]);
 	if (tb[SCWS_RULE_A_EXE] &&
 	    *(char *)nla_data(tb[SCWS_RULE_A_EXE]) != '/') {
 		NL_SET_ERR_MSG_ATTR(extack, tb[SCWS_RULE_A_EXE],
@@ -201,16 +214,15 @@ static int scws_rule_from_nl(struct scws_rule *r, const struct nlattr *attr,
 	return 0;
 }
 
-static int scws_digest_cmp(const void *a, const void *b)
-{
-	return memcmp(a, b, SCWS_SHA256_LEN);
-}
-
 /* The selector a rule is filed under: the most selective it has. */
 static int scws_rule_index_kind(const struct scws_rule *r)
 {
 	if (r->sel & SCWS_SEL_DIGEST)
 		return SCWS_IDX_DIGEST;
+	if (r->sel & SCWS_SEL_SIGNER_SHA256)
+		return SCWS_IDX_SIGNER256;
+	if (r->sel & SCWS_SEL_SIGNER_SHA1)
+		return SCWS_IDX_SIGNER1;
 	if (r->sel & SCWS_SEL_EXE)
 		return SCWS_IDX_EXE;
 	if (r->sel & SCWS_SEL_LABEL)
@@ -227,6 +239,10 @@ static u32 scws_index_hash(int kind, const struct scws_subject *s)
 	switch (kind) {
 	case SCWS_IDX_DIGEST:
 		return jhash(s->digest, SCWS_SHA256_LEN, kind);
+	case SCWS_IDX_SIGNER256:
+		return jhash(s->sig.signer_sha256, SCWS_SHA256_LEN, kind);
+	case SCWS_IDX_SIGNER1:
+		return jhash(s->sig.signer_sha1, SCWS_SHA1_LEN, kind);
 	case SCWS_IDX_EXE:
 		return jhash(s->exe, strlen(s->exe), kind);
 	case SCWS_IDX_LABEL:
@@ -245,6 +261,12 @@ static bool scws_index_key_eq(int kind, const struct scws_rule *r,
 	switch (kind) {
 	case SCWS_IDX_DIGEST:
 		return !memcmp(r->digest, s->digest, SCWS_SHA256_LEN);
+	case SCWS_IDX_SIGNER256:
+		return !memcmp(r->signer_sha256, s->sig.signer_sha256,
+			       SCWS_SHA256_LEN);
+	case SCWS_IDX_SIGNER1:
+		return !memcmp(r->signer_sha1, s->sig.signer_sha1,
+			       SCWS_SHA1_LEN);
 	case SCWS_IDX_EXE:
 		return !strcmp(r->exe, s->exe);
 	case SCWS_IDX_LABEL:
@@ -261,6 +283,8 @@ static void scws_rule_as_subject(const struct scws_rule *r,
 				 struct scws_subject *s)
 {
 	memcpy(s->digest, r->digest, SCWS_SHA256_LEN);
+	memcpy(s->sig.signer_sha256, r->signer_sha256, SCWS_SHA256_LEN);
+	memcpy(s->sig.signer_sha1, r->signer_sha1, SCWS_SHA1_LEN);
 	s->exe = r->exe;
 	s->label = r->label;
 	s->uid = r->uid_min;
@@ -334,7 +358,7 @@ static int scws_policy_index(struct scws_policy *p)
 	return 0;
 }
 
-static struct scws_policy *scws_policy_alloc(u32 nrules, u32 ntrust)
+static struct scws_policy *scws_policy_alloc(u32 nrules)
 {
 	struct scws_policy *p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	int k;
@@ -345,25 +369,22 @@ static struct scws_policy *scws_policy_alloc(u32 nrules, u32 ntrust)
 		hash_init(p->index[k]);
 	p->rules = kvcalloc(max(nrules, 1U), sizeof(*p->rules),
 			    GFP_KERNEL_ACCOUNT);
-	p->trust = kvcalloc(max(ntrust, 1U), SCWS_SHA256_LEN,
-			    GFP_KERNEL_ACCOUNT);
-	if (!p->rules || !p->trust) {
+	if (!p->rules) {
 		scws_policy_free(p);
 		return NULL;
 	}
 	return p;
 }
 
-/* Count the rules and trust entries; the caps are checked here. */
+/* Count the rules; the cap is checked here. */
 static int scws_policy_count(const struct nlattr *head, int len, u32 *nrules,
-			     u32 *ntrust, u32 max_rules,
+			     u32 max_rules,
 			     struct netlink_ext_ack *extack)
 {
 	const struct nlattr *a;
 	int rem;
 
 	*nrules = 0;
-	*ntrust = 0;
 	nla_for_each_attr(a, head, len, rem) {
 		if (nla_type(a) == SCWS_A_POLICY_RULE &&
 		    ++*nrules > max_rules) {
@@ -372,11 +393,6 @@ static int scws_policy_count(const struct nlattr *head, int len, u32 *nrules,
 						    "too many rules for a policy set from a user namespace (module parameter userns_max_rules)");
 			else
 				NL_SET_ERR_MSG_ATTR(extack, a, "too many rules");
-			return -EINVAL;
-		}
-		if (nla_type(a) == SCWS_A_POLICY_TRUST &&
-		    ++*ntrust > SCWS_POLICY_MAX_TRUST) {
-			NL_SET_ERR_MSG_ATTR(extack, a, "trust list too long");
 			return -EINVAL;
 		}
 	}
@@ -394,11 +410,17 @@ static int scws_policy_add(struct scws_policy *p, const struct nlattr *a,
 	case SCWS_A_POLICY_RULE:
 		return scws_rule_from_nl(&p->rules[p->nrules++], a, ns, extack);
 	case SCWS_A_POLICY_TRUST:
-		if (nla_len(a) != SCWS_SHA256_LEN) {
-			NL_SET_ERR_MSG_ATTR(extack, a, "trust entries are SHA-256 digests");
+		/* Trusted applications are signed now (SCWS_CMD_TRUST_ADD). */
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "digest trust lists are gone: use exe-sha256 rules or signed executables");
+		return -EINVAL;
+	case SCWS_A_POLICY_CARD_TAG:
+		if (nla_len(a) > SCWS_CARD_TAG_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "card refresh tag too long");
 			return -EINVAL;
 		}
-		memcpy(p->trust[p->ntrust++], nla_data(a), SCWS_SHA256_LEN);
+		p->card_tag_len = nla_len(a);
+		memcpy(p->card_tag, nla_data(a), p->card_tag_len);
 		return 0;
 	default:
 		return 0;	/* validated by the family policy */
@@ -426,16 +448,16 @@ struct scws_policy *scws_policy_from_attrs_max(const struct nlattr *head,
 {
 	const struct nlattr *a;
 	struct scws_policy *p;
-	u32 nrules, ntrust;
 	bool has_default = false;
 	int rem, err;
+	u32 nrules;
 
-	err = scws_policy_count(head, len, &nrules, &ntrust,
+	err = scws_policy_count(head, len, &nrules,
 				min_t(u32, max_rules, SCWS_POLICY_MAX_RULES),
 				extack);
 	if (err)
 		return ERR_PTR(err);
-	p = scws_policy_alloc(nrules, ntrust);
+	p = scws_policy_alloc(nrules);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
 	nla_for_each_attr(a, head, len, rem) {
@@ -449,7 +471,6 @@ struct scws_policy *scws_policy_from_attrs_max(const struct nlattr *head,
 		err = -EINVAL;
 		goto fail;
 	}
-	sort(p->trust, p->ntrust, SCWS_SHA256_LEN, scws_digest_cmp, NULL);
 	err = scws_policy_index(p);
 	if (err)
 		goto fail;
@@ -481,7 +502,6 @@ void scws_policy_free(struct scws_policy *p)
 		kfree(p->rules[i].exe);
 	}
 	kvfree(p->rules);
-	kvfree(p->trust);
 	kfree(p->scan);
 	kfree(p);
 }
@@ -495,12 +515,6 @@ void scws_policy_free_rcu(struct scws_policy *p)
 {
 	if (p)
 		call_rcu(&p->rcu, scws_policy_free_cb);
-}
-
-bool scws_policy_trusts(const struct scws_policy *p, const u8 *digest)
-{
-	return bsearch(digest, p->trust, p->ntrust, SCWS_SHA256_LEN,
-		       scws_digest_cmp);
 }
 
 static int scws_rule_fill(struct sk_buff *skb, const struct scws_rule *r)
@@ -527,6 +541,13 @@ static int scws_rule_fill(struct sk_buff *skb, const struct scws_rule *r)
 		     r->digest)) ||
 	    ((r->sel & SCWS_SEL_TRUSTED) &&
 	     nla_put_u8(skb, SCWS_RULE_A_TRUSTED, r->trusted)) ||
+	    ((r->sel & SCWS_SEL_SIGNER_SHA256) &&
+	     nla_put(skb, SCWS_RULE_A_SIGNER_SHA256, SCWS_SHA256_LEN,
+		     r->signer_sha256)) ||
+	    ((r->sel & SCWS_SEL_SIGNER_SHA1) &&
+	     nla_put(skb, SCWS_RULE_A_SIGNER_SHA1, SCWS_SHA1_LEN,
+		     r->signer_sha1)) ||
+	    (r->source && nla_put_u8(skb, SCWS_RULE_A_SOURCE, r->source)) ||
 	    ((r->sel & SCWS_SEL_ALL) && nla_put_flag(skb, SCWS_RULE_A_ALL))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -537,26 +558,25 @@ static int scws_rule_fill(struct sk_buff *skb, const struct scws_rule *r)
 
 /*
  * POLICY_GET: put the policy's attributes from position *@pos on (0: the
- * head, then the trust entries, then the rules) until @skb is full.
- * Returns true when everything is in.
+ * head, then the rules) until @skb is full.  Returns true when everything
+ * is in.
  */
 bool scws_policy_fill(struct sk_buff *skb, const struct scws_policy *p,
 		      u32 *pos)
 {
-	u32 head = 1, trust_end = head + p->ntrust;
+	u32 head = 1;
 
 	if (*pos == 0) {
 		if (nla_put_flag(skb, SCWS_A_POLICY_LOADED) ||
-		    nla_put_u8(skb, SCWS_A_POLICY_DEFAULT, p->default_action))
+		    nla_put_u8(skb, SCWS_A_POLICY_DEFAULT, p->default_action) ||
+		    (p->card_tag_len &&
+		     nla_put(skb, SCWS_A_POLICY_CARD_TAG, p->card_tag_len,
+			     p->card_tag)))
 			return false;
 		*pos = head;
 	}
-	for (; *pos < trust_end; (*pos)++)
-		if (nla_put(skb, SCWS_A_POLICY_TRUST, SCWS_SHA256_LEN,
-			    p->trust[*pos - head]))
-			return false;
-	for (; *pos < trust_end + p->nrules; (*pos)++)
-		if (scws_rule_fill(skb, &p->rules[*pos - trust_end]))
+	for (; *pos < head + p->nrules; (*pos)++)
+		if (scws_rule_fill(skb, &p->rules[*pos - head]))
 			return false;
 	return true;
 }

@@ -17,6 +17,7 @@
 #include <linux/scws.h>
 
 #include "scws.h"
+#include "trust.h"
 
 enum scws_selector {
 	SCWS_SEL_UID		= BIT(0),
@@ -28,11 +29,17 @@ enum scws_selector {
 	SCWS_SEL_DIGEST		= BIT(6),
 	SCWS_SEL_TRUSTED	= BIT(7),
 	SCWS_SEL_ALL		= BIT(8),
+	SCWS_SEL_SIGNER_SHA256	= BIT(9),
+	SCWS_SEL_SIGNER_SHA1	= BIT(10),
 };
 
 /* What a rule needs to know about the caller beyond its credentials. */
 #define SCWS_SEL_NEEDS_LABEL	(SCWS_SEL_LABEL | SCWS_SEL_LABEL_PREFIX)
-#define SCWS_SEL_NEEDS_DIGEST	(SCWS_SEL_DIGEST | SCWS_SEL_TRUSTED)
+/* Selectors the executable's signature answers (sign.c). */
+#define SCWS_SEL_NEEDS_SIG	(SCWS_SEL_TRUSTED | SCWS_SEL_SIGNER_SHA256 | \
+				 SCWS_SEL_SIGNER_SHA1)
+/* A signature is checked over the digest: needing one needs the other. */
+#define SCWS_SEL_NEEDS_DIGEST	(SCWS_SEL_DIGEST | SCWS_SEL_NEEDS_SIG)
 /* Selectors the executable answers: they grant only if it vouches. */
 #define SCWS_SEL_EXECUTABLE	(SCWS_SEL_EXE | SCWS_SEL_NEEDS_DIGEST)
 
@@ -48,11 +55,16 @@ struct scws_rule {
 	char *label_prefix;
 	char *exe;
 	u8 digest[SCWS_SHA256_LEN];
+	u8 signer_sha256[SCWS_SHA256_LEN];
+	u8 signer_sha1[SCWS_SHA1_LEN];
+	u8 source;			/* enum scws_rule_source, not matched */
 	u32 group_id;			/* as set, for POLICY_GET */
 };
 
 enum scws_index_kind {
 	SCWS_IDX_DIGEST,
+	SCWS_IDX_SIGNER256,
+	SCWS_IDX_SIGNER1,
 	SCWS_IDX_EXE,
 	SCWS_IDX_LABEL,
 	SCWS_IDX_UID,
@@ -77,13 +89,15 @@ struct scws_policy {
 	u32 needs;			/* union of all rules' selectors */
 	u32 nrules;
 	struct scws_rule *rules;
-	u32 ntrust;
-	u8 (*trust)[SCWS_SHA256_LEN];	/* sorted, for bsearch */
+	u32 card_tag_len;
+	u8 card_tag[SCWS_CARD_TAG_MAX];	/* the card's refresh tag, as set */
 	/* Rule indexes by primary selector, each list ascending. */
 	DECLARE_HASHTABLE(index[SCWS_IDX_KINDS], SCWS_IDX_BITS);
 	u32 *scan;			/* rules with no indexable selector */
 	u32 nscan;
-	u32 first_digest_rule;		/* lowest rule needing a digest */
+	u32 first_digest_rule;		/* lowest rule needing a digest or
+					 * a signature
+					 */
 };
 
 /* What is known about a caller when a decision is taken. */
@@ -103,6 +117,8 @@ struct scws_subject {
 	bool exe_vouches;		/* exe selectors may grant */
 	enum scws_digest_state digest_state;
 	u8 digest[SCWS_SHA256_LEN];
+	enum scws_digest_state sig_state;	/* same states */
+	struct scws_sig_facts sig;
 };
 
 enum scws_verdict {
@@ -127,7 +143,6 @@ bool scws_policy_fill(struct sk_buff *skb, const struct scws_policy *p,
 enum scws_verdict scws_policy_decide(const struct scws_policy *p,
 				     const struct scws_subject *s,
 				     struct scws_decision_info *info);
-bool scws_policy_trusts(const struct scws_policy *p, const u8 *digest);
 const struct scws_index_entry *
 scws_index_find(const struct scws_policy *p, int kind,
 		const struct scws_subject *s);

@@ -20,7 +20,7 @@ static const struct nla_policy scws_test_family_policy[SCWS_A_MAX + 1] = {
 static struct scws_policy *scws_test_policy(struct kunit *test, u32 n,
 					    u8 default_action)
 {
-	struct scws_policy *p = scws_policy_alloc(n, 1);
+	struct scws_policy *p = scws_policy_alloc(n);
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	p->nrules = n;
@@ -81,8 +81,6 @@ static void scws_policy_test_selectors(struct kunit *test)
 	p->rules[7] = (struct scws_rule){ .sel = SCWS_SEL_TRUSTED,
 					  .trusted = SCWS_TRUST_MANUFACTURER,
 					  .action = 1 };
-	memset(p->trust[0], 0xcd, SCWS_SHA256_LEN);
-	p->ntrust = 1;
 	scws_test_index(test, p);
 
 	s = scws_test_subject(15);
@@ -118,8 +116,11 @@ static void scws_policy_test_selectors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_ALLOW);
 	KUNIT_EXPECT_EQ(test, rule, 6);
 	memset(s.digest, 0xcd, SCWS_SHA256_LEN);
+	s.sig_state = SCWS_DIGEST_KNOWN;
+	s.sig.flags = SCWS_SIG_SIGNED | SCWS_SIG_MANUFACTURER;
 	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_ALLOW);
 	KUNIT_EXPECT_EQ(test, rule, 7);
+	s.sig.flags = SCWS_SIG_SIGNED;
 	memset(s.digest, 0xee, SCWS_SHA256_LEN);
 	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
 	/* Not hashed yet: a digest rule could decide, so wait for it. */
@@ -176,7 +177,8 @@ static enum scws_verdict scws_linear_decide(const struct scws_policy *p,
 	u32 i;
 
 	for (i = 0; i < p->nrules; i++) {
-		if (s->digest_state == SCWS_DIGEST_UNKNOWN &&
+		if ((s->digest_state == SCWS_DIGEST_UNKNOWN ||
+		     s->sig_state == SCWS_DIGEST_UNKNOWN) &&
 		    (p->rules[i].sel & SCWS_SEL_NEEDS_DIGEST))
 			return SCWS_VERDICT_DEFER;
 		if (scws_rule_matches(p, &p->rules[i], s)) {
@@ -186,7 +188,8 @@ static enum scws_verdict scws_linear_decide(const struct scws_policy *p,
 		}
 	}
 	*rule = U32_MAX;
-	if (s->digest_state == SCWS_DIGEST_UNKNOWN &&
+	if ((s->digest_state == SCWS_DIGEST_UNKNOWN ||
+	     s->sig_state == SCWS_DIGEST_UNKNOWN) &&
 	    p->first_digest_rule < p->nrules)
 		return SCWS_VERDICT_DEFER;
 	return p->default_action ? SCWS_VERDICT_ALLOW : SCWS_VERDICT_DENY;
@@ -207,7 +210,7 @@ static void scws_random_rule(struct scws_rule *r)
 	r->action = get_random_u32() & 1;
 	r->port = get_random_u32() % 4 == 0 ? 4116 : 0;
 	for (k = 0; k < kinds; k++) {
-		switch (get_random_u32() % 9) {
+		switch (get_random_u32() % 11) {
 		case 0:
 			r->sel |= SCWS_SEL_UID;
 			r->uid_min = get_random_u32() % 40;
@@ -242,7 +245,18 @@ static void scws_random_rule(struct scws_rule *r)
 			break;
 		case 6:
 			r->sel |= SCWS_SEL_TRUSTED;
-			r->trusted = SCWS_TRUST_MANUFACTURER;
+			r->trusted = get_random_u32() & 1 ?
+				     SCWS_TRUST_MANUFACTURER : SCWS_TRUST_ANY;
+			break;
+		case 8:
+			r->sel |= SCWS_SEL_SIGNER_SHA256;
+			memset(r->signer_sha256, get_random_u32() % 4,
+			       SCWS_SHA256_LEN);
+			break;
+		case 9:
+			r->sel |= SCWS_SEL_SIGNER_SHA1;
+			memset(r->signer_sha1, get_random_u32() % 4,
+			       SCWS_SHA1_LEN);
 			break;
 		case 7:
 			r->sel |= SCWS_SEL_GROUP;
@@ -269,8 +283,6 @@ static void scws_policy_test_index_vs_linear(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, gi);
 	for (i = 0; i < nrules; i++)
 		scws_random_rule(&p->rules[i]);
-	memset(p->trust[0], 3, SCWS_SHA256_LEN);
-	p->ntrust = 1;
 	scws_test_index(test, p);
 
 	for (i = 0; i < nsubjects; i++) {
@@ -291,6 +303,11 @@ static void scws_policy_test_index_vs_linear(struct kunit *test)
 		s.exe_vouches = get_random_u32() % 4;
 		s.digest_state = get_random_u32() % 3;
 		memset(s.digest, get_random_u32() % 8, SCWS_SHA256_LEN);
+		s.sig_state = get_random_u32() % 3;
+		s.sig.flags = get_random_u32() & 0xf;
+		memset(s.sig.signer_sha256, get_random_u32() % 4,
+		       SCWS_SHA256_LEN);
+		memset(s.sig.signer_sha1, get_random_u32() % 4, SCWS_SHA1_LEN);
 		vi = scws_test_decide(p, &s, &rule_idx);
 		vl = scws_linear_decide(p, &s, &rule_lin);
 		if (vi != vl || (vi != SCWS_VERDICT_DEFER && rule_idx != rule_lin))
@@ -325,8 +342,6 @@ static void scws_policy_test_exe_vouches(struct kunit *test)
 	p->rules[3] = (struct scws_rule){ .sel = SCWS_SEL_TRUSTED, .action = 1,
 					  .trusted = SCWS_TRUST_MANUFACTURER };
 	p->rules[4] = (struct scws_rule){ .sel = SCWS_SEL_ALL };
-	memset(p->trust[0], 0xcd, SCWS_SHA256_LEN);
-	p->ntrust = 1;
 	scws_test_index(test, p);
 
 	s = scws_test_subject(1000);
@@ -355,13 +370,15 @@ static void scws_policy_test_exe_vouches(struct kunit *test)
 	s.exe_seen = "/usr/bin/wget";
 	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
 	KUNIT_EXPECT_EQ(test, rule, 0);
-	/* Digests and the trust list. */
+	/* Digests and signatures. */
 	s = scws_test_subject(1000);
 	s.digest_state = SCWS_DIGEST_KNOWN;
 	memset(s.digest, 0xab, SCWS_SHA256_LEN);
 	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_ALLOW);
 	KUNIT_EXPECT_EQ(test, rule, 2);
 	memset(s.digest, 0xcd, SCWS_SHA256_LEN);
+	s.sig_state = SCWS_DIGEST_KNOWN;
+	s.sig.flags = SCWS_SIG_SIGNED | SCWS_SIG_MANUFACTURER;
 	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_ALLOW);
 	KUNIT_EXPECT_EQ(test, rule, 3);
 	s.exe_vouches = false;
@@ -370,6 +387,80 @@ static void scws_policy_test_exe_vouches(struct kunit *test)
 	memset(s.digest, 0xab, SCWS_SHA256_LEN);
 	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
 	KUNIT_EXPECT_EQ(test, rule, 4);
+	scws_policy_free(p);
+}
+
+/*
+ * The signature selectors: trusted manufacturer wants a manufacturer
+ * chain, trusted any a manufacturer or card one, signer-* the signing
+ * certificate's hash; an unknown signature defers, an unsigned file
+ * matches none, and the signer index keeps the first match.
+ */
+static void scws_policy_test_signed(struct kunit *test)
+{
+	struct scws_policy *p = scws_test_policy(test, 6, SCWS_ACTION_DENY);
+	struct scws_subject s;
+	u32 rule;
+
+	p->rules[0] = (struct scws_rule){ .sel = SCWS_SEL_SIGNER_SHA256 };
+	memset(p->rules[0].signer_sha256, 0x66, SCWS_SHA256_LEN);
+	p->rules[1] = (struct scws_rule){ .sel = SCWS_SEL_TRUSTED, .action = 1,
+					  .trusted = SCWS_TRUST_MANUFACTURER };
+	p->rules[2] = (struct scws_rule){ .sel = SCWS_SEL_SIGNER_SHA1,
+					  .action = 1 };
+	memset(p->rules[2].signer_sha1, 0x11, SCWS_SHA1_LEN);
+	p->rules[3] = (struct scws_rule){ .sel = SCWS_SEL_SIGNER_SHA256,
+					  .action = 1 };
+	memset(p->rules[3].signer_sha256, 0x22, SCWS_SHA256_LEN);
+	p->rules[4] = (struct scws_rule){ .sel = SCWS_SEL_TRUSTED, .action = 1,
+					  .trusted = SCWS_TRUST_ANY };
+	p->rules[5] = (struct scws_rule){ .sel = SCWS_SEL_SIGNER_SHA256,
+					  .action = 1 };
+	memset(p->rules[5].signer_sha256, 0x66, SCWS_SHA256_LEN);
+	scws_test_index(test, p);
+
+	s = scws_test_subject(1000);
+	s.digest_state = SCWS_DIGEST_KNOWN;
+	s.sig_state = SCWS_DIGEST_KNOWN;
+	s.sig.flags = SCWS_SIG_SIGNED | SCWS_SIG_MANUFACTURER;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_ALLOW);
+	KUNIT_EXPECT_EQ(test, rule, 1);
+	/* A card chain: trusted any only. */
+	s.sig.flags = SCWS_SIG_SIGNED | SCWS_SIG_CARD;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_ALLOW);
+	KUNIT_EXPECT_EQ(test, rule, 4);
+	/* Signed by a certificate nobody trusts: the signer rules only. */
+	s.sig.flags = SCWS_SIG_SIGNED | SCWS_SIG_SHA1;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, U32_MAX);
+	memset(s.sig.signer_sha1, 0x11, SCWS_SHA1_LEN);
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_ALLOW);
+	KUNIT_EXPECT_EQ(test, rule, 2);
+	/* Without its SHA-1 known, a zero hash matches no signer-sha1. */
+	s.sig.flags = SCWS_SIG_SIGNED;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	memset(s.sig.signer_sha256, 0x22, SCWS_SHA256_LEN);
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_ALLOW);
+	KUNIT_EXPECT_EQ(test, rule, 3);
+	/* First match: rule 0 denies the signer rule 5 would allow. */
+	memset(s.sig.signer_sha256, 0x66, SCWS_SHA256_LEN);
+	s.sig.flags = SCWS_SIG_SIGNED | SCWS_SIG_MANUFACTURER;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, 0);
+	/* Hashes of an unsigned file (no SIGNED flag) never match. */
+	s.sig.flags = 0;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, U32_MAX);
+	/* Not checked yet: wait. */
+	s.sig_state = SCWS_DIGEST_UNKNOWN;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DEFER);
+	/* A caller the executable cannot vouch for: allows grant nothing. */
+	s.sig_state = SCWS_DIGEST_KNOWN;
+	s.sig.flags = SCWS_SIG_SIGNED | SCWS_SIG_MANUFACTURER | SCWS_SIG_CARD;
+	memset(s.sig.signer_sha256, 0x22, SCWS_SHA256_LEN);
+	s.exe_vouches = false;
+	KUNIT_EXPECT_EQ(test, scws_test_decide(p, &s, &rule), SCWS_VERDICT_DENY);
+	KUNIT_EXPECT_EQ(test, rule, U32_MAX);
 	scws_policy_free(p);
 }
 
@@ -697,6 +788,7 @@ static struct kunit_case scws_policy_cases[] = {
 	KUNIT_CASE(scws_policy_test_label_too_long),
 	KUNIT_CASE(scws_policy_test_dump_round_trip),
 	KUNIT_CASE(scws_policy_test_exe_vouches),
+	KUNIT_CASE(scws_policy_test_signed),
 	KUNIT_CASE(scws_policy_test_label_mode),
 	KUNIT_CASE(scws_policy_test_label_with_mode),
 	{}

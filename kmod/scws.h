@@ -188,6 +188,7 @@ int scws_lsm_judge(struct socket *sock, const struct sockaddr *addr,
 enum scws_verdict scws_acp_decide(struct scws_net *sn, u16 port,
 				  const struct scws_caller *c, bool hashed,
 				  struct scws_decision_info *info);
+void scws_acp_examine(struct scws_net *sn, const struct scws_caller *c);
 const char *scws_exe_path(const struct scws_caller *c, char *buf,
 			  size_t size);
 bool scws_digest_lookup(const struct file *f, u8 *digest);

@@ -11,3 +11,5 @@ bash tests/vm/run.sh -t 1800 tests/bench/acp-guest.sh "$out" 10000 "${SCWS_BENCH
 	tee "$out/acp.log"
 bash tests/vm/run.sh -t 1800 tests/bench/lsm-guest.sh "$out" 10000 "${SCWS_BENCH_CONNECTS:-1500}" |
 	tee "$out/lsm.log"
+bash tests/vm/run.sh -t 900 tests/bench/trusted-guest.sh 1000 |
+	tee "$out/trusted.log"

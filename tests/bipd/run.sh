@@ -52,7 +52,7 @@ if cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O1 -g -Iuapi -Itools/
 	$(pkg-config --cflags libnl-genl-3.0 libpcsclite) -o "$PUMP" \
 	tools/scws-bipd/*.c tools/lib/cat-tlv.c tools/lib/scws-nl.c \
 	tools/lib/ber.c tools/lib/seac-rules.c tools/lib/acp-policy.c \
-	tools/lib/acp-merge.c tools/lib/scws-nl-load.c tools/lib/scws-nl-policy.c \
+	tools/lib/acp-merge.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c tools/lib/scws-nl-policy.c \
 	$(pkg-config --libs libnl-genl-3.0 libpcsclite) &&
    cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O2 -g -Iuapi -Itools/lib -Icard-sim \
 	-o "$CARD" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c tools/lib/ber.c \

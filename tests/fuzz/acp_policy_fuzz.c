@@ -32,7 +32,7 @@ static void check_errors(const struct acp_policy *p,
 	unsigned int i;
 	const char *c;
 
-	if (!errs->count || p->n_rules || p->rules || p->n_trust || p->trust)
+	if (!errs->count || p->n_rules || p->rules)
 		abort();
 	for (i = 0; i < errs->count && i < ACP_ERRORS_MAX; i++) {
 		if (!errs->list[i].line || !errs->list[i].column ||

@@ -80,11 +80,18 @@ expect "curl from the initial user namespace: allowed by digest" hello \
 	"$(curl_as 1001 /usr/bin/curl)"
 expect "unshare -U curl: no grant from exe-sha256" "exit 7" \
 	"$(curl_as 1001 unshare -U /usr/bin/curl)"
-policy "default deny" "trust manufacturer $sum" "allow trusted manufacturer"
-expect "curl from the initial user namespace: allowed as trusted" hello \
-	"$(curl_as 1001 /usr/bin/curl)"
-expect "unshare -U curl: no grant from trusted" "exit 7" \
-	"$(curl_as 1001 unshare -U /usr/bin/curl)"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/mfr.key" -out "$tmp/mfr.pem" \
+	-days 30 -subj "/CN=SCWS test manufacturer" 2>/dev/null
+cp /usr/bin/curl "$tmp/curl-signed"
+chmod a+rx "$tmp/curl-signed"
+"$SCWSCTL" sign --key "$tmp/mfr.key" --cert "$tmp/mfr.pem" "$tmp/curl-signed"
+"$SCWSCTL" trust add manufacturer "$tmp/mfr.pem"
+TAP_CLEANUP_EXTRA="$SCWSCTL trust clear manufacturer; $TAP_CLEANUP_EXTRA"
+policy "default deny" "allow trusted manufacturer"
+expect "signed curl from the initial user namespace: allowed as trusted" hello \
+	"$(curl_as 1001 "$tmp/curl-signed")"
+expect "unshare -U signed curl: no grant from trusted" "exit 7" \
+	"$(curl_as 1001 unshare -U "$tmp/curl-signed")"
 policy "default deny" "allow uid 1001"
 expect "unshare -U curl: a uid rule still grants (uids are mapped)" hello \
 	"$(curl_as 1001 unshare -U /usr/bin/curl)"

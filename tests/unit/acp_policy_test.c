@@ -102,7 +102,6 @@ static void test_empty_and_comments(void **state)
 	for (i = 0; i < ARRAY_SIZE(inputs); i++) {
 		parse_ok(inputs[i], &p);
 		assert_int_equal(p.n_rules, 0);
-		assert_int_equal(p.n_trust, 0);
 		assert_int_equal(p.default_action, SCWS_ACTION_DENY);
 		acp_policy_free(&p);
 	}
@@ -232,6 +231,22 @@ static void test_digest_trusted_all(void **state)
 	assert_int_equal(p.rules[0].selectors, ACP_SEL_ALL);
 	acp_policy_free(&p);
 
+	snprintf(line, sizeof(line), "allow signer-sha256 %s", hex_a);
+	parse_rule(line, &p);
+	assert_int_equal(p.rules[0].selectors, ACP_SEL_SIGNER_SHA256);
+	assert_memory_equal(p.rules[0].signer_sha256, digest_a, SCWS_SHA256_LEN);
+	assert_round_trip(&p);
+	acp_policy_free(&p);
+
+	parse_rule("deny signer-sha1 00112233445566778899AABBCCDDEEFF00112233",
+		   &p);
+	assert_int_equal(p.rules[0].selectors, ACP_SEL_SIGNER_SHA1);
+	assert_int_equal(p.rules[0].action, SCWS_ACTION_DENY);
+	assert_memory_equal(p.rules[0].signer_sha1, digest_a, 16);
+	assert_memory_equal(p.rules[0].signer_sha1 + 16, digest_a, 4);
+	assert_round_trip(&p);
+	acp_policy_free(&p);
+
 	parse_rule("allow all port 3516", &p);
 	assert_int_equal(p.rules[0].selectors, ACP_SEL_ALL);
 	assert_int_equal(p.rules[0].port, 3516);
@@ -247,10 +262,13 @@ static void test_every_selector_at_once(void **state)
 	(void)state;
 	snprintf(line, sizeof(line),
 		 "deny trusted any exe-sha256 %s exe /bin/x label-prefix a. "
-		 "label \"a b\" group 9 gid 8 uid 1-2 port 4116", hex_a);
+		 "signer-sha1 %.40s signer-sha256 %s "
+		 "label \"a b\" group 9 gid 8 uid 1-2 port 4116", hex_a, hex_a,
+		 hex_a);
 	parse_rule(line, &p);
 	r = &p.rules[0];
-	assert_int_equal(r->selectors, 0xff);	/* all but 'all' */
+	assert_int_equal(r->selectors, 0x6ff);	/* all but 'all' */
+	assert_memory_equal(r->signer_sha256, digest_a, SCWS_SHA256_LEN);
 	assert_int_equal(r->uid_min, 1);
 	assert_int_equal(r->uid_max, 2);
 	assert_int_equal(r->gid, 8);
@@ -286,23 +304,6 @@ static void test_ports(void **state)
 		assert_int_equal(p.rules[0].port, cases[i].port);
 		acp_policy_free(&p);
 	}
-}
-
-static void test_trust(void **state)
-{
-	struct acp_policy p;
-	char text[256];
-
-	(void)state;
-	snprintf(text, sizeof(text),
-		 "trust manufacturer %s\ntrust manufacturer %.64s\n", hex_a,
-		 "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
-	parse_ok(text, &p);
-	assert_int_equal(p.n_trust, 2);
-	assert_memory_equal(p.trust[0], digest_a, SCWS_SHA256_LEN);
-	assert_int_equal(p.trust[1][0], 0xff);
-	assert_int_equal(p.trust[1][31], 0xff);
-	acp_policy_free(&p);
 }
 
 static void test_quoting(void **state)
@@ -403,20 +404,6 @@ static void test_rule_limit(void **state)
 	free(text);
 }
 
-static void test_trust_limit(void **state)
-{
-	char line[128], *text;
-	struct acp_policy p;
-
-	(void)state;
-	snprintf(line, sizeof(line), "trust manufacturer %s\n", hex_a);
-	text = repeat_lines(line, SCWS_POLICY_MAX_TRUST);
-	parse_ok(text, &p);
-	assert_int_equal(p.n_trust, SCWS_POLICY_MAX_TRUST);
-	acp_policy_free(&p);
-	free(text);
-}
-
 /* ---- errors */
 
 struct error_case {
@@ -426,18 +413,20 @@ struct error_case {
 	const char *message;
 };
 
-#define SELECTORS "(uid, gid, group, label, label-prefix, exe, exe-sha256, trusted, all)"
+#define SELECTORS "(uid, gid, group, label, label-prefix, exe, exe-sha256, trusted, signer-sha256, signer-sha1, all)"
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define HEX64_B "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+
+#define TRUST_GONE "'trust' lists are gone: sign the executable (scwsctl sign) and add its certificate (scwsctl trust add manufacturer CERT), or name it with 'allow exe-sha256 HEX ...'"
 
 static const struct error_case error_cases[] = {
 	/* statements */
 	{ "permit uid 1", 1, 1,
-	  "expected 'allow', 'deny', 'default' or 'trust', got 'permit'" },
+	  "expected 'allow', 'deny' or 'default', got 'permit'" },
 	{ "Allow uid 1", 1, 1,
-	  "expected 'allow', 'deny', 'default' or 'trust', got 'Allow'" },
+	  "expected 'allow', 'deny' or 'default', got 'Allow'" },
 	{ "\"allow\" uid 1", 1, 1,
-	  "expected 'allow', 'deny', 'default' or 'trust', got '\"allow\"'" },
+	  "expected 'allow', 'deny' or 'default', got '\"allow\"'" },
 	{ "default", 1, 8,
 	  "expected 'allow' or 'deny' after 'default', got end of line" },
 	{ "default maybe", 1, 9,
@@ -446,15 +435,22 @@ static const struct error_case error_cases[] = {
 	  "expected end of line after 'default deny', got 'now'" },
 	{ "default allow\n\ndefault deny", 3, 1,
 	  "'default' given twice (first on line 1)" },
-	{ "trust", 1, 6, "expected 'manufacturer' after 'trust', got end of line" },
-	{ "trust card " HEX64, 1, 7,
-	  "expected 'manufacturer' after 'trust', got 'card'" },
-	{ "trust manufacturer", 1, 19,
-	  "expected a SHA-256 digest (64 hex digits) after 'manufacturer', got end of line" },
-	{ "trust manufacturer 0123", 1, 20,
-	  "expected a SHA-256 digest (64 hex digits) after 'manufacturer', got '0123'" },
-	{ "trust manufacturer " HEX64 " x", 1, 85,
-	  "expected end of line after the digest, got 'x'" },
+	/* the digest lists of earlier versions */
+	{ "allow uid 1\n  trust manufacturer " HEX64, 2, 3, TRUST_GONE },
+	{ "trust", 1, 1, TRUST_GONE },
+	/* signer hashes */
+	{ "allow signer-sha256 " HEX64 "00", 1, 21,
+	  "expected the SHA-256 of a certificate (64 hex digits) after 'signer-sha256', got '0123456789abcdef0123456789abcdef01234567...'" },
+	{ "allow signer-sha1 0123456789abcdef0123456789abcdef0123456", 1, 19,
+	  "expected the SHA-1 of a certificate (40 hex digits) after 'signer-sha1', got '0123456789abcdef0123456789abcdef0123456'" },
+	{ "allow signer-sha1 " HEX64, 1, 19,
+	  "expected the SHA-1 of a certificate (40 hex digits) after 'signer-sha1', got '0123456789abcdef0123456789abcdef01234567...'" },
+	{ "allow signer-sha1", 1, 18,
+	  "expected the SHA-1 of a certificate (40 hex digits) after 'signer-sha1', got end of line" },
+	{ "allow signer-sha256 " HEX64 " signer-sha256 " HEX64, 1, 86,
+	  "'signer-sha256' given twice in one rule" },
+	{ "allow all signer-sha1 0123456789abcdef0123456789abcdef01234567", 1, 11,
+	  "'all' cannot be combined with other selectors" },
 	/* rules */
 	{ "allow", 1, 6,
 	  "expected a selector " SELECTORS " after 'allow', got end of line" },
@@ -570,7 +566,7 @@ static const struct error_case error_cases[] = {
 	{ "allow label \"a\x1b[2J\"", 1, 15,
 	  "unexpected control character 0x1b in a string (write \\x1b)" },
 	{ "permit\xff", 1, 1,
-	  "expected 'allow', 'deny', 'default' or 'trust', got 'permit\\xff'" },
+	  "expected 'allow', 'deny' or 'default', got 'permit\\xff'" },
 	/* positions on later lines, after blanks and tabs */
 	{ "# c\n\n\tallow uid x", 3, 12,
 	  "expected a uid or a uid range A-B after 'uid', got 'x'" },
@@ -601,7 +597,6 @@ static void test_errors(void **state)
 		/* Nothing is kept from an invalid text. */
 		assert_int_equal(p.n_rules, 0);
 		assert_null(p.rules);
-		assert_int_equal(p.n_trust, 0);
 	}
 }
 
@@ -659,24 +654,6 @@ static void test_error_too_many_rules(void **state)
 	free(text);
 }
 
-static void test_error_too_many_trust(void **state)
-{
-	char line[128], *text;
-	struct acp_errors errs;
-	struct acp_policy p;
-
-	(void)state;
-	snprintf(line, sizeof(line), "  trust manufacturer %s\n", hex_a);
-	text = repeat_lines(line, SCWS_POLICY_MAX_TRUST + 1);
-	assert_int_equal(acp_parse(text, strlen(text), &p, &errs), -EINVAL);
-	assert_int_equal(errs.count, 1);
-	assert_int_equal(errs.list[0].line, SCWS_POLICY_MAX_TRUST + 1);
-	assert_int_equal(errs.list[0].column, 3);
-	assert_string_equal(errs.list[0].message,
-			    "too many trust entries (at most 4096)");
-	free(text);
-}
-
 static void test_every_bad_line_reported(void **state)
 {
 	static const char text[] =
@@ -711,7 +688,7 @@ static void test_errors_print(void **state)
 	acp_errors_print(f, "acp.conf", &errs);
 	fclose(f);
 	assert_non_null(strstr(out,
-		"acp.conf:1:1: error: expected 'allow', 'deny', 'default' or 'trust', got 'bad'\n"
+		"acp.conf:1:1: error: expected 'allow', 'deny' or 'default', got 'bad'\n"
 		"acp.conf:2:1: error: "));
 	assert_non_null(strstr(out, "acp.conf:20:1: error: "));
 	assert_null(strstr(out, "acp.conf:21:1:"));
@@ -727,13 +704,13 @@ static void test_print_format(void **state)
 	static const char text[] =
 		"allow uid 5-5 port 3516\n"
 		"deny   label   \"x\"\n"
-		"trust manufacturer " HEX64 "\n"
+		"allow   signer-sha1 0123456789ABCDEF0123456789abcdef01234567\n"
 		"allow uid 1000-1999 gid 4\n";
 	static const char want[] =
 		"default deny\n"
-		"trust manufacturer " HEX64 "\n"
 		"allow uid 5 port 3516\n"
 		"deny label x\n"
+		"allow signer-sha1 0123456789abcdef0123456789abcdef01234567\n"
 		"allow uid 1000-1999 gid 4\n";
 	struct acp_policy p;
 	char *out;
@@ -786,8 +763,8 @@ static void test_round_trip(void **state)
 {
 	static const char text[] =
 		"default allow\n"
-		"trust manufacturer " HEX64 "\n"
-		"trust manufacturer " HEX64 "\n"	/* duplicates are kept */
+		"allow signer-sha256 " HEX64 "\n"
+		"deny signer-sha1 0123456789abcdef0123456789abcdef01234567 trusted manufacturer port 3516\n"
 		"deny uid 1002\n"
 		"allow uid 0\n"
 		"allow uid 1000-1999 port 4116\n"
@@ -803,8 +780,7 @@ static void test_round_trip(void **state)
 
 	(void)state;
 	parse_ok(text, &p);
-	assert_int_equal(p.n_rules, 11);
-	assert_int_equal(p.n_trust, 2);
+	assert_int_equal(p.n_rules, 13);
 	assert_round_trip(&p);
 	acp_policy_free(&p);
 }
@@ -992,7 +968,12 @@ static void test_rule_problem(void **state)
 	r.selectors = ACP_SEL_TRUSTED;
 	r.trusted = 3;
 	assert_string_equal(acp_rule_problem(&r), "unknown trust kind");
-	r.selectors = 1u << 9;
+	r.trusted = SCWS_TRUST_ANY;
+	r.source = 2;
+	assert_string_equal(acp_rule_problem(&r), "unknown rule source");
+	r.source = SCWS_SOURCE_CARD;
+	assert_null(acp_rule_problem(&r));
+	r.selectors = 1u << 11;
 	assert_string_equal(acp_rule_problem(&r), "unknown selector");
 }
 
@@ -1007,9 +988,6 @@ static void test_add_limits(void **state)
 	for (i = 0; i < SCWS_POLICY_MAX_RULES; i++)
 		assert_int_equal(acp_policy_add_rule(&p, &r), 0);
 	assert_int_equal(acp_policy_add_rule(&p, &r), -E2BIG);
-	for (i = 0; i < SCWS_POLICY_MAX_TRUST; i++)
-		assert_int_equal(acp_policy_add_trust(&p, digest_a), 0);
-	assert_int_equal(acp_policy_add_trust(&p, digest_a), -E2BIG);
 	acp_policy_free(&p);
 	assert_int_equal(p.n_rules, 0);
 	assert_null(p.rules);
@@ -1050,7 +1028,7 @@ static void test_nl_encoding(void **state)
 {
 	static const char text[] =
 		"default allow\n"
-		"trust manufacturer " HEX64 "\n"
+		"allow signer-sha256 " HEX64 " signer-sha1 0123456789abcdef0123456789abcdef01234567\n"
 		"deny uid 1000-1999 gid 5 group 6 port 3516\n"
 		"allow label a label-prefix bc exe /x exe-sha256 " HEX64 " trusted any\n"
 		"allow all\n";
@@ -1066,14 +1044,20 @@ static void test_nl_encoding(void **state)
 	assert_int_equal(nlmsg_hdr(msg)->nlmsg_len - before,
 			 scws_nl_policy_size(&p));
 
-	/* default, the digest, three rules: top level, in this order */
+	/* default, four rules: top level, in this order */
 	assert_int_equal(attrs_of(msg, attrs, 8), 5);
 	assert_int_equal(nla_type(attrs[0]), SCWS_A_POLICY_DEFAULT);
 	assert_int_equal(nla_len(attrs[0]), 1);
 	assert_int_equal(nla_get_u8(attrs[0]), SCWS_ACTION_ALLOW);
-	assert_int_equal(nla_type(attrs[1]), SCWS_A_POLICY_TRUST);
-	assert_int_equal(nla_len(attrs[1]), SCWS_SHA256_LEN);
-	assert_memory_equal(nla_data(attrs[1]), p.trust[0], SCWS_SHA256_LEN);
+	assert_int_equal(nla_type(attrs[1]), SCWS_A_POLICY_RULE);
+	/* the signer hashes: 32 and 20 bytes */
+	assert_int_equal(nla_parse_nested(rt, SCWS_RULE_A_MAX, attrs[1], NULL), 0);
+	assert_int_equal(nla_len(rt[SCWS_RULE_A_SIGNER_SHA256]), SCWS_SHA256_LEN);
+	assert_memory_equal(nla_data(rt[SCWS_RULE_A_SIGNER_SHA256]),
+			    p.rules[0].signer_sha256, SCWS_SHA256_LEN);
+	assert_int_equal(nla_len(rt[SCWS_RULE_A_SIGNER_SHA1]), SCWS_SHA1_LEN);
+	assert_int_equal(((uint8_t *)nla_data(rt[SCWS_RULE_A_SIGNER_SHA1]))[19], 0x67);
+	assert_null(rt[SCWS_RULE_A_SOURCE]);
 	assert_int_equal(nla_type(attrs[2]), SCWS_A_POLICY_RULE);
 	/* Strictly validating kernels want NLA_F_NESTED on every nest. */
 	assert_true(attrs[2]->nla_type & NLA_F_NESTED);
@@ -1133,8 +1117,8 @@ static void test_nl_round_trip(void **state)
 {
 	static const char text[] =
 		"default allow\n"
-		"trust manufacturer " HEX64 "\n"
-		"trust manufacturer " HEX64 "\n"
+		"allow signer-sha256 " HEX64 "\n"
+		"deny signer-sha1 0123456789abcdef0123456789abcdef01234567\n"
 		"deny uid 1002\n"
 		"allow uid 0-10 gid 1 group 2 port 4116\n"
 		"allow label \"with space\" label-prefix \"\\x01p\"\n"
@@ -1172,7 +1156,6 @@ static void test_nl_dump_in_runs(void **state)
 		msgs[i] = new_msg(SCWS_CMD_POLICY_GET);
 	nla_put_flag(msgs[0], SCWS_A_POLICY_LOADED);
 	nla_put_u8(msgs[0], SCWS_A_POLICY_DEFAULT, SCWS_ACTION_ALLOW);
-	nla_put(msgs[0], SCWS_A_POLICY_TRUST, SCWS_SHA256_LEN, digest_a);
 	for (i = 1; i < 3; i++) {
 		struct nlattr *rule = nla_nest_start(msgs[i], SCWS_A_POLICY_RULE);
 
@@ -1187,9 +1170,7 @@ static void test_nl_dump_in_runs(void **state)
 	assert_true(rd.loaded);
 	assert_false(rd.interrupted);
 	assert_int_equal(rd.messages, 3);
-	parse_ok("default allow\ntrust manufacturer " HEX64 "\n"
-		 "deny uid 1\ndeny uid 2\n", &want);
-	memcpy(want.trust[0], digest_a, SCWS_SHA256_LEN);
+	parse_ok("default allow\ndeny uid 1\ndeny uid 2\n", &want);
 	assert_true(acp_policy_equal(&want, &q));
 	for (i = 0; i < 3; i++)
 		nlmsg_free(msgs[i]);
@@ -1444,8 +1425,8 @@ static void test_nl_message_full(void **state)
 static void test_nl_locate(void **state)
 {
 	static const char text[] =
-		"trust manufacturer " HEX64 "\n"
-		"trust manufacturer " HEX64 "\n"
+		"allow signer-sha256 " HEX64 "\n"
+		"allow signer-sha1 0123456789abcdef0123456789abcdef01234567\n"
 		"allow uid 1\n"
 		"allow label \"a long label\" exe /bin/x port 3516\n"
 		"deny all\n";
@@ -1468,9 +1449,8 @@ static void test_nl_locate(void **state)
 	assert_int_equal(scws_nl_policy_locate(&p, start, &index),
 			 SCWS_NL_POLICY_DEFAULT);
 	for (i = 1; i < n; i++) {
-		enum scws_nl_policy_part want = i < 3 ? SCWS_NL_POLICY_TRUST :
-							SCWS_NL_POLICY_RULE;
-		size_t want_index = i < 3 ? i - 1 : i - 3;
+		enum scws_nl_policy_part want = SCWS_NL_POLICY_RULE;
+		size_t want_index = i - 1;
 		size_t len = nla_total_size(nla_len(attrs[i]));
 
 		start = (size_t)((char *)attrs[i] - base);
@@ -1488,21 +1468,6 @@ static void test_nl_locate(void **state)
 	acp_policy_free(&p);
 }
 
-static void test_trust_order_does_not_matter(void **state)
-{
-	struct acp_policy a, b, c;
-
-	(void)state;
-	parse_ok("trust manufacturer " HEX64 "\ntrust manufacturer " HEX64_B, &a);
-	parse_ok("trust manufacturer " HEX64_B "\ntrust manufacturer " HEX64, &b);
-	parse_ok("trust manufacturer " HEX64 "\ntrust manufacturer " HEX64, &c);
-	assert_true(acp_policy_equal(&a, &b));
-	assert_false(acp_policy_equal(&a, &c));	/* a multiset, not a set */
-	acp_policy_free(&a);
-	acp_policy_free(&b);
-	acp_policy_free(&c);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1514,17 +1479,14 @@ int main(void)
 		cmocka_unit_test(test_digest_trusted_all),
 		cmocka_unit_test(test_every_selector_at_once),
 		cmocka_unit_test(test_ports),
-		cmocka_unit_test(test_trust),
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_string_limits),
 		cmocka_unit_test(test_rule_limit),
-		cmocka_unit_test(test_trust_limit),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_string_limits),
 		cmocka_unit_test(test_error_nul_byte),
 		cmocka_unit_test(test_error_too_many_rules),
-		cmocka_unit_test(test_error_too_many_trust),
 		cmocka_unit_test(test_every_bad_line_reported),
 		cmocka_unit_test(test_errors_print),
 		cmocka_unit_test(test_print_format),
@@ -1547,7 +1509,6 @@ int main(void)
 		cmocka_unit_test(test_nl_large_policy),
 		cmocka_unit_test(test_nl_message_full),
 		cmocka_unit_test(test_nl_locate),
-		cmocka_unit_test(test_trust_order_does_not_matter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,11 +31,9 @@ int acp_merge(struct acp_policy *local, struct acp_policy *card,
 	acp_policy_init(out);
 	memset(info, 0, sizeof(*info));
 	out->default_action = local->default_action;
-	for (size_t i = 0; i < local->n_trust && !err; i++)
-		err = acp_policy_add_trust(out, local->trust[i]);
-	if (!err)
-		err = move_rules(out, local, SCWS_ACTION_DENY,
-				 &info->local_deny);
+	for (size_t i = 0; i < card->n_rules; i++)
+		card->rules[i].source = SCWS_SOURCE_CARD;
+	err = move_rules(out, local, SCWS_ACTION_DENY, &info->local_deny);
 	if (!err)
 		err = move_rules(out, card, -1, &info->card);
 	if (!err)
@@ -57,11 +55,6 @@ void acp_merge_print(FILE *f, const struct acp_policy *p,
 	size_t i = 0;
 
 	fprintf(f, "default %s\n", acp_action_name(p->default_action));
-	for (size_t t = 0; t < p->n_trust; t++) {
-		fputs("trust manufacturer ", f);
-		acp_print_hex(f, p->trust[t]);
-		fputc('\n', f);
-	}
 	fprintf(f, "# local: deny rules (%zu)\n", info->local_deny);
 	for (; i < info->local_deny && i < p->n_rules; i++)
 		acp_print_rule(f, &p->rules[i]);

@@ -18,7 +18,6 @@
 #include <string.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define SHA256_HEX_LEN (2 * SCWS_SHA256_LEN)
 #define SHOWN_MAX 40		/* bytes of an offending token quoted back */
 #define FIRST_CAP 16
 
@@ -34,12 +33,15 @@ static const struct {
 	{ "exe", ACP_SEL_EXE },
 	{ "exe-sha256", ACP_SEL_EXE_SHA256 },
 	{ "trusted", ACP_SEL_TRUSTED },
+	{ "signer-sha256", ACP_SEL_SIGNER_SHA256 },
+	{ "signer-sha1", ACP_SEL_SIGNER_SHA1 },
 	{ "all", ACP_SEL_ALL },
 };
 
-#define SELECTORS_KNOWN 0x1ffu
+#define SELECTORS_KNOWN 0x7ffu
 #define SELECTOR_LIST \
-	"uid, gid, group, label, label-prefix, exe, exe-sha256, trusted, all"
+	"uid, gid, group, label, label-prefix, exe, exe-sha256, trusted, " \
+	"signer-sha256, signer-sha1, all"
 
 /* ---- model */
 
@@ -64,7 +66,6 @@ void acp_policy_free(struct acp_policy *p)
 	for (i = 0; i < p->n_rules; i++)
 		acp_rule_clear(&p->rules[i]);
 	free(p->rules);
-	free(p->trust);
 	acp_policy_init(p);
 }
 
@@ -96,21 +97,6 @@ int acp_policy_add_rule(struct acp_policy *p, struct acp_rule *r)
 	return 0;
 }
 
-int acp_policy_add_trust(struct acp_policy *p,
-			 const uint8_t digest[SCWS_SHA256_LEN])
-{
-	uint8_t (*trust)[SCWS_SHA256_LEN];
-
-	if (p->n_trust >= SCWS_POLICY_MAX_TRUST)
-		return -E2BIG;
-	trust = grow(p->trust, &p->trust_cap, p->n_trust, sizeof(*trust));
-	if (!trust)
-		return -ENOMEM;
-	p->trust = trust;
-	memcpy(trust[p->n_trust++], digest, SCWS_SHA256_LEN);
-	return 0;
-}
-
 static bool str_equal(const char *a, const char *b)
 {
 	return a && b ? strcmp(a, b) == 0 : a == b;
@@ -120,7 +106,8 @@ bool acp_rule_equal(const struct acp_rule *a, const struct acp_rule *b)
 {
 	unsigned int s = a->selectors;
 
-	if (a->action != b->action || a->port != b->port || s != b->selectors)
+	if (a->action != b->action || a->port != b->port ||
+	    s != b->selectors || a->source != b->source)
 		return false;
 	if ((s & ACP_SEL_UID) &&
 	    (a->uid_min != b->uid_min || a->uid_max != b->uid_max))
@@ -134,38 +121,15 @@ bool acp_rule_equal(const struct acp_rule *a, const struct acp_rule *b)
 		return false;
 	if ((s & ACP_SEL_TRUSTED) && a->trusted != b->trusted)
 		return false;
+	if ((s & ACP_SEL_SIGNER_SHA256) &&
+	    memcmp(a->signer_sha256, b->signer_sha256, SCWS_SHA256_LEN) != 0)
+		return false;
+	if ((s & ACP_SEL_SIGNER_SHA1) &&
+	    memcmp(a->signer_sha1, b->signer_sha1, SCWS_SHA1_LEN) != 0)
+		return false;
 	return str_equal(a->label, b->label) &&
 	       str_equal(a->label_prefix, b->label_prefix) &&
 	       str_equal(a->exe, b->exe);
-}
-
-static int digest_cmp(const void *a, const void *b)
-{
-	return memcmp(a, b, SCWS_SHA256_LEN);
-}
-
-/* The trust list is a set (the kernel keeps it sorted): compare sorted. */
-static bool same_digests(const struct acp_policy *a, const struct acp_policy *b)
-{
-	size_t bytes = a->n_trust * sizeof(*a->trust);
-	uint8_t *x, *y;
-	bool same;
-
-	if (!bytes || memcmp(a->trust, b->trust, bytes) == 0)
-		return true;
-	x = malloc(bytes);
-	y = malloc(bytes);
-	same = x && y;
-	if (same) {
-		memcpy(x, a->trust, bytes);
-		memcpy(y, b->trust, bytes);
-		qsort(x, a->n_trust, SCWS_SHA256_LEN, digest_cmp);
-		qsort(y, a->n_trust, SCWS_SHA256_LEN, digest_cmp);
-		same = memcmp(x, y, bytes) == 0;
-	}
-	free(x);
-	free(y);
-	return same;
 }
 
 bool acp_policy_equal(const struct acp_policy *a, const struct acp_policy *b)
@@ -173,8 +137,7 @@ bool acp_policy_equal(const struct acp_policy *a, const struct acp_policy *b)
 	size_t i;
 
 	if (a->default_action != b->default_action ||
-	    a->n_rules != b->n_rules || a->n_trust != b->n_trust ||
-	    !same_digests(a, b))
+	    a->n_rules != b->n_rules)
 		return false;
 	for (i = 0; i < a->n_rules; i++)
 		if (!acp_rule_equal(&a->rules[i], &b->rules[i]))
@@ -215,6 +178,8 @@ const char *acp_rule_problem(const struct acp_rule *r)
 	if ((s & ACP_SEL_TRUSTED) && r->trusted != SCWS_TRUST_MANUFACTURER &&
 	    r->trusted != SCWS_TRUST_ANY)
 		return "unknown trust kind";
+	if (r->source != SCWS_SOURCE_LOCAL && r->source != SCWS_SOURCE_CARD)
+		return "unknown rule source";
 	return NULL;
 }
 
@@ -243,7 +208,6 @@ struct parser {
 	size_t scratch_used;
 	unsigned int default_line;	/* where 'default' was, 0: not yet */
 	bool rules_full;	/* "too many" is said once */
-	bool trust_full;
 	bool nomem;
 };
 
@@ -486,7 +450,7 @@ __attribute__((format(printf, 3, 4)))
 static int expected(struct parser *ps, const struct token *t,
 		    const char *fmt, ...)
 {
-	char what[120], got[SHOWN_MAX * 4 + 16];
+	char what[200], got[SHOWN_MAX * 4 + 16];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -523,13 +487,14 @@ static int parse_u32(const char *s, size_t len, uint32_t max, uint32_t *out)
 	return 0;
 }
 
-static int parse_sha256(const struct token *t, uint8_t out[SCWS_SHA256_LEN])
+/* Exactly 2 * n hex digits into out[n]. */
+static int parse_hex(const struct token *t, uint8_t *out, size_t n)
 {
 	size_t i;
 
-	if (!t || t->quoted || t->len != SHA256_HEX_LEN)
+	if (!t || t->quoted || t->len != 2 * n)
 		return -EINVAL;
-	for (i = 0; i < SCWS_SHA256_LEN; i++) {
+	for (i = 0; i < n; i++) {
 		int hi = hex_digit(t->text[2 * i]);
 		int lo = hex_digit(t->text[2 * i + 1]);
 
@@ -666,9 +631,21 @@ static int selector_arg(struct parser *ps, unsigned int sel, struct acp_rule *r)
 	case ACP_SEL_EXE:
 		return string_arg(ps, "exe", ACP_EXE_MAX, true, &r->exe);
 	case ACP_SEL_EXE_SHA256:
-		if (parse_sha256(peek(ps), r->exe_sha256))
+		if (parse_hex(peek(ps), r->exe_sha256, SCWS_SHA256_LEN))
 			return expected(ps, peek(ps),
 					"a SHA-256 digest (64 hex digits) after 'exe-sha256'");
+		next(ps);
+		return 0;
+	case ACP_SEL_SIGNER_SHA256:
+		if (parse_hex(peek(ps), r->signer_sha256, SCWS_SHA256_LEN))
+			return expected(ps, peek(ps),
+					"the SHA-256 of a certificate (64 hex digits) after 'signer-sha256'");
+		next(ps);
+		return 0;
+	case ACP_SEL_SIGNER_SHA1:
+		if (parse_hex(peek(ps), r->signer_sha1, SCWS_SHA1_LEN))
+			return expected(ps, peek(ps),
+					"the SHA-1 of a certificate (40 hex digits) after 'signer-sha1'");
 		next(ps);
 		return 0;
 	case ACP_SEL_TRUSTED:
@@ -769,29 +746,11 @@ static int parse_default(struct parser *ps, const struct token *keyword)
 			   "'default allow'" : "'default deny'");
 }
 
-/* trust manufacturer HEX */
+/* The digest lists of earlier versions: say what replaced them. */
 static int parse_trust(struct parser *ps, const struct token *keyword)
 {
-	uint8_t digest[SCWS_SHA256_LEN];
-	int err;
-
-	if (!is_word(peek(ps), "manufacturer"))
-		return expected(ps, peek(ps), "'manufacturer' after 'trust'");
-	next(ps);
-	if (parse_sha256(peek(ps), digest))
-		return expected(ps, peek(ps),
-				"a SHA-256 digest (64 hex digits) after 'manufacturer'");
-	next(ps);
-	err = end_of_line(ps, "the digest");
-	if (!err)
-		err = acp_policy_add_trust(ps->policy, digest);
-	if (err == -ENOMEM)
-		ps->nomem = true;
-	if (err != -E2BIG || ps->trust_full)
-		return err;
-	ps->trust_full = true;
-	return fail(ps, keyword->column, "too many trust entries (at most %u)",
-		    SCWS_POLICY_MAX_TRUST);
+	return fail(ps, keyword->column,
+		    "'trust' lists are gone: sign the executable (scwsctl sign) and add its certificate (scwsctl trust add manufacturer CERT), or name it with 'allow exe-sha256 HEX ...'");
 }
 
 static void parse_line(struct parser *ps, const char *s, size_t len)
@@ -810,7 +769,7 @@ static void parse_line(struct parser *ps, const char *s, size_t len)
 	else if (is_word(t, "trust"))
 		parse_trust(ps, t);
 	else
-		expected(ps, t, "'allow', 'deny', 'default' or 'trust'");
+		expected(ps, t, "'allow', 'deny' or 'default'");
 }
 
 int acp_parse(const char *text, size_t len, struct acp_policy *p,
@@ -852,7 +811,9 @@ void acp_errors_print(FILE *f, const char *filename,
 
 /* ---- warnings */
 
-#define EXECUTABLE_SELECTORS (ACP_SEL_EXE | ACP_SEL_EXE_SHA256 | ACP_SEL_TRUSTED)
+#define EXECUTABLE_SELECTORS (ACP_SEL_EXE | ACP_SEL_EXE_SHA256 | \
+			      ACP_SEL_TRUSTED | ACP_SEL_SIGNER_SHA256 | \
+			      ACP_SEL_SIGNER_SHA1)
 
 unsigned int acp_lint(const struct acp_policy *p, struct acp_errors *warns)
 {
@@ -908,12 +869,17 @@ const char *acp_trust_name(unsigned int trust)
 	       trust == SCWS_TRUST_ANY ? "any" : "?";
 }
 
-void acp_print_hex(FILE *f, const uint8_t digest[SCWS_SHA256_LEN])
+void acp_print_bytes(FILE *f, const uint8_t *b, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < SCWS_SHA256_LEN; i++)
-		fprintf(f, "%02x", digest[i]);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%02x", b[i]);
+}
+
+void acp_print_hex(FILE *f, const uint8_t digest[SCWS_SHA256_LEN])
+{
+	acp_print_bytes(f, digest, SCWS_SHA256_LEN);
 }
 
 /* A word unless the parser would read it differently. */
@@ -979,6 +945,14 @@ static void print_selector(FILE *f, const struct acp_rule *r, unsigned int sel)
 	case ACP_SEL_TRUSTED:
 		fprintf(f, " trusted %s", acp_trust_name(r->trusted));
 		break;
+	case ACP_SEL_SIGNER_SHA256:
+		fputs(" signer-sha256 ", f);
+		acp_print_bytes(f, r->signer_sha256, SCWS_SHA256_LEN);
+		break;
+	case ACP_SEL_SIGNER_SHA1:
+		fputs(" signer-sha1 ", f);
+		acp_print_bytes(f, r->signer_sha1, SCWS_SHA1_LEN);
+		break;
 	case ACP_SEL_ALL:
 		fputs(" all", f);
 		break;
@@ -995,6 +969,8 @@ void acp_print_rule(FILE *f, const struct acp_rule *r)
 			print_selector(f, r, selector_words[i].sel);
 	if (r->port)
 		fprintf(f, " port %u", r->port);
+	if (r->source == SCWS_SOURCE_CARD)
+		fputs("  # card", f);
 	fputc('\n', f);
 }
 
@@ -1003,11 +979,6 @@ void acp_print(FILE *f, const struct acp_policy *p)
 	size_t i;
 
 	fprintf(f, "default %s\n", acp_action_name(p->default_action));
-	for (i = 0; i < p->n_trust; i++) {
-		fputs("trust manufacturer ", f);
-		acp_print_hex(f, p->trust[i]);
-		fputc('\n', f);
-	}
 	for (i = 0; i < p->n_rules; i++)
 		acp_print_rule(f, &p->rules[i]);
 }

@@ -9,12 +9,16 @@
  * Text format, one statement a line, '#' starts a comment:
  *
  *   default deny|allow
- *   trust manufacturer <64 hex digits>
  *   allow|deny SELECTOR... [port N]
  *
  *   SELECTOR := uid N | uid A-B | gid N | group N | label STR
  *             | label-prefix STR | exe /abs/path | exe-sha256 <64 hex>
- *             | trusted manufacturer | trusted any | all
+ *             | trusted manufacturer | trusted any
+ *             | signer-sha256 <64 hex> | signer-sha1 <40 hex> | all
+ *
+ * The "trust manufacturer <digest>" lines of earlier versions are refused
+ * with a message: trusted applications are signed ones now (scwsctl sign,
+ * scwsctl trust add).
  *
  * STR is a word or a double-quoted string with the escapes \" \\ and \xNN
  * (\xNN so that every label the kernel can hold prints back loadably).
@@ -47,6 +51,8 @@ enum acp_selector {
 	ACP_SEL_EXE_SHA256 = 1u << 6,
 	ACP_SEL_TRUSTED = 1u << 7,
 	ACP_SEL_ALL = 1u << 8,
+	ACP_SEL_SIGNER_SHA256 = 1u << 9,
+	ACP_SEL_SIGNER_SHA1 = 1u << 10,
 };
 
 /* One rule.  A field means something only when its selector bit is set. */
@@ -63,6 +69,9 @@ struct acp_rule {
 	char *exe;			/* owned; NULL when absent */
 	uint8_t exe_sha256[SCWS_SHA256_LEN];
 	uint8_t trusted;		/* enum scws_trust */
+	uint8_t signer_sha256[SCWS_SHA256_LEN];
+	uint8_t signer_sha1[SCWS_SHA1_LEN];
+	uint8_t source;			/* enum scws_rule_source */
 	unsigned int line;		/* source line, 0 if not parsed from text */
 	unsigned int column;		/* of its first word, 0 likewise */
 };
@@ -71,10 +80,7 @@ struct acp_policy {
 	uint8_t default_action;		/* enum scws_action, deny unless set */
 	size_t n_rules;
 	struct acp_rule *rules;		/* in order: the first match decides */
-	size_t n_trust;
-	uint8_t (*trust)[SCWS_SHA256_LEN];	/* manufacturer's digests */
-	size_t rules_cap;		/* private: allocated sizes */
-	size_t trust_cap;
+	size_t rules_cap;		/* private: allocated size */
 };
 
 struct acp_error {
@@ -96,11 +102,8 @@ void acp_rule_clear(struct acp_rule *r);
 /* Moves r (and its strings) into p: 0, -E2BIG past the limit, -ENOMEM.
  * On failure r is left to the caller. */
 int acp_policy_add_rule(struct acp_policy *p, struct acp_rule *r);
-int acp_policy_add_trust(struct acp_policy *p,
-			 const uint8_t digest[SCWS_SHA256_LEN]);
 bool acp_rule_equal(const struct acp_rule *a, const struct acp_rule *b);
-/* Same default, same rules in the same order, same digests in any order
- * (the kernel sorts them); false also when out of memory. */
+/* Same default, same rules in the same order. */
 bool acp_policy_equal(const struct acp_policy *a, const struct acp_policy *b);
 /* NULL if the rule is one the text format can express, else why not. */
 const char *acp_rule_problem(const struct acp_rule *r);
@@ -118,7 +121,8 @@ void acp_errors_print(FILE *f, const char *filename,
 
 /*
  * What is legal but probably not meant, in a parsed policy: an allow rule
- * that names the caller only by its executable (exe, exe-sha256, trusted),
+ * that names the caller only by its executable (exe, exe-sha256, trusted,
+ * signer-*),
  * which any local user can run or pass as.  Returns the number found;
  * warns holds them as errors do (line and column of the rule).
  */
@@ -137,6 +141,7 @@ size_t acp_label_mode_len(const char *label, size_t len);
 void acp_print(FILE *f, const struct acp_policy *p);
 void acp_print_rule(FILE *f, const struct acp_rule *r);
 void acp_print_hex(FILE *f, const uint8_t digest[SCWS_SHA256_LEN]);
+void acp_print_bytes(FILE *f, const uint8_t *b, size_t n);
 const char *acp_action_name(unsigned int action);	/* "allow", "deny" */
 const char *acp_trust_name(unsigned int trust);	/* "manufacturer", "any" */
 

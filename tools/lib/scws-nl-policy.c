@@ -53,6 +53,12 @@ static size_t rule_size(const struct acp_rule *r)
 		n += attr_size(sizeof(uint8_t));
 	if (s & ACP_SEL_ALL)
 		n += attr_size(0);
+	if (s & ACP_SEL_SIGNER_SHA256)
+		n += attr_size(SCWS_SHA256_LEN);
+	if (s & ACP_SEL_SIGNER_SHA1)
+		n += attr_size(SCWS_SHA1_LEN);
+	if (r->source)
+		n += attr_size(sizeof(uint8_t));
 	return n;
 }
 
@@ -60,7 +66,6 @@ size_t scws_nl_policy_size(const struct acp_policy *p)
 {
 	size_t i, n = attr_size(sizeof(uint8_t));
 
-	n += p->n_trust * attr_size(SCWS_SHA256_LEN);
 	for (i = 0; i < p->n_rules; i++)
 		n += rule_size(&p->rules[i]);
 	return n;
@@ -118,6 +123,14 @@ static int put_rule(struct nl_msg *msg, const struct acp_rule *r)
 		err = put_ok(nla_put_u8(msg, SCWS_RULE_A_TRUSTED, r->trusted));
 	if (!err && (s & ACP_SEL_ALL))
 		err = put_ok(nla_put_flag(msg, SCWS_RULE_A_ALL));
+	if (!err && (s & ACP_SEL_SIGNER_SHA256))
+		err = put_ok(nla_put(msg, SCWS_RULE_A_SIGNER_SHA256,
+				     SCWS_SHA256_LEN, r->signer_sha256));
+	if (!err && (s & ACP_SEL_SIGNER_SHA1))
+		err = put_ok(nla_put(msg, SCWS_RULE_A_SIGNER_SHA1,
+				     SCWS_SHA1_LEN, r->signer_sha1));
+	if (!err && r->source)
+		err = put_ok(nla_put_u8(msg, SCWS_RULE_A_SOURCE, r->source));
 	return err ? err : put_ok(nla_nest_end(msg, nest));
 }
 
@@ -128,9 +141,6 @@ int scws_nl_policy_put(struct nl_msg *msg, const struct acp_policy *p)
 	int err;
 
 	err = put_ok(nla_put_u8(msg, SCWS_A_POLICY_DEFAULT, p->default_action));
-	for (i = 0; i < p->n_trust && !err; i++)
-		err = put_ok(nla_put(msg, SCWS_A_POLICY_TRUST, SCWS_SHA256_LEN,
-				     p->trust[i]));
 	for (i = 0; i < p->n_rules && !err; i++)
 		err = put_rule(msg, &p->rules[i]);
 	/* libnl's end of message is nlmsg_len: cut back what was put. */
@@ -143,7 +153,7 @@ int scws_nl_policy_put(struct nl_msg *msg, const struct acp_policy *p)
 enum scws_nl_policy_part scws_nl_policy_locate(const struct acp_policy *p,
 					       size_t offset, size_t *index)
 {
-	size_t at = NLMSG_HDRLEN + GENL_HDRLEN, trust = attr_size(SCWS_SHA256_LEN);
+	size_t at = NLMSG_HDRLEN + GENL_HDRLEN;
 	size_t i;
 
 	*index = 0;
@@ -152,11 +162,6 @@ enum scws_nl_policy_part scws_nl_policy_locate(const struct acp_policy *p,
 	at += attr_size(sizeof(uint8_t));
 	if (offset < at)
 		return SCWS_NL_POLICY_DEFAULT;
-	if (offset < at + p->n_trust * trust) {
-		*index = (offset - at) / trust;
-		return SCWS_NL_POLICY_TRUST;
-	}
-	at += p->n_trust * trust;
 	for (i = 0; i < p->n_rules; i++) {
 		at += rule_size(&p->rules[i]);
 		if (offset < at) {
@@ -188,6 +193,10 @@ static const struct nla_policy rule_policy[SCWS_RULE_A_MAX + 1] = {
 	[SCWS_RULE_A_EXE_SHA256] = SHA256,
 	[SCWS_RULE_A_TRUSTED] = U8,
 	[SCWS_RULE_A_ALL] = { .type = NLA_FLAG },
+	[SCWS_RULE_A_SIGNER_SHA256] = SHA256,
+	[SCWS_RULE_A_SIGNER_SHA1] = { .minlen = SCWS_SHA1_LEN,
+				      .maxlen = SCWS_SHA1_LEN },
+	[SCWS_RULE_A_SOURCE] = U8,
 };
 
 /* An attribute type this header does not define: from a newer kernel. */
@@ -254,6 +263,18 @@ static void take_numbers(struct nlattr **tb, struct acp_rule *r)
 	}
 	if (tb[SCWS_RULE_A_ALL])
 		r->selectors |= ACP_SEL_ALL;
+	if (tb[SCWS_RULE_A_SIGNER_SHA256]) {
+		r->selectors |= ACP_SEL_SIGNER_SHA256;
+		memcpy(r->signer_sha256,
+		       nla_data(tb[SCWS_RULE_A_SIGNER_SHA256]), SCWS_SHA256_LEN);
+	}
+	if (tb[SCWS_RULE_A_SIGNER_SHA1]) {
+		r->selectors |= ACP_SEL_SIGNER_SHA1;
+		memcpy(r->signer_sha1, nla_data(tb[SCWS_RULE_A_SIGNER_SHA1]),
+		       SCWS_SHA1_LEN);
+	}
+	if (tb[SCWS_RULE_A_SOURCE])
+		r->source = nla_get_u8(tb[SCWS_RULE_A_SOURCE]);
 }
 
 static int take_strings(struct nlattr **tb, struct acp_rule *r)
@@ -300,16 +321,6 @@ static int add_rule(struct acp_policy *p, struct nlattr *nest)
 	return err == -E2BIG ? -EBADMSG : err;
 }
 
-static int add_trust(struct acp_policy *p, const struct nlattr *a)
-{
-	int err;
-
-	if (nla_len(a) != SCWS_SHA256_LEN)
-		return -EBADMSG;
-	err = acp_policy_add_trust(p, nla_data(a));
-	return err == -E2BIG ? -EBADMSG : err;
-}
-
 static int read_attr(struct scws_nl_policy_reader *rd, struct nlattr *a)
 {
 	struct acp_policy *p = rd->policy;
@@ -324,8 +335,8 @@ static int read_attr(struct scws_nl_policy_reader *rd, struct nlattr *a)
 			return -EBADMSG;
 		p->default_action = nla_get_u8(a);
 		return 0;
-	case SCWS_A_POLICY_TRUST:
-		return add_trust(p, a);
+	case SCWS_A_POLICY_CARD_TAG:
+		return 0;	/* the card's, shown by the card's tools */
 	case SCWS_A_POLICY_RULE:
 		return add_rule(p, a);
 	default:

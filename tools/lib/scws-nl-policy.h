@@ -23,8 +23,8 @@ struct nlmsghdr;
 size_t scws_nl_policy_size(const struct acp_policy *p);
 
 /*
- * Appends p to msg (after its genl header) as SCWS_A_POLICY_DEFAULT, every
- * SCWS_A_POLICY_TRUST, then every SCWS_A_POLICY_RULE, in the model's order.
+ * Appends p to msg (after its genl header) as SCWS_A_POLICY_DEFAULT, then
+ * every SCWS_A_POLICY_RULE, in the model's order.
  * 0, or -EMSGSIZE when msg has no room (msg is then left as it was).
  */
 int scws_nl_policy_put(struct nl_msg *msg, const struct acp_policy *p);
@@ -33,7 +33,6 @@ int scws_nl_policy_put(struct nl_msg *msg, const struct acp_policy *p);
 enum scws_nl_policy_part {
 	SCWS_NL_POLICY_OTHER,		/* none of the policy's attributes */
 	SCWS_NL_POLICY_DEFAULT,
-	SCWS_NL_POLICY_TRUST,
 	SCWS_NL_POLICY_RULE,
 };
 
@@ -41,14 +40,14 @@ enum scws_nl_policy_part {
  * The part of p that holds offset, the kernel's bad-attribute offset
  * (NLMSGERR_ATTR_OFFS: bytes from the start of the request's nlmsghdr) for
  * a message of a genl header and what scws_nl_policy_put() wrote for p.
- * *index: the trust entry or rule, from 0.
+ * *index: the rule, from 0.
  */
 enum scws_nl_policy_part scws_nl_policy_locate(const struct acp_policy *p,
 					       size_t offset, size_t *index);
 
 /* Collects a POLICY_GET dump, one message at a time. */
 struct scws_nl_policy_reader {
-	struct acp_policy *policy;	/* digests and rules are appended */
+	struct acp_policy *policy;	/* rules are appended */
 	bool loaded;			/* SCWS_A_POLICY_LOADED was seen */
 	bool interrupted;		/* NLM_F_DUMP_INTR: read it again */
 	size_t messages;

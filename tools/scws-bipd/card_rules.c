@@ -10,6 +10,7 @@
 #include "log.h"
 #include "scws-nl.h"
 #include "scws-nl-load.h"
+#include "scws-nl-trust.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -163,20 +164,68 @@ static int read_local(const char *path, struct acp_policy *p)
 	return err;
 }
 
+/* Open the netlink link to the module once; false when it cannot be. */
+static bool module_link(struct card_rules *cr)
+{
+	int err;
+
+	if (cr->nl)
+		return true;
+	err = scws_nl_open(&cr->nl);
+	if (err) {
+		log_err("card rules: %s", scws_nl_open_strerror(err));
+		cr->nl = NULL;
+	}
+	return !err;
+}
+
+struct cert_send {
+	struct card_rules *cr;
+	int err;
+	unsigned int n;
+};
+
+static void send_cert(void *arg, const uint8_t *der, size_t len)
+{
+	struct cert_send *s = arg;
+
+	if (!s->err)
+		s->err = scws_nl_trust_add(s->cr->nl, SCWS_ANCHOR_CARD, der, len);
+	s->n++;
+}
+
+/*
+ * The module's card certificate set becomes what the card provides now,
+ * before the card's rules are loaded: a rule "trusted any" must find them
+ * from the first connection on.  0 or -errno (logged).
+ */
+static int send_certs(struct card_rules *cr, const struct aram_answer *a)
+{
+	struct cert_send s = { .cr = cr };
+
+	if (cr->o->no_module)
+		return 0;	/* test tooling: no kernel */
+	if (!module_link(cr))
+		return -ENOTCONN;
+	s.err = scws_nl_trust_clear(cr->nl, SCWS_ANCHOR_CARD);
+	if (!s.err && a->certs &&
+	    seac_parse_certs(a->certs, a->certs_len, send_cert, &s))
+		s.err = -EBADMSG;
+	if (s.err)
+		log_err("card rules: the card's certificates: %s%s%s",
+			strerror(-s.err), *scws_nl_extack(cr->nl) ? ": " : "",
+			scws_nl_extack(cr->nl));
+	return s.err;
+}
+
 static int load(struct card_rules *cr, const struct acp_policy *p)
 {
 	int err;
 
 	if (cr->o->no_module)
 		return 0;	/* test tooling: no kernel to load into */
-	if (!cr->nl) {
-		err = scws_nl_open(&cr->nl);
-		if (err) {
-			log_err("card rules: %s", scws_nl_open_strerror(err));
-			cr->nl = NULL;
-			return err;
-		}
-	}
+	if (!module_link(cr))
+		return -ENOTCONN;
 	err = scws_nl_policy_load(cr->nl, p);
 	if (err) {
 		log_err("card rules: loading the policy: %s%s%s",
@@ -296,9 +345,8 @@ static void one_cert(void *arg, const uint8_t *der, size_t len)
 }
 
 /*
- * The certificates the card provides for trusted applications go to
- * STATEDIR/card-certs.pem.  Handing them to the kernel's "card" keyring
- * is the trust branch's interface; until it is merged, the file is all.
+ * The certificates the card provides for trusted applications also go to
+ * STATEDIR/card-certs.pem, for admins.
  */
 static void save_certs(struct card_rules *cr, const struct aram_answer *a)
 {
@@ -392,7 +440,8 @@ static int read_and_apply(struct card_rules *cr, struct aram_link *l,
 		fclose(f);
 	}
 	seac_rules_free(&rs);
-	if (!f || apply(cr, text, a.has_refresh ? a.refresh : NULL)) {
+	if (!f || send_certs(cr, &a) ||
+	    apply(cr, text, a.has_refresh ? a.refresh : NULL)) {
 		refuse(cr, &a, f ? "see above" : "out of memory");
 	} else {
 		cr->refused_valid = false;

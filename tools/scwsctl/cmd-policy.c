@@ -31,11 +31,11 @@ static const char load_usage[] =
 static const char show_usage[] =
 	"Usage: scwsctl policy show [-j] [-p]\n"
 	"Print the policy in force, in the policy file format (loading the\n"
-	"output gives the same policy; trust entries come sorted).  Needs\n"
+	"output gives the same policy).  Needs\n"
 	"CAP_NET_ADMIN.\n"
 	"\n"
 	"Options:\n"
-	"  -j, --json     JSON: {\"loaded\", \"default\", \"trust\", \"rules\"}\n"
+	"  -j, --json     JSON: {\"loaded\", \"default\", \"rules\"}\n"
 	"  -p, --pretty   indent the JSON\n"
 	"  -h, --help     this help\n";
 
@@ -102,9 +102,6 @@ static int load_error(const char *what, const char *path,
 				policy_file_name(path), p->rules[index].line,
 				index);
 		return CTL_FAIL;
-	case SCWS_NL_POLICY_TRUST:
-		snprintf(where, sizeof(where), "%s: trust entry %zu", what, index);
-		return ctl_nl_error(where, nl, err);
 	default:
 		return ctl_nl_error(what, nl, err);
 	}
@@ -310,9 +307,8 @@ static void check_text(const char *path, const struct acp_policy *p,
 	if (errs->count)
 		acp_errors_print(stderr, name, errs);
 	else
-		printf("%s: ok: %zu rule%s, %zu trusted digest%s, default %s\n",
-		       name, p->n_rules, p->n_rules == 1 ? "" : "s", p->n_trust,
-		       p->n_trust == 1 ? "" : "s",
+		printf("%s: ok: %zu rule%s, default %s\n",
+		       name, p->n_rules, p->n_rules == 1 ? "" : "s",
 		       acp_action_name(p->default_action));
 }
 

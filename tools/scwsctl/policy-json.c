@@ -35,8 +35,14 @@ static void json_rule(struct json *j, size_t index, const struct acp_rule *r)
 		json_hex(j, "exe_sha256", r->exe_sha256, SCWS_SHA256_LEN);
 	if (s & ACP_SEL_TRUSTED)
 		json_string(j, "trusted", acp_trust_name(r->trusted));
+	if (s & ACP_SEL_SIGNER_SHA256)
+		json_hex(j, "signer_sha256", r->signer_sha256, SCWS_SHA256_LEN);
+	if (s & ACP_SEL_SIGNER_SHA1)
+		json_hex(j, "signer_sha1", r->signer_sha1, SCWS_SHA1_LEN);
 	if (s & ACP_SEL_ALL)
 		json_bool(j, "all", true);
+	if (r->source == SCWS_SOURCE_CARD)
+		json_string(j, "source", "card");
 	if (r->port)
 		json_uint(j, "port", r->port);
 	if (r->line)
@@ -49,14 +55,6 @@ void json_policy(struct json *j, const struct acp_policy *p)
 	size_t i;
 
 	json_string(j, "default", acp_action_name(p->default_action));
-	json_open_array(j, "trust");
-	for (i = 0; i < p->n_trust; i++) {
-		json_open_object(j, NULL);
-		json_string(j, "list", "manufacturer");
-		json_hex(j, "sha256", p->trust[i], SCWS_SHA256_LEN);
-		json_close_object(j);
-	}
-	json_close_array(j);
 	json_open_array(j, "rules");
 	for (i = 0; i < p->n_rules; i++)
 		json_rule(j, i, &p->rules[i]);

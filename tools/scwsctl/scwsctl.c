@@ -26,6 +26,8 @@ static const char usage[] =
 	"  lsm attach|detach|status\n"
 	"                       the BPF-LSM program: EPERM at connect() for a\n"
 	"                       denied caller (else the netfilter hook refuses)\n"
+	"  sign, verify FILE    sign an executable, check its signature\n"
+	"  trust add|clear|list|load-dir  the trusted certificates\n"
 	"\n"
 	"Options:\n"
 	"  -j, --json      JSON output (read commands)\n"
@@ -90,6 +92,9 @@ static const struct {
 	{ "conns", cmd_conns },
 	{ "monitor", cmd_monitor },
 	{ "lsm", cmd_lsm },
+	{ "sign", cmd_sign },
+	{ "verify", cmd_verify },
+	{ "trust", cmd_trust },
 };
 
 int main(int argc, char **argv)

@@ -63,6 +63,21 @@ int lsm_attached(void);
 /* cmd-card.c: policy show --card, policy load --from-card */
 int cmd_policy_card(struct ctl *ctl, int argc, char **argv, bool load);
 
+int cmd_sign(struct ctl *ctl, int argc, char **argv);
+int cmd_verify(struct ctl *ctl, int argc, char **argv);
+int cmd_trust(struct ctl *ctl, int argc, char **argv);
+
+/* cmd-trust.c: the module's trusted certificates (SCWS_CMD_TRUST_GET). */
+#define SCWS_TRUST_DIR "/etc/scws/trusted.d"
+struct x509_st;
+struct trust_cert {
+	unsigned int anchor;		/* enum scws_anchor */
+	uint8_t sha256[SCWS_SHA256_LEN];
+	struct x509_st *x509;		/* X509 */
+};
+int trust_get_all(struct trust_cert **certs, size_t *n);
+void trust_certs_free(struct trust_cert *certs, size_t n);
+
 /* policy-file.c: reads and parses path ("-": stdin) into p. */
 enum {
 	POLICY_FILE_OK,

@@ -143,11 +143,21 @@
  *       SCWS_RULE_A_LABEL_PREFIX: NLA_NUL_STRING, LSM context prefix
  *       SCWS_RULE_A_EXE: NLA_NUL_STRING, absolute executable path
  *       SCWS_RULE_A_EXE_SHA256: binary, SHA-256 of the executable
- *       SCWS_RULE_A_TRUSTED: NLA_U8, enum scws_trust
+ *       SCWS_RULE_A_TRUSTED: NLA_U8, enum scws_trust: the executable is
+ *                         signed by a certificate of the manufacturer's set
+ *                         (or issued by one), or of either set (ANY)
+ *       SCWS_RULE_A_SIGNER_SHA256: binary (SCWS_SHA256_LEN), SHA-256 of
+ *                         the DER of the certificate that signed it
+ *       SCWS_RULE_A_SIGNER_SHA1: binary (SCWS_SHA1_LEN), SHA-1 of it
  *       SCWS_RULE_A_ALL: NLA_FLAG, alone: every caller
- *    SCWS_A_POLICY_TRUST: binary (SCWS_SHA256_LEN), repeated, at most
- *                         SCWS_POLICY_MAX_TRUST: the manufacturer's trusted
- *                         executables
+ *       SCWS_RULE_A_SOURCE: NLA_U8, enum scws_rule_source, not a selector:
+ *                         where the rule came from, kept for POLICY_GET
+ *                         (the pump marks the card's rules CARD)
+ *    SCWS_A_POLICY_CARD_TAG: binary, at most SCWS_CARD_TAG_MAX: the card's
+ *                         refresh tag (ARA-M DF20) the rules were read
+ *                         under, kept for POLICY_GET
+ *    SCWS_A_POLICY_TRUST (the digest list of version 1 of this header) is
+ *    refused: trusted applications are signed ones now.
  *
  * The policy replaces the previous one as a whole (RCU): a connect is
  * judged by the old or the new policy, never by a mix.  Established
@@ -182,9 +192,58 @@
  * --------------------------
  * Messages of top-level attributes which, concatenated in order, are the
  * policy as it was set: SCWS_A_POLICY_LOADED (flag, only when a policy is
- * set) and SCWS_A_POLICY_DEFAULT first, then every SCWS_A_POLICY_TRUST,
+ * set), SCWS_A_POLICY_DEFAULT and SCWS_A_POLICY_CARD_TAG (when set) first,
  * then every SCWS_A_POLICY_RULE.  A policy replaced during the dump sets
  * NLM_F_DUMP_INTR.
+ *
+ * A namespace without a policy lets every caller in (decision
+ * SCWS_DECISION_NO_POLICY) unless the module parameter no_policy is "deny"
+ * (writable in /sys/module/scws/parameters/no_policy).  The default is
+ * "all", the standard's fourth kind and what a card without access rules
+ * asks for: without a pump no connection gets through anyway, and the
+ * pump loads the card's policy before it registers.
+ *
+ * Signed executables
+ * ------------------
+ * A signature is a DER PKCS#7/CMS SignedData, detached, the shape of a
+ * kernel module signature: no signed attributes, one SignerInfo naming
+ * its signer by issuer and serial number, and exactly one certificate, the
+ * signer's.  It signs the 48-byte statement SCWS_SIG_STATEMENT followed by
+ * the SHA-256 of the file, and lives in the SCWS_SIG_XATTR extended
+ * attribute (trusted.*: only CAP_SYS_ADMIN writes it).  The module checks
+ * it with verify_pkcs7_signature() against a keyring holding the carried
+ * certificate alone (valid: the signer-* selectors may match, with that
+ * certificate's hashes), then against its manufacturer's and card's
+ * keyrings (trusted manufacturer / any).  The verdict is cached per file
+ * (device, inode, size, times, i_version) and per version of the sets;
+ * a file on a file system mounted from a user namespace other than the
+ * initial one is never trusted.  Like digests, the first connect of an
+ * executable not checked yet is held while it is checked.
+ *
+ * SCWS_CMD_TRUST_ADD, SCWS_CMD_TRUST_CLEAR
+ * ----------------------------------------
+ *    SCWS_A_TRUST_ANCHOR: NLA_U8, enum scws_anchor (required)
+ *    SCWS_A_TRUST_CERT: binary, an X.509 certificate, DER, at most
+ *                       SCWS_CERT_MAX bytes (ADD only, required)
+ *
+ * The two sets of trusted certificates, the manufacturer's and the card's,
+ * are the system's, shared by every network namespace (the card's may
+ * become per namespace with per-namespace pumps and cards).  Both commands
+ * need CAP_NET_ADMIN over the initial user namespace (GENL_ADMIN_PERM),
+ * and the manufacturer's set CAP_SYS_ADMIN too: the pump, which reads the
+ * card's certificates from the card, clears the card's set and adds them
+ * (-EPERM for anyone else).  ADD of a certificate already in the set does
+ * nothing; -ENOSPC past SCWS_TRUST_MAX_CERTS; -EBADMSG (and an extack
+ * message) for what the kernel cannot parse as an X.509 certificate with
+ * a key it can use (RSA on Debian 12).  Every change invalidates every
+ * cached verdict.  Loading the card's certificates and rules, in that
+ * order, before SCWS_CMD_PUMP_REGISTER keeps a booting system closed.
+ *
+ * SCWS_CMD_TRUST_GET (dump)
+ * -------------------------
+ * One message per certificate, the manufacturer's first, each with
+ * SCWS_A_TRUST_ANCHOR, SCWS_A_TRUST_CERT_SHA256 and SCWS_A_TRUST_CERT.
+ * Open to everyone.  A set changed during the dump sets NLM_F_DUMP_INTR.
  *
  * Decisions.  Connection attributes carry SCWS_CONN_A_DECISION (enum
  * scws_decision) and, when a rule decided, SCWS_CONN_A_RULE (its index
@@ -234,6 +293,9 @@ enum scws_cmd {
 	SCWS_CMD_POLICY_SET,
 	SCWS_CMD_POLICY_GET,
 	SCWS_CMD_POLICY_CLEAR,
+	SCWS_CMD_TRUST_ADD,
+	SCWS_CMD_TRUST_CLEAR,
+	SCWS_CMD_TRUST_GET,
 	__SCWS_CMD_MAX
 };
 
@@ -262,6 +324,10 @@ enum scws_attr {
 	SCWS_A_PORT_WAITS,		/* u64, PORT_SET: waited for a channel */
 	SCWS_A_PORT_RECLAIMS,		/* u64, PORT_SET: idle channels taken back */
 	SCWS_A_QUEUE_PER_UID,		/* u32 */
+	SCWS_A_TRUST_ANCHOR,		/* u8, enum scws_anchor */
+	SCWS_A_TRUST_CERT,		/* binary, X.509 DER */
+	SCWS_A_TRUST_CERT_SHA256,	/* binary, SHA-256 of the DER */
+	SCWS_A_POLICY_CARD_TAG,		/* binary, the card's refresh tag */
 	__SCWS_A_LAST
 };
 
@@ -374,13 +440,32 @@ enum scws_action {
 };
 
 enum scws_trust {
-	SCWS_TRUST_MANUFACTURER = 1,	/* digest in the manufacturer's list */
-	SCWS_TRUST_ANY,			/* in the manufacturer's or card's */
+	SCWS_TRUST_MANUFACTURER = 1,	/* signed, chains to a manufacturer cert */
+	SCWS_TRUST_ANY,			/* ... to a manufacturer or card cert */
+};
+
+/* The two sets of trusted certificates (SCWS_CMD_TRUST_*). */
+enum scws_anchor {
+	SCWS_ANCHOR_MANUFACTURER = 1,
+	SCWS_ANCHOR_CARD,
+};
+
+/* Where a rule came from; the kernel keeps it for POLICY_GET only. */
+enum scws_rule_source {
+	SCWS_SOURCE_LOCAL,		/* the admin's file (also when absent) */
+	SCWS_SOURCE_CARD,		/* the card's access rules (ARA-M/ARF) */
 };
 
 #define SCWS_POLICY_MAX_RULES	16384
 #define SCWS_POLICY_MAX_TRUST	4096
 #define SCWS_SHA256_LEN		32
+#define SCWS_SHA1_LEN		20
+#define SCWS_CERT_MAX		16384	/* longest certificate, DER */
+#define SCWS_TRUST_MAX_CERTS	256	/* per anchor */
+#define SCWS_CARD_TAG_MAX	32
+#define SCWS_SIG_XATTR		"trusted.scws.sig"
+#define SCWS_SIG_MAX		16384	/* longest signature xattr */
+#define SCWS_SIG_STATEMENT	"scws-exe-sha256:"	/* + 32 digest bytes */
 
 enum scws_rule_attr {
 	SCWS_RULE_A_UNSPEC,
@@ -396,6 +481,9 @@ enum scws_rule_attr {
 	SCWS_RULE_A_EXE_SHA256,		/* binary, SCWS_SHA256_LEN */
 	SCWS_RULE_A_TRUSTED,		/* u8, enum scws_trust */
 	SCWS_RULE_A_ALL,		/* flag: matches every caller */
+	SCWS_RULE_A_SIGNER_SHA256,	/* binary, SCWS_SHA256_LEN */
+	SCWS_RULE_A_SIGNER_SHA1,	/* binary, SCWS_SHA1_LEN */
+	SCWS_RULE_A_SOURCE,		/* u8, enum scws_rule_source */
 	__SCWS_RULE_A_LAST
 };
 
