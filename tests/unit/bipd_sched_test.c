@@ -66,6 +66,40 @@ static const char get[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 static const char ok2[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
 #define OK2_LEN (sizeof(ok2) - 1)
 
+/* A client on port, given channel ch at once (the card sees ESTABLISHED). */
+static int connect_established(uint16_t p, uint8_t ch)
+{
+	int fd = h_connect(p);
+
+	expect_status_event((uint8_t)(0x80 | ch), 0x00, "90 00");
+	h_run();
+	h_done();
+	return fd;
+}
+
+/* A client on 3516 (channel 1) with half a request sent: it keeps its
+ * channel. */
+static int connect_half_request(void)
+{
+	int fd = h_connect(3516);
+
+	wr(fd, get, 5);
+	expect_status_event(0x81, 0x00, "90 00");
+	expect_data_event(0x81, 5, "90 00");
+	h_run();
+	h_done();
+	return fd;
+}
+
+/* ms later: the status poll, answered "no command". */
+static void poll_after(int64_t ms)
+{
+	h_expect("80 F2 00 0C", "90 00");
+	fake_now += ms;
+	h_run();
+	h_done();
+}
+
 /* Client fd (on channel ch, command numbers from nr) asks, the card
  * answers with `ans` (send immediately); the events before come first. */
 static void exchange(int fd, uint8_t ch, uint8_t nr, const char *req,
@@ -91,13 +125,38 @@ static void exchange(int fd, uint8_t ch, uint8_t nr, const char *req,
 	assert_memory_equal(got, ans, ans_len);
 }
 
+/* The card answers fd, the client on channel 1, with ok2 (SEND DATA nr at
+ * the next poll); the channel then goes to the waiting client (the card
+ * sees LISTEN, then ESTABLISHED), whose request the card gets whole
+ * (RECEIVE DATA nr + 1). */
+static void hand_over(int fd, uint8_t nr)
+{
+	struct bytes snd, rcv;
+	uint8_t got[64];
+
+	cmd_send(&snd, nr, 1, 0x01, ok2, OK2_LEN);
+	cmd_receive(&rcv, (uint8_t)(nr + 1), 1, GET_LEN);
+	h_expect("80 F2 00 0C", sw91(&snd));
+	expect_fetch(&snd);
+	expect_send_tr(nr, 0x01, 0xFF, "90 00");
+	expect_status_event(0x41, 0x00, "90 00");	/* fd's end */
+	expect_status_event(0x81, 0x00, "90 00");	/* the waiting one */
+	expect_data_event(0x81, GET_LEN, sw91(&rcv));
+	expect_fetch(&rcv);
+	expect_receive_tr((uint8_t)(nr + 1), 0x00, get, GET_LEN, 0x00, "90 00");
+	fake_now += 500;
+	h_run();
+	h_done();
+	assert_int_equal(h_read(fd, got, sizeof(got)), OK2_LEN);
+	assert_memory_equal(got, ok2, OK2_LEN);
+}
+
 /* A request the card has not answered keeps the channel: the second
  * client waits with nothing told to the card, however long.  Once the
  * first is between requests its channel goes to the second. */
 static void test_http_between_requests(void **state)
 {
-	struct bytes rcv, snd, rcv2;
-	uint8_t got[64];
+	struct bytes rcv;
 	int a, b;
 
 	(void)state;
@@ -113,30 +172,12 @@ static void test_http_between_requests(void **state)
 	b = h_connect_waiting(3516, get, GET_LEN);
 	assert_int_equal(port(3516)->waiting, 1);
 	/* Long waits: nothing reaches the card but STATUS, nothing drops B. */
-	for (int i = 0; i < 3; i++) {
-		h_expect("80 F2 00 0C", "90 00");
-		fake_now += 20000;
-		h_run();
-		h_done();
-	}
+	for (int i = 0; i < 3; i++)
+		poll_after(20000);
 	assert_int_equal(port(3516)->waiting, 1);
 	/* A is answered: between requests, its channel goes to B, whose
 	 * request the card gets whole. */
-	cmd_send(&snd, 5, 1, 0x01, ok2, OK2_LEN);
-	cmd_receive(&rcv2, 6, 1, GET_LEN);
-	h_expect("80 F2 00 0C", sw91(&snd));
-	expect_fetch(&snd);
-	expect_send_tr(5, 0x01, 0xFF, "90 00");
-	expect_status_event(0x41, 0x00, "90 00");	/* A's end */
-	expect_status_event(0x81, 0x00, "90 00");	/* B */
-	expect_data_event(0x81, GET_LEN, sw91(&rcv2));
-	expect_fetch(&rcv2);
-	expect_receive_tr(6, 0x00, get, GET_LEN, 0x00, "90 00");
-	fake_now += 500;
-	h_run();
-	h_done();
-	assert_int_equal(h_read(a, got, sizeof(got)), OK2_LEN);
-	assert_memory_equal(got, ok2, OK2_LEN);
+	hand_over(a, 5);
 	assert_int_equal(port(3516)->waiting, 0);
 	assert_int_equal(port(3516)->sched.http_reclaims, 1);
 	assert_non_null(H->b.chan[1].cl);
@@ -145,21 +186,7 @@ static void test_http_between_requests(void **state)
 	wr(a, get, GET_LEN);
 	h_run();
 	assert_int_equal(port(3516)->waiting, 1);
-	cmd_send(&snd, 7, 1, 0x01, ok2, OK2_LEN);
-	cmd_receive(&rcv2, 8, 1, GET_LEN);
-	h_expect("80 F2 00 0C", sw91(&snd));
-	expect_fetch(&snd);
-	expect_send_tr(7, 0x01, 0xFF, "90 00");
-	expect_status_event(0x41, 0x00, "90 00");	/* B's end */
-	expect_status_event(0x81, 0x00, "90 00");	/* A again */
-	expect_data_event(0x81, GET_LEN, sw91(&rcv2));
-	expect_fetch(&rcv2);
-	expect_receive_tr(8, 0x00, get, GET_LEN, 0x00, "90 00");
-	fake_now += 500;
-	h_run();
-	h_done();
-	assert_int_equal(h_read(b, got, sizeof(got)), OK2_LEN);
-	assert_memory_equal(got, ok2, OK2_LEN);
+	hand_over(b, 7);
 	assert_int_equal(port(3516)->sched.http_reclaims, 2);
 	assert_int_equal(port(3516)->sched.waits, 2);
 	close(a);
@@ -175,10 +202,7 @@ static void test_http_busy_keeps_channel(void **state)
 	int a, b;
 
 	(void)state;
-	a = h_connect(3516);
-	expect_status_event(0x81, 0x00, "90 00");
-	h_run();
-	h_done();
+	a = connect_established(3516, 1);
 	/* alone: between requests, the channel stays */
 	exchange(a, 1, 4, get, GET_LEN, ok2, OK2_LEN, false);
 	assert_int_equal(port(3516)->sched.http_reclaims, 0);
@@ -194,10 +218,7 @@ static void test_http_busy_keeps_channel(void **state)
 	h_run();
 	h_done();
 	b = h_connect_waiting(3516, get, GET_LEN);
-	h_expect("80 F2 00 0C", "90 00");
-	fake_now += 5000;
-	h_run();
-	h_done();
+	poll_after(5000);
 	assert_int_equal(port(3516)->waiting, 1);
 	assert_int_equal(port(3516)->sched.http_reclaims, 0);
 	close(a);
@@ -217,10 +238,7 @@ static void test_tls_idle_close(void **state)
 	int a, b;
 
 	(void)state;
-	a = h_connect(4116);
-	expect_status_event(0x82, 0x00, "90 00");
-	h_run();
-	h_done();
+	a = connect_established(4116, 2);
 	exchange(a, 2, 4, (const char *)hello, sizeof(hello),
 		 (const char *)shello, sizeof(shello), false);
 	/* the client's application data: owed an answer, never closed */
@@ -232,10 +250,7 @@ static void test_tls_idle_close(void **state)
 	h_run();
 	h_done();
 	b = h_connect_waiting(4116, hello, sizeof(hello));
-	h_expect("80 F2 00 0C", "90 00");
-	fake_now += 5000;
-	h_run();
-	h_done();
+	poll_after(5000);
 	assert_int_equal(port(4116)->waiting, 1);
 	assert_int_equal(port(4116)->sched.idle_closes, 0);
 	/* the card answers; --idle-ms later A is closed, B gets the channel */
@@ -268,12 +283,7 @@ static void test_waiting_client_leaves(void **state)
 	int a, b;
 
 	(void)state;
-	a = h_connect(3516);
-	wr(a, get, 5);		/* half a request: A keeps its channel */
-	expect_status_event(0x81, 0x00, "90 00");
-	expect_data_event(0x81, 5, "90 00");
-	h_run();
-	h_done();
+	a = connect_half_request();	/* A keeps its channel */
 	b = h_connect_waiting(3516, get, 3);
 	assert_int_equal(port(3516)->held, 2);
 	assert_int_equal(port(3516)->waiting, 1);
@@ -296,12 +306,7 @@ static void test_max_clients(void **state)
 
 	(void)state;
 	H->opts.max_clients = 2;
-	a = h_connect(3516);
-	wr(a, get, 5);		/* half a request: A keeps its channel */
-	expect_status_event(0x81, 0x00, "90 00");
-	expect_data_event(0x81, 5, "90 00");
-	h_run();
-	h_done();
+	a = connect_half_request();	/* A keeps its channel */
 	b = h_connect(3516);	/* silent: no channel, idle */
 	assert_int_equal(bipd_port_room(&H->b, 3516), 0);
 	c = h_connect(3516);	/* B makes room */
