@@ -13,23 +13,9 @@
 #      costs on the card link).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-TMP=$(mktemp -d /tmp/scws-sched-bench.XXXXXX)
 RUNS=${SCWS_BENCH_LOADS:-9}
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-[ "$(id -u)" = 0 ] || { echo "sched bench: needs root (private pcscd)"; exit 1; }
-
-. tests/lib/pcscd.sh
-VPCD=$(free_port) HTTP=$(free_port) HTTPS=$(free_port) DEBUG=$(free_port)
-export PCSCLITE_CSOCK_NAME=$TMP/run/pcscd.comm
-"$PRIVATE_PCSCD" "$TMP" "$VPCD" bench >"$TMP/pcscd.log" 2>&1 &
-PIDS+=($!)
-pcscd_wait "$TMP" "$!" || { echo "sched bench: pcscd did not start"; exit 1; }
+. tests/bench/host.sh
+bench_host sched sched
 cp -r card-sim/content "$TMP/content"
 mkdir -p "$TMP/content/t"
 cp tests/bipd/check.html "$TMP/content/t/"
