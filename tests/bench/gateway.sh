@@ -45,14 +45,6 @@ best() {	# best of 5 curl total times for URL
 	done
 	echo "$b"
 }
-stats() {
-	local n
-	n=$(grep -c "stats:" "$TMP/pump.log")
-	kill -USR1 "$PUMP"
-	for _ in $(seq 100); do [ "$(grep -c "stats:" "$TMP/pump.log")" -gt "$n" ] && break; sleep 0.05; done
-	grep "stats:" "$TMP/pump.log" | tail -n1
-}
-field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
 for f in / /big.bin; do
 	g=$(best "http://127.0.0.1:$HTTP$f")

@@ -24,3 +24,14 @@ bench_host() {
 	PIDS+=("$PCSCD_PID")
 	[ "$started" -eq 0 ] || { echo "$name bench: pcscd did not start"; exit 1; }
 }
+
+# stats: the pump's (pid $PUMP, log $TMP/pump.log) next "stats:" line,
+# asked for with SIGUSR1; field NAME LINE: NAME's value in a key=value line.
+stats() {
+	local n
+	n=$(grep -c "stats:" "$TMP/pump.log")
+	kill -USR1 "$PUMP"
+	for _ in $(seq 100); do [ "$(grep -c "stats:" "$TMP/pump.log")" -gt "$n" ] && break; sleep 0.05; done
+	grep "stats:" "$TMP/pump.log" | tail -n1
+}
+field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }

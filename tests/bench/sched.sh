@@ -34,15 +34,6 @@ for _ in $(seq 600); do
 done
 grep -q 'port 4116: 3 channels' "$TMP/pump.log" || { echo "sched bench: the pump does not serve"; exit 1; }
 
-stats() {
-	local n
-	n=$(grep -c "stats:" "$TMP/pump.log")
-	kill -USR1 "$PUMP"
-	for _ in $(seq 100); do [ "$(grep -c "stats:" "$TMP/pump.log")" -gt "$n" ] && break; sleep 0.05; done
-	grep "stats:" "$TMP/pump.log" | tail -n1
-}
-field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
-
 CHROMIUM=$(command -v chromium || true)
 # load URL N: the page's DONE milliseconds, or "fail" when an image broke.
 load() {
