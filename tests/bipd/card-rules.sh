@@ -18,6 +18,7 @@ PLAN=20
 
 TAP_NAME=cardrules TAP_WHAT="card rules"
 . tests/lib/host-tap.sh
+. tests/bipd/lib.sh
 
 echo "TAP version 13"
 need_pcscd curl python3 ss
@@ -25,7 +26,6 @@ pkg-config --exists libpcsclite libnl-genl-3.0 || skip_all "libpcsclite or libnl
 
 echo "1..$PLAN"
 mkdir -p "$OUT"
-. tests/bipd/build.sh
 # shellcheck disable=SC2046
 if build_bipd "$PUMP" && build_card "$CARD" &&
    cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
@@ -102,18 +102,6 @@ store() {
 	printf '%s\n' "$@" >"$INBOX"
 	kill -USR2 "$CARD_PID"
 	waitfor "$TMP/card.log" "ARA-M inbox|ARA-M: answers" $((before + $#))
-}
-
-mark() { wc -l <"$TMP/pump.log"; }
-since() {
-	local tries=${3:-300}
-	while [ "$tries" -gt 0 ]; do
-		tail -n +"$(($1 + 1))" "$TMP/pump.log" | grep -qE "$2" && return 0
-		kill -0 "$PUMP_PID" 2>/dev/null || return 1
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
 }
 
 check "private pcscd starts" pcscd_start "$TMP" "$VPCD_PORT" "SCWS card rules test"

@@ -22,6 +22,7 @@ BIG=1048576
 
 TAP_NAME=bipd TAP_WHAT="bipd"
 . tests/lib/host-tap.sh
+. tests/bipd/lib.sh
 
 echo "TAP version 13"
 need_pcscd curl openssl python3 ss
@@ -29,15 +30,7 @@ pkg-config --exists libpcsclite libnl-genl-3.0 || skip_all "libpcsclite or libnl
 
 echo "1..$PLAN"
 mkdir -p "$OUT"
-. tests/bipd/build.sh
-if build_bipd "$PUMP" && build_card "$CARD"; then
-	ok "build scws-bipd (ASan, UBSan) and scws-card"
-else
-	not_ok "build scws-bipd (ASan, UBSan) and scws-card"
-	skip_rest "build failed"
-	counts
-	exit 1
-fi
+build_pump_card
 
 TMP=$(mktemp -d /tmp/scws-bipd-test.XXXXXX)
 PCSCD_PID="" CARD_PID="" PUMP_PID="" BG_PIDS=()
@@ -89,20 +82,6 @@ wait_log() {
 	local tries=${3:-200}
 	while [ "$tries" -gt 0 ]; do
 		[ "$(grep -cE "$1" "$TMP/pump.log")" -ge "$2" ] && return 0
-		kill -0 "$PUMP_PID" 2>/dev/null || return 1
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
-
-# mark: the pump log's length now; since MARK PATTERN [TRIES]: until the
-# log has PATTERN after the mark.
-mark() { wc -l <"$TMP/pump.log"; }
-since() {
-	local tries=${3:-300}
-	while [ "$tries" -gt 0 ]; do
-		tail -n +"$(($1 + 1))" "$TMP/pump.log" | grep -qE "$2" && return 0
 		kill -0 "$PUMP_PID" 2>/dev/null || return 1
 		sleep 0.05
 		tries=$((tries - 1))

@@ -24,6 +24,7 @@ T_SWARM=60 T_SLOW=90 T_TLS=120 T_IDLE=2 T_TLS_IDLE=3 T_TAB=3
 
 TAP_NAME=bipd-sched TAP_WHAT="sched"
 . tests/lib/host-tap.sh
+. tests/bipd/lib.sh
 
 echo "TAP version 13"
 need_pcscd curl python3
@@ -35,15 +36,7 @@ mkdir -p "$OUT"
 if [ -n "${SCWS_BIPD_PREBUILT:-}" ] && [ -x "$PUMP" ] && [ -x "$CARD" ]; then
 	ok "scws-bipd and scws-card built by tests/bipd/run.sh"
 else
-	. tests/bipd/build.sh
-	if build_bipd "$PUMP" && build_card "$CARD"; then
-		ok "build scws-bipd (ASan, UBSan) and scws-card"
-	else
-		not_ok "build scws-bipd (ASan, UBSan) and scws-card"
-		skip_rest "build failed"
-		counts
-		exit 1
-	fi
+	build_pump_card
 fi
 
 TMP=$(mktemp -d /tmp/scws-sched-test.XXXXXX)
