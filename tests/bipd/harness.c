@@ -137,10 +137,12 @@ static int64_t fake_clock(void)
 }
 
 static int fake_port_set(void *src, uint16_t port, unsigned int channels,
-			 unsigned int capacity)
+			 unsigned int capacity,
+			 const struct scws_pump_stats *st)
 {
 	struct harness *h = src;
 
+	(void)st;
 	if (port == h->refuse_port)
 		return -EADDRNOTAVAIL;
 	assert_true(h->n_calls < sizeof(h->calls) / sizeof(h->calls[0]));
