@@ -26,12 +26,14 @@ pkg-config --exists libpcsclite libnl-genl-3.0 || skip_all "libpcsclite or libnl
 
 echo "1..$PLAN"
 mkdir -p "$OUT"
+# scwsctl embeds the BPF-LSM skeleton `make` generates in build/bpf.
 # shellcheck disable=SC2046
 if build_bipd "$PUMP" && build_card "$CARD" &&
-   cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
+   cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib -I"$TOP/build/bpf" \
 	$(pkg-config --cflags libnl-genl-3.0) -o "$CTL" tools/scwsctl/*.c \
 	tools/lib/acp-policy.c tools/lib/scws-nl-load.c tools/lib/acp-merge.c \
-	tools/lib/scws-nl-policy.c tools/lib/scws-nl.c $(pkg-config --libs libnl-genl-3.0); then
+	tools/lib/scws-nl-policy.c tools/lib/scws-nl.c $(pkg-config --libs libnl-genl-3.0) \
+	$(pkg-config --libs libbpf 2>/dev/null || echo -lbpf); then
 	ok "build scws-bipd (ASan, UBSan), scws-card and scwsctl"
 else
 	not_ok "build scws-bipd and scws-card"
