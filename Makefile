@@ -90,7 +90,7 @@ $(SCWSCTL): $(SCWSCTL_SRCS) $(wildcard tools/scwsctl/*.h tools/lib/*.h) uapi/lin
 	$(CC) $(CFLAGS) $(NL_CFLAGS) -I$(BPF_OUT) -o $@ $(SCWSCTL_SRCS) $(NL_LIBS) $(BPF_LIBS) $(CRYPTO_LIBS)
 
 SCWS_CARD_SRCS := $(wildcard card-sim/*.c card-sim/*/*.c) tools/lib/cat-tlv.c tools/lib/ber.c
-$(SCWS_CARD): $(SCWS_CARD_SRCS) $(wildcard card-sim/*.h card-sim/*/*.h) tools/lib/cat-tlv.h tools/lib/ber.h
+$(SCWS_CARD): $(SCWS_CARD_SRCS) $(wildcard card-sim/*.h card-sim/*/*.h) tools/lib/cat-tlv.h tools/lib/ber.h tools/lib/hex.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Icard-sim -o $@ $(SCWS_CARD_SRCS) $(MBEDTLS_LIBS)
 

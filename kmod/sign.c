@@ -45,6 +45,7 @@ struct scws_sig_id {
 	dev_t dev;
 	u32 zero;
 };
+
 static_assert(sizeof(struct scws_sig_id) == 2 * 8 + 2 * 16 + 8 + 2 * 4);
 
 struct scws_sig_entry {

@@ -9,17 +9,7 @@
 #include <strings.h>
 
 #include "http.h"
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "hex.h"
 
 long http_pct_decode(const char *s, size_t len, bool form, char *out,
 		     size_t cap)
@@ -34,8 +24,8 @@ long http_pct_decode(const char *s, size_t len, bool form, char *out,
 
 			if (len - i < 3)
 				return -1;
-			hi = hex_value(s[i + 1]);
-			lo = hex_value(s[i + 2]);
+			hi = hex_digit(s[i + 1]);
+			lo = hex_digit(s[i + 2]);
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 				return -1;
 			c = (char)(hi << 4 | lo);

@@ -12,23 +12,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT=$PWD/build/bench
 mkdir -p "$OUT"
-TMP=$(mktemp -d /tmp/scws-gw-bench.XXXXXX)
 BAUD=223000
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-[ "$(id -u)" = 0 ] || { echo "gateway bench: needs root (private pcscd)"; exit 1; }
-
-. tests/lib/pcscd.sh
-VPCD=$(free_port) HTTP=$(free_port) HTTPS=$(free_port) DEBUG=$(free_port)
-export PCSCLITE_CSOCK_NAME=$TMP/run/pcscd.comm
-"$PRIVATE_PCSCD" "$TMP" "$VPCD" bench >"$TMP/pcscd.log" 2>&1 &
-PIDS+=($!)
-pcscd_wait "$TMP" "$!" || { echo "gateway bench: pcscd did not start"; exit 1; }
+. tests/bench/host.sh
+bench_host gateway gw
 bash card-sim/content-gen.sh -s 102400 -n big.bin card-sim/content "$TMP/content" >/dev/null
 
 start_card() {
@@ -59,14 +45,6 @@ best() {	# best of 5 curl total times for URL
 	done
 	echo "$b"
 }
-stats() {
-	local n
-	n=$(grep -c "stats:" "$TMP/pump.log")
-	kill -USR1 "$PUMP"
-	for _ in $(seq 100); do [ "$(grep -c "stats:" "$TMP/pump.log")" -gt "$n" ] && break; sleep 0.05; done
-	grep "stats:" "$TMP/pump.log" | tail -n1
-}
-field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
 for f in / /big.bin; do
 	g=$(best "http://127.0.0.1:$HTTP$f")

@@ -13,23 +13,9 @@
 #      costs on the card link).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-TMP=$(mktemp -d /tmp/scws-sched-bench.XXXXXX)
 RUNS=${SCWS_BENCH_LOADS:-9}
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-[ "$(id -u)" = 0 ] || { echo "sched bench: needs root (private pcscd)"; exit 1; }
-
-. tests/lib/pcscd.sh
-VPCD=$(free_port) HTTP=$(free_port) HTTPS=$(free_port) DEBUG=$(free_port)
-export PCSCLITE_CSOCK_NAME=$TMP/run/pcscd.comm
-"$PRIVATE_PCSCD" "$TMP" "$VPCD" bench >"$TMP/pcscd.log" 2>&1 &
-PIDS+=($!)
-pcscd_wait "$TMP" "$!" || { echo "sched bench: pcscd did not start"; exit 1; }
+. tests/bench/host.sh
+bench_host sched sched
 cp -r card-sim/content "$TMP/content"
 mkdir -p "$TMP/content/t"
 cp tests/bipd/check.html "$TMP/content/t/"
@@ -47,15 +33,6 @@ for _ in $(seq 600); do
 	sleep 0.05
 done
 grep -q 'port 4116: 3 channels' "$TMP/pump.log" || { echo "sched bench: the pump does not serve"; exit 1; }
-
-stats() {
-	local n
-	n=$(grep -c "stats:" "$TMP/pump.log")
-	kill -USR1 "$PUMP"
-	for _ in $(seq 100); do [ "$(grep -c "stats:" "$TMP/pump.log")" -gt "$n" ] && break; sleep 0.05; done
-	grep "stats:" "$TMP/pump.log" | tail -n1
-}
-field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
 CHROMIUM=$(command -v chromium || true)
 # load URL N: the page's DONE milliseconds, or "fail" when an image broke.

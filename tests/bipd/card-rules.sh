@@ -16,45 +16,23 @@ CARD=$OUT/scws-card
 CTL=${SCWS_BUILD:-$PWD/build}/scwsctl	# make all builds it (BPF skeleton, libcrypto)
 PLAN=20
 
-N=0 PASS=0 FAIL=0 SKIP=0
-ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $*"; }
-not_ok() { N=$((N + 1)); FAIL=$((FAIL + 1)); echo "not ok $N - $*"; }
-skip() { N=$((N + 1)); SKIP=$((SKIP + 1)); echo "ok $N - $1 # SKIP $2"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-counts() { echo "cardrules $PASS $FAIL $SKIP" >>"${SCWS_COUNTS:-/dev/null}"; }
-skip_all() {
-	echo "1..$PLAN"
-	while [ "$N" -lt "$PLAN" ]; do skip "card rules test $((N + 1))" "$1"; done
-	counts
-	exit 0
-}
+TAP_NAME=cardrules TAP_WHAT="card rules"
+. tests/lib/host-tap.sh
+. tests/bipd/lib.sh
 
 echo "TAP version 13"
-for tool in pcscd unshare curl python3 ss; do
-	command -v "$tool" >/dev/null || skip_all "$tool not installed"
-done
-[ -e /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || skip_all "vsmartcard-vpcd not installed"
+need_pcscd curl python3 ss
 pkg-config --exists libpcsclite libnl-genl-3.0 || skip_all "libpcsclite or libnl-genl-3 headers missing"
-[ "$(id -u)" = 0 ] || skip_all "needs root for a private pcscd (unshare -m)"
 
 echo "1..$PLAN"
 mkdir -p "$OUT"
+# scwsctl embeds the BPF-LSM skeleton `make` generates in build/bpf.
 # shellcheck disable=SC2046
-if cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
-	-fsanitize=address,undefined -fno-omit-frame-pointer \
-	$(pkg-config --cflags libnl-genl-3.0 libpcsclite) -o "$PUMP" \
-	tools/scws-bipd/*.c tools/lib/cat-tlv.c tools/lib/scws-nl.c \
-	tools/lib/ber.c tools/lib/seac-rules.c tools/lib/acp-policy.c \
-	tools/lib/acp-merge.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c tools/lib/scws-nl-policy.c \
-	$(pkg-config --libs libnl-genl-3.0 libpcsclite) &&
-   cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O2 -g -Iuapi -Itools/lib -Icard-sim \
-	-o "$CARD" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c tools/lib/ber.c \
-	-lmbedtls -lmbedx509 -lmbedcrypto &&
-   [ -x "$CTL" ]; then
+if build_bipd "$PUMP" && build_card "$CARD" && [ -x "$CTL" ]; then
 	ok "build scws-bipd (ASan, UBSan) and scws-card; scwsctl from make"
 else
 	not_ok "build scws-bipd and scws-card"
-	while [ "$N" -lt "$PLAN" ]; do skip "card rules test $((N + 1))" "build failed"; done
+	skip_rest "build failed"
 	counts
 	exit 1
 fi
@@ -78,7 +56,6 @@ trap cleanup EXIT
 . tests/lib/pcscd.sh
 VPCD_PORT=$(free_port)
 HTTP_PORT=$(free_port)
-export PCSCLITE_CSOCK_NAME=$TMP/run/pcscd.comm
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 STATE=$TMP/state
 INBOX=$TMP/inbox
@@ -124,21 +101,7 @@ store() {
 	waitfor "$TMP/card.log" "ARA-M inbox|ARA-M: answers" $((before + $#))
 }
 
-mark() { wc -l <"$TMP/pump.log"; }
-since() {
-	local tries=${3:-300}
-	while [ "$tries" -gt 0 ]; do
-		tail -n +"$(($1 + 1))" "$TMP/pump.log" | grep -qE "$2" && return 0
-		kill -0 "$PUMP_PID" 2>/dev/null || return 1
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
-
-"$PRIVATE_PCSCD" "$TMP" "$VPCD_PORT" "SCWS card rules test" >>"$TMP/pcscd.log" 2>&1 &
-PCSCD_PID=$!
-check "private pcscd starts" pcscd_wait "$TMP" "$PCSCD_PID"
+check "private pcscd starts" pcscd_start "$TMP" "$VPCD_PORT" "SCWS card rules test"
 "$CARD" -v --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" --reset-state \
 	--content card-sim/content --aram-inbox "$INBOX" >>"$TMP/card.log" 2>&1 &
 CARD_PID=$!

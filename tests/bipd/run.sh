@@ -20,50 +20,17 @@ CARD=$OUT/scws-card
 PLAN=27
 BIG=1048576
 
-N=0 PASS=0 FAIL=0 SKIP=0
-ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $*"; }
-not_ok() { N=$((N + 1)); FAIL=$((FAIL + 1)); echo "not ok $N - $*"; }
-skip() { N=$((N + 1)); SKIP=$((SKIP + 1)); echo "ok $N - $1 # SKIP $2"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-counts() { echo "bipd $PASS $FAIL $SKIP" >>"${SCWS_COUNTS:-/dev/null}"; }
-skip_all() {
-	echo "1..$PLAN"
-	while [ "$N" -lt "$PLAN" ]; do skip "bipd test $((N + 1))" "$1"; done
-	counts
-	exit 0
-}
+TAP_NAME=bipd TAP_WHAT="bipd"
+. tests/lib/host-tap.sh
+. tests/bipd/lib.sh
 
 echo "TAP version 13"
-for tool in pcscd unshare curl openssl python3 ss; do
-	command -v "$tool" >/dev/null || skip_all "$tool not installed"
-done
-VPCD_LIB=/usr/lib/pcsc/drivers/serial/libifdvpcd.so
-[ -e "$VPCD_LIB" ] || skip_all "vsmartcard-vpcd not installed"
+need_pcscd curl openssl python3 ss
 pkg-config --exists libpcsclite libnl-genl-3.0 || skip_all "libpcsclite or libnl-genl-3 headers missing"
-[ "$(id -u)" = 0 ] || skip_all "needs root for a private pcscd (unshare -m)"
 
 echo "1..$PLAN"
 mkdir -p "$OUT"
-WERROR=()
-[ -n "${CI:-}" ] && WERROR=(-Werror)
-# shellcheck disable=SC2046
-if cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
-	-fsanitize=address,undefined -fno-omit-frame-pointer \
-	$(pkg-config --cflags libnl-genl-3.0 libpcsclite) -o "$PUMP" \
-	tools/scws-bipd/*.c tools/lib/cat-tlv.c tools/lib/scws-nl.c \
-	tools/lib/ber.c tools/lib/seac-rules.c tools/lib/acp-policy.c \
-	tools/lib/acp-merge.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c tools/lib/scws-nl-policy.c \
-	$(pkg-config --libs libnl-genl-3.0 libpcsclite) &&
-   cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O2 -g -Iuapi -Itools/lib -Icard-sim \
-	-o "$CARD" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c tools/lib/ber.c \
-	-lmbedtls -lmbedx509 -lmbedcrypto; then
-	ok "build scws-bipd (ASan, UBSan) and scws-card"
-else
-	not_ok "build scws-bipd (ASan, UBSan) and scws-card"
-	while [ "$N" -lt "$PLAN" ]; do skip "bipd test $((N + 1))" "build failed"; done
-	counts
-	exit 1
-fi
+build_pump_card
 
 TMP=$(mktemp -d /tmp/scws-bipd-test.XXXXXX)
 PCSCD_PID="" CARD_PID="" PUMP_PID="" BG_PIDS=()
@@ -95,14 +62,9 @@ while [ "$HTTPS_PORT" = "$HTTP_PORT" ] || [ "$HTTPS_PORT" = "$VPCD_PORT" ]; do
 done
 HTTP=http://127.0.0.1:$HTTP_PORT
 HTTPS=https://127.0.0.1:$HTTPS_PORT
-export PCSCLITE_CSOCK_NAME=$TMP/run/pcscd.comm
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 
-start_pcscd() {
-	"$PRIVATE_PCSCD" "$TMP" "$VPCD_PORT" "SCWS bipd test" >>"$TMP/pcscd.log" 2>&1 &
-	PCSCD_PID=$!
-	pcscd_wait "$TMP" "$PCSCD_PID"
-}
+start_pcscd() { pcscd_start "$TMP" "$VPCD_PORT" "SCWS bipd test"; }
 
 start_card() {
 	"$CARD" --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" "$@" \
@@ -120,20 +82,6 @@ wait_log() {
 	local tries=${3:-200}
 	while [ "$tries" -gt 0 ]; do
 		[ "$(grep -cE "$1" "$TMP/pump.log")" -ge "$2" ] && return 0
-		kill -0 "$PUMP_PID" 2>/dev/null || return 1
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
-
-# mark: the pump log's length now; since MARK PATTERN [TRIES]: until the
-# log has PATTERN after the mark.
-mark() { wc -l <"$TMP/pump.log"; }
-since() {
-	local tries=${3:-300}
-	while [ "$tries" -gt 0 ]; do
-		tail -n +"$(($1 + 1))" "$TMP/pump.log" | grep -qE "$2" && return 0
 		kill -0 "$PUMP_PID" 2>/dev/null || return 1
 		sleep 0.05
 		tries=$((tries - 1))

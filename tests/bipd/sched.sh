@@ -22,26 +22,13 @@ PLAN=17
 # bounds (seconds): generous for ASan on 2 loaded cores; the figures print
 T_SWARM=60 T_SLOW=90 T_TLS=120 T_IDLE=2 T_TLS_IDLE=3 T_TAB=3
 
-N=0 PASS=0 FAIL=0 SKIP=0
-ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $*"; }
-not_ok() { N=$((N + 1)); FAIL=$((FAIL + 1)); echo "not ok $N - $*"; }
-skip() { N=$((N + 1)); SKIP=$((SKIP + 1)); echo "ok $N - $1 # SKIP $2"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-counts() { echo "bipd-sched $PASS $FAIL $SKIP" >>"${SCWS_COUNTS:-/dev/null}"; }
-skip_all() {
-	echo "1..$PLAN"
-	while [ "$N" -lt "$PLAN" ]; do skip "sched test $((N + 1))" "$1"; done
-	counts
-	exit 0
-}
+TAP_NAME=bipd-sched TAP_WHAT="sched"
+. tests/lib/host-tap.sh
+. tests/bipd/lib.sh
 
 echo "TAP version 13"
-for tool in pcscd unshare curl python3; do
-	command -v "$tool" >/dev/null || skip_all "$tool not installed"
-done
-[ -e /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || skip_all "vsmartcard-vpcd not installed"
+need_pcscd curl python3
 pkg-config --exists libpcsclite libnl-genl-3.0 || skip_all "libpcsclite or libnl-genl-3 headers missing"
-[ "$(id -u)" = 0 ] || skip_all "needs root for a private pcscd (unshare -m)"
 echo "1..$PLAN"
 
 mkdir -p "$OUT"
@@ -49,25 +36,7 @@ mkdir -p "$OUT"
 if [ -n "${SCWS_BIPD_PREBUILT:-}" ] && [ -x "$PUMP" ] && [ -x "$CARD" ]; then
 	ok "scws-bipd and scws-card built by tests/bipd/run.sh"
 else
-	# shellcheck disable=SC2046
-	if cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
-		-fsanitize=address,undefined -fno-omit-frame-pointer \
-		$(pkg-config --cflags libnl-genl-3.0 libpcsclite) -o "$PUMP" \
-		tools/scws-bipd/*.c tools/lib/cat-tlv.c tools/lib/scws-nl.c \
-		tools/lib/ber.c tools/lib/seac-rules.c tools/lib/acp-policy.c \
-		tools/lib/acp-merge.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c \
-		tools/lib/scws-nl-policy.c \
-		$(pkg-config --libs libnl-genl-3.0 libpcsclite) &&
-	   cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O2 -g -Iuapi -Itools/lib -Icard-sim \
-		-o "$CARD" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c tools/lib/ber.c \
-		-lmbedtls -lmbedx509 -lmbedcrypto; then
-		ok "build scws-bipd (ASan, UBSan) and scws-card"
-	else
-		not_ok "build scws-bipd (ASan, UBSan) and scws-card"
-		while [ "$N" -lt "$PLAN" ]; do skip "sched test $((N + 1))" "build failed"; done
-		counts
-		exit 1
-	fi
+	build_pump_card
 fi
 
 TMP=$(mktemp -d /tmp/scws-sched-test.XXXXXX)
@@ -85,12 +54,10 @@ trap cleanup EXIT
 
 . tests/lib/pcscd.sh
 VPCD_PORT=$(free_port) HTTP_PORT=$(free_port) HTTPS_PORT=$(free_port) DEBUG_PORT=$(free_port)
-export PCSCLITE_CSOCK_NAME=$TMP/run/pcscd.comm
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 
-"$PRIVATE_PCSCD" "$TMP" "$VPCD_PORT" "SCWS sched test" >>"$TMP/pcscd.log" 2>&1 &
-PIDS+=($!)
-check "private pcscd starts" pcscd_wait "$TMP" "$!"
+check "private pcscd starts" pcscd_start "$TMP" "$VPCD_PORT" "SCWS sched test"
+PIDS+=("$PCSCD_PID")
 
 # The card's content plus a 32 KiB file for slow readers and a test page
 # that loads the portal and the store in frames and reports each image.

@@ -19,26 +19,11 @@ SCRIPTS=$TOP/tests/card/scripts
 ATR="3b:9f:96:80:b1:fe:45:1f:c7:80:31:e0:73:fa:21:5b:64:53:43:57:53:82:90:00:9b"
 PLAN=22
 
-N=0 PASS=0 FAIL=0 SKIP=0
-ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $*"; }
-not_ok() { N=$((N + 1)); FAIL=$((FAIL + 1)); echo "not ok $N - $*"; }
-skip() { N=$((N + 1)); SKIP=$((SKIP + 1)); echo "ok $N - $1 # SKIP $2"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-counts() { echo "card $PASS $FAIL $SKIP" >>"${SCWS_COUNTS:-/dev/null}"; }
-skip_all() {
-	echo "1..$PLAN"
-	while [ "$N" -lt "$PLAN" ]; do skip "card test $((N + 1))" "$1"; done
-	counts
-	exit 0
-}
+TAP_NAME=card TAP_WHAT="card"
+. tests/lib/host-tap.sh
 
 echo "TAP version 13"
-for tool in pcscd unshare opensc-tool curl; do
-	command -v "$tool" >/dev/null || skip_all "$tool not installed"
-done
-VPCD_LIB=/usr/lib/pcsc/drivers/serial/libifdvpcd.so
-[ -e "$VPCD_LIB" ] || skip_all "vsmartcard-vpcd not installed"
-[ "$(id -u)" = 0 ] || skip_all "needs root for a private pcscd (unshare -m)"
+need_pcscd opensc-tool curl
 
 mkdir -p "$OUT"
 WERROR=()
@@ -77,15 +62,9 @@ trap cleanup EXIT
 . tests/lib/pcscd.sh
 VPCD_PORT=$(free_port)
 DEBUG_PORT=$(free_port)
-export PCSCLITE_CSOCK_NAME=$TMP/run/pcscd.comm
 READER="SCWS card test 00 00"
 
-start_pcscd() {
-	"$PRIVATE_PCSCD" "$TMP" "$VPCD_PORT" "SCWS card test" --debug --apdu \
-		>>"$TMP/pcscd.log" 2>&1 &
-	PCSCD_PID=$!
-	pcscd_wait "$TMP" "$PCSCD_PID"
-}
+start_pcscd() { pcscd_start "$TMP" "$VPCD_PORT" "SCWS card test" --debug --apdu; }
 
 # start_card ARGS...: scws-card on our vpcd; returns once an APDU gets
 # through.  Right after a card went away pcscd may still believe in it

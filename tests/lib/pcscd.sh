@@ -25,3 +25,13 @@ pcscd_wait() {
 	done
 	return 1
 }
+
+# pcscd_start DIR PORT NAME [PCSCD-ARGS...]: a private pcscd in the
+# background ($PCSCD_PID; its output appended to DIR/pcscd.log) and this
+# shell's PC/SC clients pointed at it; true once it listens.
+pcscd_start() {
+	export PCSCLITE_CSOCK_NAME=$1/run/pcscd.comm
+	"$PRIVATE_PCSCD" "$@" >>"$1/pcscd.log" 2>&1 &
+	PCSCD_PID=$!
+	pcscd_wait "$1" "$PCSCD_PID"
+}

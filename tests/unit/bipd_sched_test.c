@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
-// sources: tools/scws-bipd/engine.c tools/scws-bipd/sched.c tools/scws-bipd/http_frame.c tools/scws-bipd/tls_frame.c tools/scws-bipd/cat.c tools/scws-bipd/proactive.c tools/scws-bipd/events.c tools/scws-bipd/channel.c tools/scws-bipd/bip_open.c tools/scws-bipd/bip_data.c tools/scws-bipd/drain.c tools/scws-bipd/profile.c tools/scws-bipd/apdu.c tools/scws-bipd/bytebuf.c tools/scws-bipd/loop.c tools/scws-bipd/log.c tools/scws-bipd/stats.c tools/scws-bipd/options.c tools/scws-bipd/atr.c tools/lib/cat-tlv.c tests/bipd/harness.c
+// sources: tools/scws-bipd/engine.c tools/scws-bipd/sched.c tools/scws-bipd/http_frame.c tools/scws-bipd/tls_frame.c tools/scws-bipd/cat.c tools/scws-bipd/proactive.c tools/scws-bipd/events.c tools/scws-bipd/channel.c tools/scws-bipd/bip_open.c tools/scws-bipd/bip_data.c tools/scws-bipd/drain.c tools/scws-bipd/profile.c tools/scws-bipd/apdu.c tools/scws-bipd/bytebuf.c tools/scws-bipd/loop.c tools/scws-bipd/log.c tools/scws-bipd/stats.c tools/scws-bipd/options.c tools/scws-bipd/atr.c tools/lib/cat-tlv.c tests/bipd/harness.c tests/bipd/apdus.c
 // libs:
 /*
  * scws-bipd's channel scheduler (sched.c) against a scripted card with one
@@ -24,163 +24,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../bipd/harness.h"
-
-/* ---- building the expected APDUs ---- */
-
-struct bytes {
-	uint8_t b[700];
-	size_t n;
-};
-
-static void put_hex(struct bytes *x, const char *fmt, ...)
-{
-	char hex[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(hex, sizeof(hex), fmt, ap);
-	va_end(ap);
-	x->n += hex_parse(hex, x->b + x->n, sizeof(x->b) - x->n);
-}
-
-static void put_raw(struct bytes *x, const void *p, size_t n)
-{
-	assert_true(x->n + n <= sizeof(x->b));
-	memcpy(x->b + x->n, p, n);
-	x->n += n;
-}
-
-static void put_len(struct bytes *x, size_t n)
-{
-	if (n > 127)
-		put_hex(x, "81");
-	put_hex(x, "%02zX", n);
-}
-
-/* "91 xx" announcing command c. */
-static const char *sw91(const struct bytes *c)
-{
-	static char ring[8][8];
-	static unsigned int k;
-	char *s = ring[k++ % 8];
-
-	snprintf(s, 8, "91 %02zX", c->n);
-	return s;
-}
-
-/* FETCH of c, answered with c + 90 00. */
-static void expect_fetch(const struct bytes *c)
-{
-	char cmd[32], resp[3 * sizeof(c->b) + 8];
-	size_t k = 0;
-
-	snprintf(cmd, sizeof(cmd), "80 12 00 00 %02zX", c->n);
-	for (size_t i = 0; i < c->n; i++)
-		k += (size_t)snprintf(resp + k, sizeof(resp) - k, "%02X ",
-				      c->b[i]);
-	snprintf(resp + k, sizeof(resp) - k, "90 00");
-	h_expect(cmd, resp);
-}
-
-/* A proactive command: D0 | 81 03 nr type q | 82 02 81 dst | tail. */
-static void cmd_begin(struct bytes *c, uint8_t nr, uint8_t type, uint8_t q,
-		      uint8_t dst, const struct bytes *tail)
-{
-	struct bytes v = { .n = 0 };
-
-	put_hex(&v, "81 03 %02X %02X %02X 82 02 81 %02X", nr, type, q, dst);
-	if (tail)
-		put_raw(&v, tail->b, tail->n);
-	c->n = 0;
-	put_hex(c, "D0");
-	put_len(c, v.n);
-	put_raw(c, v.b, v.n);
-}
-
-static void cmd_receive(struct bytes *c, uint8_t nr, uint8_t ch, uint8_t want)
-{
-	struct bytes t = { .n = 0 };
-
-	put_hex(&t, "B7 01 %02X", want);
-	cmd_begin(c, nr, 0x42, 0, 0x20 | ch, &t);
-}
-
-static void cmd_send(struct bytes *c, uint8_t nr, uint8_t ch, uint8_t q,
-		     const void *data, size_t n)
-{
-	struct bytes t = { .n = 0 };
-
-	put_hex(&t, "B6");
-	put_len(&t, n);
-	put_raw(&t, data, n);
-	cmd_begin(c, nr, 0x43, q, 0x20 | ch, &t);
-}
-
-/* TERMINAL RESPONSE APDU: 80 14 00 00 Lc | 81 03 nr type q | 82 02 82 81 |
- * tail (from the Result on). */
-static void expect_tr(uint8_t nr, uint8_t type, uint8_t q,
-		      const struct bytes *tail, const char *sw)
-{
-	struct bytes a = { .n = 0 };
-	size_t lc = 9 + tail->n;
-
-	put_hex(&a, "80 14 00 00");
-	if (lc > 255)
-		put_hex(&a, "00 %02zX %02zX", lc >> 8, lc & 0xFF);
-	else
-		put_hex(&a, "%02zX", lc);
-	put_hex(&a, "81 03 %02X %02X %02X 82 02 82 81", nr, type, q);
-	put_raw(&a, tail->b, tail->n);
-	h_expect_bytes(a.b, a.n, sw);
-}
-
-static void expect_receive_tr(uint8_t nr, uint8_t result, const void *data,
-			      size_t n, uint8_t left, const char *sw)
-{
-	struct bytes t = { .n = 0 };
-
-	put_hex(&t, "83 01 %02X B6", result);
-	put_len(&t, n);
-	put_raw(&t, data, n);
-	put_hex(&t, "B7 01 %02X", left);
-	expect_tr(nr, 0x42, 0, &t, sw);
-}
-
-static void expect_send_tr(uint8_t nr, uint8_t q, uint8_t space,
-			   const char *sw)
-{
-	struct bytes t = { .n = 0 };
-
-	put_hex(&t, "83 01 00 B7 01 %02X", space);
-	expect_tr(nr, 0x43, q, &t, sw);
-}
-
-
-static void expect_status_event(uint8_t s1, uint8_t s2, const char *sw)
-{
-	char env[96];
-
-	snprintf(env, sizeof(env), "80 C2 00 00 0D D6 0B 99 01 0A 82 02 82 81 "
-		 "B8 02 %02X %02X", s1, s2);
-	h_expect(env, sw);
-}
-
-static void expect_data_event(uint8_t s1, uint8_t count, const char *sw)
-{
-	char env[96];
-
-	snprintf(env, sizeof(env), "80 C2 00 00 10 D6 0E 99 01 09 82 02 82 81 "
-		 "B8 02 %02X 00 B7 01 %02X", s1, count);
-	h_expect(env, sw);
-}
-
-
-static void wr(int fd, const void *p, size_t n)
-{
-	assert_int_equal(write(fd, p, n), (ssize_t)n);
-}
-
+#include "../bipd/apdus.h"
 
 static int setup(void **state)
 {
@@ -222,6 +66,40 @@ static const char get[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 static const char ok2[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
 #define OK2_LEN (sizeof(ok2) - 1)
 
+/* A client on port, given channel ch at once (the card sees ESTABLISHED). */
+static int connect_established(uint16_t p, uint8_t ch)
+{
+	int fd = h_connect(p);
+
+	expect_status_event((uint8_t)(0x80 | ch), 0x00, "90 00");
+	h_run();
+	h_done();
+	return fd;
+}
+
+/* A client on 3516 (channel 1) with half a request sent: it keeps its
+ * channel. */
+static int connect_half_request(void)
+{
+	int fd = h_connect(3516);
+
+	wr(fd, get, 5);
+	expect_status_event(0x81, 0x00, "90 00");
+	expect_data_event(0x81, 5, "90 00");
+	h_run();
+	h_done();
+	return fd;
+}
+
+/* ms later: the status poll, answered "no command". */
+static void poll_after(int64_t ms)
+{
+	h_expect("80 F2 00 0C", "90 00");
+	fake_now += ms;
+	h_run();
+	h_done();
+}
+
 /* Client fd (on channel ch, command numbers from nr) asks, the card
  * answers with `ans` (send immediately); the events before come first. */
 static void exchange(int fd, uint8_t ch, uint8_t nr, const char *req,
@@ -247,14 +125,38 @@ static void exchange(int fd, uint8_t ch, uint8_t nr, const char *req,
 	assert_memory_equal(got, ans, ans_len);
 }
 
+/* The card answers fd, the client on channel 1, with ok2 (SEND DATA nr at
+ * the next poll); the channel then goes to the waiting client (the card
+ * sees LISTEN, then ESTABLISHED), whose request the card gets whole
+ * (RECEIVE DATA nr + 1). */
+static void hand_over(int fd, uint8_t nr)
+{
+	struct bytes snd, rcv;
+	uint8_t got[64];
+
+	cmd_send(&snd, nr, 1, 0x01, ok2, OK2_LEN);
+	cmd_receive(&rcv, (uint8_t)(nr + 1), 1, GET_LEN);
+	h_expect("80 F2 00 0C", sw91(&snd));
+	expect_fetch(&snd);
+	expect_send_tr(nr, 0x01, 0xFF, "90 00");
+	expect_status_event(0x41, 0x00, "90 00");	/* fd's end */
+	expect_status_event(0x81, 0x00, "90 00");	/* the waiting one */
+	expect_data_event(0x81, GET_LEN, sw91(&rcv));
+	expect_fetch(&rcv);
+	expect_receive_tr((uint8_t)(nr + 1), 0x00, get, GET_LEN, 0x00, "90 00");
+	fake_now += 500;
+	h_run();
+	h_done();
+	assert_int_equal(h_read(fd, got, sizeof(got)), OK2_LEN);
+	assert_memory_equal(got, ok2, OK2_LEN);
+}
 
 /* A request the card has not answered keeps the channel: the second
  * client waits with nothing told to the card, however long.  Once the
  * first is between requests its channel goes to the second. */
 static void test_http_between_requests(void **state)
 {
-	struct bytes rcv, snd, rcv2;
-	uint8_t got[64];
+	struct bytes rcv;
 	int a, b;
 
 	(void)state;
@@ -270,30 +172,12 @@ static void test_http_between_requests(void **state)
 	b = h_connect_waiting(3516, get, GET_LEN);
 	assert_int_equal(port(3516)->waiting, 1);
 	/* Long waits: nothing reaches the card but STATUS, nothing drops B. */
-	for (int i = 0; i < 3; i++) {
-		h_expect("80 F2 00 0C", "90 00");
-		fake_now += 20000;
-		h_run();
-		h_done();
-	}
+	for (int i = 0; i < 3; i++)
+		poll_after(20000);
 	assert_int_equal(port(3516)->waiting, 1);
 	/* A is answered: between requests, its channel goes to B, whose
 	 * request the card gets whole. */
-	cmd_send(&snd, 5, 1, 0x01, ok2, OK2_LEN);
-	cmd_receive(&rcv2, 6, 1, GET_LEN);
-	h_expect("80 F2 00 0C", sw91(&snd));
-	expect_fetch(&snd);
-	expect_send_tr(5, 0x01, 0xFF, "90 00");
-	expect_status_event(0x41, 0x00, "90 00");	/* A's end */
-	expect_status_event(0x81, 0x00, "90 00");	/* B */
-	expect_data_event(0x81, GET_LEN, sw91(&rcv2));
-	expect_fetch(&rcv2);
-	expect_receive_tr(6, 0x00, get, GET_LEN, 0x00, "90 00");
-	fake_now += 500;
-	h_run();
-	h_done();
-	assert_int_equal(h_read(a, got, sizeof(got)), OK2_LEN);
-	assert_memory_equal(got, ok2, OK2_LEN);
+	hand_over(a, 5);
 	assert_int_equal(port(3516)->waiting, 0);
 	assert_int_equal(port(3516)->sched.http_reclaims, 1);
 	assert_non_null(H->b.chan[1].cl);
@@ -302,21 +186,7 @@ static void test_http_between_requests(void **state)
 	wr(a, get, GET_LEN);
 	h_run();
 	assert_int_equal(port(3516)->waiting, 1);
-	cmd_send(&snd, 7, 1, 0x01, ok2, OK2_LEN);
-	cmd_receive(&rcv2, 8, 1, GET_LEN);
-	h_expect("80 F2 00 0C", sw91(&snd));
-	expect_fetch(&snd);
-	expect_send_tr(7, 0x01, 0xFF, "90 00");
-	expect_status_event(0x41, 0x00, "90 00");	/* B's end */
-	expect_status_event(0x81, 0x00, "90 00");	/* A again */
-	expect_data_event(0x81, GET_LEN, sw91(&rcv2));
-	expect_fetch(&rcv2);
-	expect_receive_tr(8, 0x00, get, GET_LEN, 0x00, "90 00");
-	fake_now += 500;
-	h_run();
-	h_done();
-	assert_int_equal(h_read(b, got, sizeof(got)), OK2_LEN);
-	assert_memory_equal(got, ok2, OK2_LEN);
+	hand_over(b, 7);
 	assert_int_equal(port(3516)->sched.http_reclaims, 2);
 	assert_int_equal(port(3516)->sched.waits, 2);
 	close(a);
@@ -332,10 +202,7 @@ static void test_http_busy_keeps_channel(void **state)
 	int a, b;
 
 	(void)state;
-	a = h_connect(3516);
-	expect_status_event(0x81, 0x00, "90 00");
-	h_run();
-	h_done();
+	a = connect_established(3516, 1);
 	/* alone: between requests, the channel stays */
 	exchange(a, 1, 4, get, GET_LEN, ok2, OK2_LEN, false);
 	assert_int_equal(port(3516)->sched.http_reclaims, 0);
@@ -351,10 +218,7 @@ static void test_http_busy_keeps_channel(void **state)
 	h_run();
 	h_done();
 	b = h_connect_waiting(3516, get, GET_LEN);
-	h_expect("80 F2 00 0C", "90 00");
-	fake_now += 5000;
-	h_run();
-	h_done();
+	poll_after(5000);
 	assert_int_equal(port(3516)->waiting, 1);
 	assert_int_equal(port(3516)->sched.http_reclaims, 0);
 	close(a);
@@ -374,10 +238,7 @@ static void test_tls_idle_close(void **state)
 	int a, b;
 
 	(void)state;
-	a = h_connect(4116);
-	expect_status_event(0x82, 0x00, "90 00");
-	h_run();
-	h_done();
+	a = connect_established(4116, 2);
 	exchange(a, 2, 4, (const char *)hello, sizeof(hello),
 		 (const char *)shello, sizeof(shello), false);
 	/* the client's application data: owed an answer, never closed */
@@ -389,10 +250,7 @@ static void test_tls_idle_close(void **state)
 	h_run();
 	h_done();
 	b = h_connect_waiting(4116, hello, sizeof(hello));
-	h_expect("80 F2 00 0C", "90 00");
-	fake_now += 5000;
-	h_run();
-	h_done();
+	poll_after(5000);
 	assert_int_equal(port(4116)->waiting, 1);
 	assert_int_equal(port(4116)->sched.idle_closes, 0);
 	/* the card answers; --idle-ms later A is closed, B gets the channel */
@@ -425,12 +283,7 @@ static void test_waiting_client_leaves(void **state)
 	int a, b;
 
 	(void)state;
-	a = h_connect(3516);
-	wr(a, get, 5);		/* half a request: A keeps its channel */
-	expect_status_event(0x81, 0x00, "90 00");
-	expect_data_event(0x81, 5, "90 00");
-	h_run();
-	h_done();
+	a = connect_half_request();	/* A keeps its channel */
 	b = h_connect_waiting(3516, get, 3);
 	assert_int_equal(port(3516)->held, 2);
 	assert_int_equal(port(3516)->waiting, 1);
@@ -453,12 +306,7 @@ static void test_max_clients(void **state)
 
 	(void)state;
 	H->opts.max_clients = 2;
-	a = h_connect(3516);
-	wr(a, get, 5);		/* half a request: A keeps its channel */
-	expect_status_event(0x81, 0x00, "90 00");
-	expect_data_event(0x81, 5, "90 00");
-	h_run();
-	h_done();
+	a = connect_half_request();	/* A keeps its channel */
 	b = h_connect(3516);	/* silent: no channel, idle */
 	assert_int_equal(bipd_port_room(&H->b, 3516), 0);
 	c = h_connect(3516);	/* B makes room */

@@ -10,6 +10,7 @@
  * is kept only when the whole text is valid.
  */
 #include "acp-policy.h"
+#include "hex.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -244,17 +245,6 @@ static bool is_blank(char c)
 static bool is_control(unsigned char c)
 {
 	return c < 0x20 || c == 0x7f;
-}
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static int add_token(struct parser *ps, const char *line, size_t start,

@@ -5,6 +5,7 @@
  */
 #include "seac-rules.h"
 #include "ber.h"
+#include "hex.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -277,17 +278,6 @@ int seac_parse_certs(const uint8_t *buf, size_t len,
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool seac_aid_parse(const char *hex, uint8_t *aid, size_t *aid_len)
 {
 	size_t n = strlen(hex);
@@ -295,7 +285,7 @@ bool seac_aid_parse(const char *hex, uint8_t *aid, size_t *aid_len)
 	if (n % 2 || n / 2 < 5 || n / 2 > SEAC_AID_MAX)
 		return false;
 	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+		int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return false;
