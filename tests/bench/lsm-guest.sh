@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # In the VM: connects/s through the BPF-LSM path vs the netfilter path
 # (allowed and refused), and with a 1-rule vs an N-rule policy on the LSM
-# path; five rounds alternating the set-ups, keeping each one's best.
+# path; rounds (9) alternating the set-ups, keeping each one's best.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
 bench=$1 n=$2 count=${3:-1500}
-modprobe -a nf_reject_ipv4 nf_reject_ipv6
 insmod kmod/scws.ko queue_len=1024
 ns=$(netns_new bench)
 start_pump "$ns" /tmp/bench-pump.log --port 3516:7:7 --mode close
@@ -21,7 +20,7 @@ rate() {
 policy() { in_ns "$ns" build/scwsctl policy load "$bench/acp-$1.conf"; }
 declare -A best=()
 keep() { best[$1]=$(python3 -c "print(max(${best[$1]:-0}, $2))"); }
-for round in 1 2 3 4 5; do
+for round in $(seq "${SCWS_BENCH_ROUNDS:-9}"); do
 	policy 1
 	build/scwsctl lsm detach >/dev/null
 	keep nf-allowed "$(rate 0)"
