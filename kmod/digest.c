@@ -28,6 +28,7 @@
 #include <crypto/hash.h>
 #include <linux/fs.h>
 #include <linux/hashtable.h>
+#include <linux/iversion.h>
 #include <linux/jhash.h>
 #include <linux/memcontrol.h>
 #include <linux/module.h>
@@ -73,12 +74,7 @@ module_param_cb(digest_jobs_per_user, &scws_digest_param_ops,
 		&digest_jobs_per_user, 0644);
 MODULE_PARM_DESC(digest_jobs_per_user, "Files hashed at once for one real uid, 1-256 (default 4)");
 
-struct scws_file_id {
-	dev_t dev;
-	unsigned long ino;
-	loff_t size;
-	struct timespec64 mtime, ctime;
-};
+static_assert(sizeof(struct scws_file_id) == 2 * 8 + 2 * 16 + 8 + 2 * 4);
 
 struct scws_digest_entry {
 	struct hlist_node node;
@@ -148,9 +144,13 @@ unsigned long scws_digest_timeout(void)
 	return msecs_to_jiffies(READ_ONCE(digest_timeout_ms));
 }
 
-static void scws_file_id(const struct file *f, struct scws_file_id *id)
+/*
+ * @query: make the next change move i_version (inode_query_iversion);
+ * otherwise only peek, locklessly.
+ */
+void scws_file_id(const struct file *f, struct scws_file_id *id, bool query)
 {
-	const struct inode *inode = file_inode(f);
+	struct inode *inode = file_inode(f);
 
 	memset(id, 0, sizeof(*id));
 	id->dev = inode->i_sb->s_dev;
@@ -158,6 +158,9 @@ static void scws_file_id(const struct file *f, struct scws_file_id *id)
 	id->size = i_size_read(inode);
 	id->mtime = inode->i_mtime;
 	id->ctime = inode->i_ctime;
+	if (IS_I_VERSION(inode))
+		id->version = query ? inode_query_iversion(inode) :
+				      inode_peek_iversion(inode);
 }
 
 /*
@@ -186,15 +189,10 @@ static int scws_file_check(const struct file *f, struct scws_file_id *id)
 		return -EPERM;
 	if (!S_ISREG(inode->i_mode))
 		return -EINVAL;
-	scws_file_id(f, id);
+	scws_file_id(f, id, false);
 	if (id->size > (loff_t)READ_ONCE(digest_max_mb) << 20)
 		return -EFBIG;
 	return 0;
-}
-
-static u32 scws_file_id_hash(const struct scws_file_id *id)
-{
-	return jhash(id, sizeof(*id), 0);
 }
 
 static struct scws_digest_entry *scws_digest_find(const struct scws_file_id *id)
@@ -224,7 +222,7 @@ bool scws_digest_lookup(const struct file *f, u8 *digest)
 	struct scws_file_id id;
 	bool hit;
 
-	scws_file_id(f, &id);
+	scws_file_id(f, &id, false);
 	spin_lock_bh(&scws_digest_lock);
 	hit = scws_cache_get(&id, digest);
 	spin_unlock_bh(&scws_digest_lock);
@@ -352,7 +350,7 @@ static int scws_digest_read(struct file *f, const struct scws_file_id *id,
 	shash_desc_zero(desc);
 	kvfree(buf);
 	if (!err) {
-		scws_file_id(f, &now);
+		scws_file_id(f, &now, false);
 		if (memcmp(&now, id, sizeof(now)))
 			err = -ESTALE;
 	}

@@ -7,6 +7,7 @@
 
 #include <linux/cred.h>
 #include <linux/in6.h>
+#include <linux/jhash.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
@@ -192,6 +193,27 @@ void scws_acp_examine(struct scws_net *sn, const struct scws_caller *c);
 const char *scws_exe_path(const struct scws_caller *c, char *buf,
 			  size_t size);
 bool scws_digest_lookup(const struct file *f, u8 *digest);
+/*
+ * What a file is, for the per-inode caches (digests, signature verdicts):
+ * any write or metadata change moves ctime (and i_version where the file
+ * system keeps it).  Compared with memcmp(): no padding.
+ */
+struct scws_file_id {
+	unsigned long ino;
+	loff_t size;
+	struct timespec64 mtime, ctime;
+	u64 version;			/* i_version, 0 where not kept */
+	dev_t dev;
+	u32 zero;
+};
+
+void scws_file_id(const struct file *f, struct scws_file_id *id, bool query);
+
+static inline u32 scws_file_id_hash(const struct scws_file_id *id)
+{
+	return jhash(id, sizeof(*id), 0);
+}
+
 int scws_digest_compute(struct file *f, const struct cred *cred, u8 *digest);
 bool scws_file_vouchable(const struct file *f);
 

@@ -36,22 +36,10 @@
 #define SCWS_STMT_PREFIX_LEN	(sizeof(SCWS_SIG_STATEMENT) - 1)
 #define SCWS_STMT_LEN		(SCWS_STMT_PREFIX_LEN + SCWS_SHA256_LEN)
 
-/* Compared with memcmp(): no padding. */
-struct scws_sig_id {
-	unsigned long ino;
-	loff_t size;
-	struct timespec64 mtime, ctime;
-	u64 version;			/* i_version, 0 where not kept */
-	dev_t dev;
-	u32 zero;
-};
-
-static_assert(sizeof(struct scws_sig_id) == 2 * 8 + 2 * 16 + 8 + 2 * 4);
-
 struct scws_sig_entry {
 	struct hlist_node node;
 	struct list_head lru;		/* oldest first */
-	struct scws_sig_id id;
+	struct scws_file_id id;
 	u64 epoch;			/* scws_trust_epoch() when checked */
 	u8 digest[SCWS_SHA256_LEN];	/* of the content checked */
 	struct scws_sig_facts facts;
@@ -216,33 +204,11 @@ int scws_sig_check(const u8 *digest, const void *sig, size_t sig_len,
 
 /* ---- the cache */
 
-static void scws_sig_file_id(const struct file *f, struct scws_sig_id *id,
-			     bool query)
-{
-	struct inode *inode = file_inode(f);
-
-	memset(id, 0, sizeof(*id));
-	id->dev = inode->i_sb->s_dev;
-	id->ino = inode->i_ino;
-	id->size = i_size_read(inode);
-	id->mtime = inode->i_mtime;
-	id->ctime = inode->i_ctime;
-	/* Querying makes the next change move it; peeking is lockless. */
-	if (IS_I_VERSION(inode))
-		id->version = query ? inode_query_iversion(inode) :
-				      inode_peek_iversion(inode);
-}
-
-static u32 scws_sig_id_hash(const struct scws_sig_id *id)
-{
-	return jhash(id, sizeof(*id), 0);
-}
-
-static struct scws_sig_entry *scws_sig_find(const struct scws_sig_id *id)
+static struct scws_sig_entry *scws_sig_find(const struct scws_file_id *id)
 {
 	struct scws_sig_entry *e;
 
-	hash_for_each_possible(scws_sig_table, e, node, scws_sig_id_hash(id))
+	hash_for_each_possible(scws_sig_table, e, node, scws_file_id_hash(id))
 		if (!memcmp(&e->id, id, sizeof(*id)))
 			return e;
 	return NULL;
@@ -253,7 +219,7 @@ static struct scws_sig_entry *scws_sig_find(const struct scws_sig_id *id)
  * certificates have not, and @digest (the file's, now) is the one checked.
  * Atomic context.
  */
-static bool scws_sig_lookup_id(const struct scws_sig_id *id, const u8 *digest,
+static bool scws_sig_lookup_id(const struct scws_file_id *id, const u8 *digest,
 			       struct scws_sig_facts *facts)
 {
 	struct scws_sig_entry *e;
@@ -274,13 +240,13 @@ static bool scws_sig_lookup_id(const struct scws_sig_id *id, const u8 *digest,
 bool scws_sig_lookup(const struct file *f, const u8 *digest,
 		     struct scws_sig_facts *facts)
 {
-	struct scws_sig_id id;
+	struct scws_file_id id;
 
-	scws_sig_file_id(f, &id, false);
+	scws_file_id(f, &id, false);
 	return scws_sig_lookup_id(&id, digest, facts);
 }
 
-static void scws_sig_insert(const struct scws_sig_id *id, u64 epoch,
+static void scws_sig_insert(const struct scws_file_id *id, u64 epoch,
 			    const u8 *digest,
 			    const struct scws_sig_facts *facts)
 {
@@ -304,7 +270,7 @@ static void scws_sig_insert(const struct scws_sig_id *id, u64 epoch,
 		list_del(&old->lru);
 		scws_sig_count--;
 	}
-	hash_add(scws_sig_table, &e->node, scws_sig_id_hash(id));
+	hash_add(scws_sig_table, &e->node, scws_file_id_hash(id));
 	list_add_tail(&e->lru, &scws_sig_lru);
 	scws_sig_count++;
 	spin_unlock_bh(&scws_sig_lock);
@@ -333,14 +299,14 @@ void scws_sig_examine(struct file *f, const struct cred *cred)
 {
 	struct scws_sig_facts facts = {};
 	u8 digest[SCWS_SHA256_LEN];
-	struct scws_sig_id id;
+	struct scws_file_id id;
 	u64 epoch;
 	ssize_t n;
 	void *buf;
 
 	might_sleep();
 	/* Before the digest: a change after this leaves the entry unused. */
-	scws_sig_file_id(f, &id, true);
+	scws_file_id(f, &id, true);
 	epoch = scws_trust_epoch();
 	if (scws_sig_file_digest(f, cred, digest))
 		return;

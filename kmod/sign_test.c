@@ -242,7 +242,7 @@ static void scws_sign_test_cache(struct kunit *test)
 	struct scws_sig_facts facts = { .flags = SCWS_SIG_SIGNED |
 						 SCWS_SIG_MANUFACTURER };
 	struct scws_sig_facts got;
-	struct scws_sig_id id, changed;
+	struct scws_file_id id, changed;
 	u8 digest[SCWS_SHA256_LEN], other[SCWS_SHA256_LEN];
 
 	memset(&id, 0, sizeof(id));
