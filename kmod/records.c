@@ -135,11 +135,12 @@ bool scws_records_add(struct scws_records *r, const struct sock *sk,
 bool scws_records_lookup(struct scws_records *r, const struct sock *sk,
 			 u8 *verdict)
 {
+	unsigned long ino = scws_sock_ino(sk);	/* takes its own lock */
 	struct scws_record *rec;
 	bool seen;
 
 	spin_lock_bh(&r->lock);
-	rec = scws_record_find(r, sk, scws_sock_ino(sk));
+	rec = scws_record_find(r, sk, ino);
 	seen = rec;
 	if (seen)
 		*verdict = rec->verdict;
@@ -171,12 +172,13 @@ bool scws_records_take(struct scws_records *r, const struct sock *sk,
 		       struct scws_caller *c,
 		       struct scws_decision_info *decision)
 {
+	unsigned long ino = scws_sock_ino(sk);
 	struct scws_record *rec;
 	LIST_HEAD(dead);
 	bool found;
 
 	spin_lock_bh(&r->lock);
-	rec = scws_record_find(r, sk, scws_sock_ino(sk));
+	rec = scws_record_find(r, sk, ino);
 	found = rec && rec->verdict == SCWS_VERDICT_ALLOW;
 	if (found) {
 		*c = rec->caller;
