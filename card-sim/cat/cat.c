@@ -201,7 +201,9 @@ void cat_schedule(struct cat *c)
 
 void cat_poll(struct cat *c)
 {
+	c->polling = true;
 	cat_schedule(c);
+	c->polling = false;
 }
 
 size_t cat_pending(const struct cat *c)

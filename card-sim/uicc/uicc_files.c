@@ -5,6 +5,7 @@
  * also reaches the ARA-M applet, which is not a file.
  */
 #include "uicc-int.h"
+#include "cat/cat.h"
 #include "fs.h"
 #include "log.h"
 
@@ -174,6 +175,9 @@ uint16_t uicc_status(struct uicc *u, struct uicc_channel *ch,
 		return SW_WRONG_P1P2;
 	if (c->nc)
 		return SW_WRONG_LENGTH;
+	/* The terminal's idle poll: let the proactive engine look again. */
+	if (u->p.cat)
+		cat_poll(u->p.cat);
 	switch (c->p2) {
 	case 0x0C:
 		return SW_OK;
