@@ -712,6 +712,32 @@ static void test_long_response_chunks(void **state)
 	run_response(1400, 10000, 36, 8);
 }
 
+/* Data available on a listening channel whose status says LISTEN is no
+ * connection: the card reads nothing and keeps listening.  One that says
+ * ESTABLISHED stands for a late Channel status event. */
+static void test_data_available_on_listen(void **state)
+{
+	struct term *t = term_started(1);
+
+	(void)state;
+	assert_int_equal(term_event(t, CAT_EV_DATA_AVAILABLE, 0x41, 0, 20),
+			 CAT_SW_OK);
+	assert_int_equal(cat_pending(t->c), 0);
+	assert_int_equal(cat_channel_state(t->c, 1), CAT_CS_LISTEN);
+	assert_int_equal(http_live, 0);
+	/* the same with ESTABLISHED: a connection, read at once */
+	term_client_send(t, 1, request, sizeof(request) - 1);
+	t->ch[1].established = true;
+	assert_int_equal(term_event(t, CAT_EV_DATA_AVAILABLE, 0x81, 0,
+				    sizeof(request) - 1), CAT_SW_OK);
+	t->ch[1].event_due = false;
+	assert_int_equal(cat_channel_state(t->c, 1), CAT_CS_ESTABLISHED);
+	term_run(t);
+	assert_int_equal(t->ch[1].closes, 1);
+	assert_int_equal(t->ch[1].out_len, resp_len(site.body_len));
+	term_free(t);
+}
+
 /* The terminal reports its Tx buffer full (a peer that does not read):
  * the card sends nothing more until the terminal's next poll, then asks
  * with an empty "send immediately" and goes on once there is room. */
@@ -1458,6 +1484,7 @@ int main(void)
 		cmocka_unit_test(test_long_response_chunks),
 		cmocka_unit_test(test_long_request),
 		cmocka_unit_test(test_tx_full_waits),
+		cmocka_unit_test(test_data_available_on_listen),
 		cmocka_unit_test(test_extended_apdu_chunks),
 		cmocka_unit_test(test_link_dropped),
 		cmocka_unit_test(test_malformed_terminal_responses),
