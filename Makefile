@@ -154,3 +154,10 @@ checkpatch:
 clean:
 	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_SCWS=m clean
 	rm -rf $(BUILD)
+
+# Soak: the whole gateway in a VM under mixed traffic, restarts and
+# denied callers for SCWS_SOAK_SECONDS (default 300); fails on a failed
+# or damaged request and on slab, pump RSS or descriptor growth.
+.PHONY: soak
+soak: all
+	bash tests/soak/run.sh
