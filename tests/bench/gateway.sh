@@ -22,7 +22,7 @@ OUT=$PWD/build/bench
 mkdir -p "$OUT"
 BAUD=${SCWS_BENCH_BAUD:-223000}
 SIZE=102400
-ROUNDS=${SCWS_BENCH_ROUNDS:-3}
+ROUNDS=${SCWS_BENCH_ROUNDS:-5}
 . tests/bench/host.sh
 bench_host gateway gw
 bash card-sim/content-gen.sh -s "$SIZE" -n big.bin card-sim/content "$TMP/content" >/dev/null
