@@ -677,7 +677,8 @@ static void run_response(uint16_t grant, size_t body, unsigned int stores,
 	size_t total;
 
 	config(&cfg, 1, 0);
-	cfg.buffer_size = grant;
+	if (grant)
+		cfg.buffer_size = grant;
 	site.body_len = body;
 	t = term_new(&cfg);
 	cat_terminal_profile(t->c, tp_full, sizeof(tp_full));
@@ -710,6 +711,10 @@ static void test_long_response_chunks(void **state)
 	/* 10061 bytes, buffer 1400: 7 x (5 x 240 stored + 200 flushed),
 	 * 240 stored, 21 flushed. */
 	run_response(1400, 10000, 36, 8);
+	/* The card's own buffer size: every chunk a full 240 but the last
+	 * (10061 bytes: 6 x (5 stored + 1 flushed) x 240, 5 x 240 stored,
+	 * 221 flushed). */
+	run_response(0, 10000, 35, 7);
 }
 
 /* Data available on a listening channel whose status says LISTEN is no
@@ -1183,7 +1188,7 @@ static void test_client_channel(void **state)
 {
 	static const uint8_t open[] = {
 		0xD0, 0x1C, 0x81, 0x03, 0x04, 0x40, 0x01, 0x82, 0x02, 0x81,
-		0x82, 0xB5, 0x01, 0x03, 0xB9, 0x02, 0x05, 0x78, 0xBC, 0x03,
+		0x82, 0xB5, 0x01, 0x03, 0xB9, 0x02, 0x05, 0xA0, 0xBC, 0x03,
 		0x02, 0x01, 0xBB, 0xBE, 0x05, 0x21, 0x0A, 0x00, 0x00, 0x01,
 	};
 	struct cat_client_params p = {
