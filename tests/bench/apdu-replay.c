@@ -122,6 +122,20 @@ int main(int argc, char **argv)
 	rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx);
 	if (rv == SCARD_S_SUCCESS)
 		rv = SCardListReaders(ctx, NULL, (LPSTR)&readers, &readers_len);
+	if (rv == SCARD_S_SUCCESS) {
+		/* a card just started: wait (10 s at most) until pcscd has it */
+		SCARD_READERSTATE st = { .szReader = readers,
+					 .dwCurrentState = SCARD_STATE_UNAWARE };
+
+		for (int i = 0; i < 20 && rv == SCARD_S_SUCCESS; i++) {
+			rv = SCardGetStatusChange(ctx, 500, &st, 1);
+			if (rv == (LONG)SCARD_E_TIMEOUT)
+				rv = SCARD_S_SUCCESS;
+			if (st.dwEventState & SCARD_STATE_PRESENT)
+				break;
+			st.dwCurrentState = st.dwEventState;
+		}
+	}
 	if (rv == SCARD_S_SUCCESS)
 		rv = SCardConnect(ctx, readers, SCARD_SHARE_EXCLUSIVE,
 				  SCARD_PROTOCOL_T1 | SCARD_PROTOCOL_T0,
