@@ -6,6 +6,7 @@
 #include "ota/ota.h"
 #include "ota/ota_secure.h"
 #include "ota/ram.h"
+#include "ota/sms_concat.h"
 #include "ota/sms_deliver.h"
 #include "admin/trigger.h"
 #include "uicc/apdu.h"
@@ -22,6 +23,7 @@
 
 struct ota {
 	struct ota_config cfg;
+	struct sms_concat concat;	/* a long command packet, in parts */
 };
 
 /* The applications this card has behind TARs. */
@@ -48,8 +50,10 @@ struct ota *ota_new(const struct ota_config *cfg)
 {
 	struct ota *o = calloc(1, sizeof(*o));
 
-	if (o)
+	if (o) {
 		o->cfg = *cfg;
+		sms_concat_reset(&o->concat);
+	}
 	return o;
 }
 
@@ -65,40 +69,56 @@ static int to_agent(void *arg, const struct admin_trigger *t)
 	return admin_agent_trigger(o->cfg.agent, t);
 }
 
-/* The SMS-DELIVER's command packet, or NULL (logged) if the message is
- * not one this card takes as a secured packet. */
-static const uint8_t *command_packet(const uint8_t *tpdu, size_t len,
-				     size_t *cp_len)
+enum { SMS_REFUSED = -1, SMS_WAIT = 0, SMS_PACKET = 1 };
+
+/* The SMS-DELIVER's command packet: SMS_PACKET with *cp / *cp_len (for a
+ * concatenated SMS once its last part is in), SMS_WAIT when more parts
+ * are to come, SMS_REFUSED (logged) when the message is not one this
+ * card takes as (part of) a secured packet. */
+static int command_packet(struct ota *o, const uint8_t *tpdu, size_t len,
+			  const uint8_t **cp, size_t *cp_len)
 {
 	struct sms_deliver d;
 	struct sms_dcs dcs;
 	uint16_t ref;
 	uint8_t total, seq;
-	int rc = sms_deliver_parse(tpdu, len, &d);
+	int rc = sms_deliver_parse(tpdu, len, &d), concat;
 
 	if (rc) {
 		card_err("ota: SMS TPDU refused: %s", sms_strerror(rc));
-		return NULL;
+		return SMS_REFUSED;
 	}
 	sms_dcs_decode(d.dcs, &dcs);
 	if (d.pid != SMS_PID_UICC_DOWNLOAD || dcs.alphabet != SMS_ALPHA_8BIT ||
 	    dcs.compressed || (dcs.msg_class >= 0 && dcs.msg_class != 2)) {
 		card_err("ota: PID %02X DCS %02X is not a UICC data download "
 			 "(PID 7F, 8-bit, class 2)", d.pid, d.dcs);
-		return NULL;
+		return SMS_REFUSED;
 	}
-	if (!d.udhi || !sms_udh_has_command_packet(d.udh, d.udh_len)) {
+	concat = d.udhi ? sms_udh_concat(d.udh, d.udh_len, &ref, &total, &seq)
+			: 0;
+	if (concat < 0 || (concat > 0 && total == 1))
+		concat = 0;	/* "1 of 1" is a single SMS */
+	/* The command packet identifier (IEI 70) opens the packet: in a
+	 * single SMS, or in part 1 of a concatenated one. */
+	if ((!concat || seq == 1) &&
+	    (!d.udhi || !sms_udh_has_command_packet(d.udh, d.udh_len))) {
 		card_err("ota: no command packet header (UDH IEI 70)");
-		return NULL;
+		if (concat)
+			sms_concat_reset(&o->concat);
+		return SMS_REFUSED;
 	}
-	if (sms_udh_concat(d.udh, d.udh_len, &ref, &total, &seq) > 0 &&
-	    total != 1) {
-		card_err("ota: concatenated secured packets (part %u of %u) "
-			 "not supported", seq, total);
-		return NULL;
+	if (!concat) {
+		*cp = d.body;
+		*cp_len = d.body_len;
+		return SMS_PACKET;
 	}
-	*cp_len = d.body_len;
-	return d.body;
+	rc = sms_concat_add(&o->concat, ref, total, seq, d.body, d.body_len,
+			    cp, cp_len);
+	if (rc == SMS_CONCAT_WAIT)
+		card_info("ota: part %u of %u of a secured packet", seq, total);
+	return rc == SMS_CONCAT_DONE ? SMS_PACKET
+	       : rc == SMS_CONCAT_WAIT ? SMS_WAIT : SMS_REFUSED;
 }
 
 static bool por_wanted(const struct ota_cmd_packet *cp, uint8_t status)
@@ -202,9 +222,11 @@ uint16_t ota_sms_pp_download(struct ota *o, const uint8_t *env, size_t len,
 			 cat_tlv_strerror(err));
 		return SW_TECHNICAL;
 	}
-	cp = command_packet(t->val, t->len, &cp_len);
-	if (!cp)
+	err = command_packet(o, t->val, t->len, &cp, &cp_len);
+	if (err == SMS_REFUSED)
 		return SW_TECHNICAL;
+	if (err == SMS_WAIT)
+		return SW_OK;
 	return secured_packet(o, cp, cp_len, resp,
 			      cap < RESPONSE_DATA_MAX ? cap : RESPONSE_DATA_MAX,
 			      resp_len);

@@ -8,15 +8,17 @@
  *   ENVELOPE D1 { 82 devices 83->81, [06 SMSC address], 0B SMS-DELIVER }
  *   SMS-DELIVER: MTI 00, UDHI set, PID 7F, DCS 8-bit (class 2 if a class
  *                is given: F6, 16, 56, F5/15 is class 1 and refused),
- *                UD = UDH with IEI 70 + command packet
+ *                UD = UDH with IEI 70 + command packet; or a concatenated
+ *                SMS (IEI 00/08, up to 8 parts) whose part 1 has IEI 70
  *
  * Answers (TS 102 221 / TS 31.111 for SMS-PP data download):
  *   PoR wanted      the response packet (UDH 02 71 00 ...) + 90 00
  *                   (uicc.c makes that 61 xx for a T=0 style APDU
  *                   without Le, and 91 xx when a proactive command waits)
  *   no PoR wanted   90 00, no data
+ *   a part of a concatenated SMS but the last   90 00, no data
  *   not a secured packet we can read (template, TPDU, PID, DCS, UDH,
- *   concatenated SMS, header cut)   6F 00, nothing executed
+ *   broken concatenation, header cut)   6F 00, nothing executed
  *
  * TARs: 00 00 00, the issuer security domain's remote application
  * management (TS 101 220 annex D), is the SCWS remote administration

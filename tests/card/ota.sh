@@ -15,7 +15,7 @@ OUT=$TOP/build/card-ota
 CARD=$OUT/scws-card
 APDU=$OUT/pcsc-apdu
 SMS=$OUT/scws-ota-sms
-PLAN=22
+PLAN=24
 
 TAP_NAME=ota TAP_WHAT="ota"
 . tests/lib/host-tap.sh
@@ -87,17 +87,27 @@ stop_card() {
 	return "$rc"
 }
 
-# tlv TAG HEX: a BER-TLV with a one-byte length.
-tlv() { printf '%s%02X%s' "$1" $((${#2} / 2)) "$2"; }
+# tlv TAG HEX: a BER-TLV (lengths over 127 in the 81 xx form).
+tlv() {
+	local n=$((${#2} / 2))
+	if [ "$n" -gt 127 ]; then
+		printf '%s81%02X%s' "$1" "$n" "$2"
+	else
+		printf '%s%02X%s' "$1" "$n" "$2"
+	fi
+}
 
-# send_sms [scws-ota-sms options] DATA: builds the ENVELOPE, sends it, and
-# leaves the R-APDU (hex, no spaces) in $TMP/rapdu.
+# send_sms [scws-ota-sms options] DATA: builds the ENVELOPE(s), sends
+# them, and leaves the R-APDUs (hex, no spaces, one a line) in
+# $TMP/rapdus, the last one in $TMP/rapdu.
 send_sms() {
 	local env
 	env=$("$SMS" --envelope "${KEYS[@]}" "$@") || return 1
 	echo "=== sms $*" >>"$TMP/apdu.log"
-	"$APDU" -r "$READER" "$env" 2>>"$TMP/apdu.log" | tee -a "$TMP/apdu.log" |
-		sed -n 's/^< //p' | tr -d ' ' >"$TMP/rapdu"
+	# shellcheck disable=SC2086 # one ENVELOPE a line, one argument each
+	"$APDU" -r "$READER" $env 2>>"$TMP/apdu.log" | tee -a "$TMP/apdu.log" |
+		sed -n 's/^< //p' | tr -d ' ' >"$TMP/rapdus"
+	tail -n 1 "$TMP/rapdus" >"$TMP/rapdu"
 	[ -s "$TMP/rapdu" ]
 }
 
@@ -184,6 +194,15 @@ send_sms --counter 4 "$PUSH"
 check "after a restart, counter 4 is a replay: PoR 02" por --expect-status 02
 send_sms --counter 0x05 "$PUSH"
 check "after a restart, counter 5 is accepted: PoR 00" por --expect-status 00
+
+# --- 22-23: a trigger too long for one SMS, in three concatenated parts
+LONG_URI=$(printf '2F%.0s' $(seq 150))
+LONG=$(tlv 81 "$(tlv 83 "$A84$A85$(tlv 89 "$(tlv 8A 7261732E74657374)$(tlv 8C "$LONG_URI")")")")
+send_sms --counter 6 --parts 3 "$LONG"
+check "3-part SMS: parts 1 and 2 answered 90 00 without data" \
+	test "$(head -n 2 "$TMP/rapdus" | tr '\n' ' ')" = "9000 9000 "
+check "3-part SMS: the last part gets PoR 00, the trigger reached the agent" \
+	por --expect-status 00 --expect-data 016F00
 stop_card >/dev/null
 
 check "card log: no sanitizer or assertion report" \

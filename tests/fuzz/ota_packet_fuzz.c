@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/ota/ota.c card-sim/ota/ota_secure.c card-sim/ota/secured_packet.c card-sim/ota/sms_deliver.c card-sim/ota/keysets.c card-sim/ota/ram.c card-sim/ota/trigger_tlv.c card-sim/ota/ota_crypto.c card-sim/state.c card-sim/log.c tools/lib/cat-tlv.c tools/lib/ber.c
+// sources: card-sim/ota/ota.c card-sim/ota/ota_secure.c card-sim/ota/secured_packet.c card-sim/ota/sms_deliver.c card-sim/ota/sms_concat.c card-sim/ota/keysets.c card-sim/ota/ram.c card-sim/ota/trigger_tlv.c card-sim/ota/ota_crypto.c card-sim/state.c card-sim/log.c tools/lib/cat-tlv.c tools/lib/ber.c
 // libs: -lmbedcrypto
 /*
  * SMS-PP data download ENVELOPEs from the network: the whole path

@@ -18,6 +18,8 @@
  *   --cc-len N [8]      --oa DIGITS [1234]   --pid HEX2 [7F]   --dcs HEX2 [F6]
  *   --bad-cc            flip a bit of the checksum
  *   --truncate N        drop the last N bytes of the command packet
+ *   --parts N [1]       send it as N concatenated SMS (IEI 00, one line
+ *                       per part; IEI 70 in part 1 only), --ref HEX2 [42]
  *   --expect-status HEX2, --expect-data HEX   what --check-por must find
  * Exit status: 0 ok, 1 a check failed, 2 usage error.
  */
@@ -42,6 +44,8 @@ struct opts {
 	const char *oa;
 	uint8_t pid, dcs;
 	bool bad_cc, envelope;
+	unsigned int parts;
+	uint8_t ref;
 	const char *check, *expect_data;
 	int expect_status;
 };
@@ -157,6 +161,8 @@ static size_t command_packet(const struct opts *o, const uint8_t *data,
 	if (ciph && plain % 16)
 		pad = 16 - plain % 16;
 	cpl = 1 + 13 + cc_len + dlen + pad;
+	if (cpl + 2 > MAXBUF)
+		return 0;
 	*p++ = (uint8_t)(cpl >> 8);
 	*p++ = (uint8_t)cpl;
 	*p++ = (uint8_t)(13 + cc_len);
@@ -189,8 +195,9 @@ static size_t command_packet(const struct opts *o, const uint8_t *data,
 	return 2 + cpl;
 }
 
-static size_t tpdu(const struct opts *o, const uint8_t *cp, size_t cp_len,
-		   uint8_t *out)
+/* One SMS-DELIVER: udh (IEs, without UDHL) then body. */
+static size_t tpdu(const struct opts *o, const uint8_t *udh, size_t udh_len,
+		   const uint8_t *cp, size_t cp_len, uint8_t *out)
 {
 	static const uint8_t scts[7] = { 0x62, 0x21, 0x30, 0x01, 0x00, 0x00,
 					 0x00 };
@@ -210,10 +217,10 @@ static size_t tpdu(const struct opts *o, const uint8_t *cp, size_t cp_len,
 	out[n++] = o->dcs;
 	memcpy(out + n, scts, 7);
 	n += 7;
-	out[n++] = (uint8_t)(3 + cp_len);	/* UDL */
-	out[n++] = 0x02;			/* UDHL */
-	out[n++] = 0x70;			/* command packet */
-	out[n++] = 0x00;
+	out[n++] = (uint8_t)(1 + udh_len + cp_len);	/* UDL */
+	out[n++] = (uint8_t)udh_len;			/* UDHL */
+	memcpy(out + n, udh, udh_len);
+	n += udh_len;
 	memcpy(out + n, cp, cp_len);
 	return n + cp_len;
 }
@@ -332,7 +339,7 @@ int main(int argc, char **argv)
 {
 	enum { O_SPI = 256, O_KIC, O_KID, O_TAR, O_CNTR, O_KICKEY, O_KIDKEY,
 	       O_CCLEN, O_OA, O_PID, O_DCS, O_BADCC, O_TRUNC, O_ENV, O_CHECK,
-	       O_XSTATUS, O_XDATA };
+	       O_XSTATUS, O_XDATA, O_PARTS, O_REF };
 	static const struct option lo[] = {
 		{ "spi", 1, NULL, O_SPI }, { "kic", 1, NULL, O_KIC },
 		{ "kid", 1, NULL, O_KID }, { "tar", 1, NULL, O_TAR },
@@ -345,14 +352,16 @@ int main(int argc, char **argv)
 		{ "truncate", 1, NULL, O_TRUNC },
 		{ "envelope", 0, NULL, O_ENV },
 		{ "check-por", 1, NULL, O_CHECK },
+		{ "parts", 1, NULL, O_PARTS }, { "ref", 1, NULL, O_REF },
 		{ "expect-status", 1, NULL, O_XSTATUS },
 		{ "expect-data", 1, NULL, O_XDATA },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .spi = { 0x16, 0x19 }, .kic = 0x12, .kid = 0x12,
 			  .cntr = { 0, 0, 0, 0, 1 }, .cc_len = 8, .oa = "1234",
-			  .pid = 0x7F, .dcs = 0xF6, .expect_status = -1 };
-	uint8_t data[MAXBUF], cp[MAXBUF], t[MAXBUF], env[MAXBUF];
+			  .pid = 0x7F, .dcs = 0xF6, .expect_status = -1,
+			  .parts = 1, .ref = 0x42 };
+	uint8_t data[MAXBUF], cp[MAXBUF + 64], t[MAXBUF], env[MAXBUF];
 	long dlen = 0;
 	size_t cpl, tl;
 	int c;
@@ -390,6 +399,11 @@ int main(int argc, char **argv)
 			break;
 		}
 		case O_XDATA: o.expect_data = optarg; break;
+		case O_PARTS:
+			o.parts = (unsigned int)strtoul(optarg, NULL, 10);
+			ok = o.parts >= 1 && o.parts <= 255;
+			break;
+		case O_REF: ok = fixed_hex(optarg, &o.ref, 1); break;
 		default: ok = false;
 		}
 		if (!ok) {
@@ -406,7 +420,7 @@ int main(int argc, char **argv)
 	}
 	if (o.check)
 		return check_por(&o);
-	if (optind < argc && (dlen = unhex(argv[optind], data, 200)) < 0) {
+	if (optind < argc && (dlen = unhex(argv[optind], data, 900)) < 0) {
 		fprintf(stderr, "scws-ota-sms: DATA is not hex\n");
 		return 2;
 	}
@@ -416,15 +430,35 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cpl = o.truncate < cpl ? cpl - o.truncate : 0;
-	if (3 + cpl > 140) {
-		fprintf(stderr, "scws-ota-sms: %zu bytes do not fit one SMS\n",
-			3 + cpl);
-		return 2;
+	/* Even parts; part 1's UDH also holds IEI 70. */
+	size_t chunk = (cpl + o.parts - 1) / o.parts, at = 0;
+
+	for (unsigned int i = 1; i <= o.parts; i++) {
+		uint8_t udh[8];
+		size_t ul = 0, take = cpl - at < chunk ? cpl - at : chunk;
+
+		if (o.parts > 1) {
+			udh[ul++] = 0x00;
+			udh[ul++] = 0x03;
+			udh[ul++] = o.ref;
+			udh[ul++] = (uint8_t)o.parts;
+			udh[ul++] = (uint8_t)i;
+		}
+		if (i == 1) {
+			udh[ul++] = 0x70;
+			udh[ul++] = 0x00;
+		}
+		if (1 + ul + take > 140) {
+			fprintf(stderr, "scws-ota-sms: %zu bytes do not fit "
+				"one SMS (try --parts)\n", 1 + ul + take);
+			return 2;
+		}
+		tl = tpdu(&o, udh, ul, cp + at, take, t);
+		at += take;
+		if (o.envelope)
+			print_hex(env, envelope(t, tl, env));
+		else
+			print_hex(t, tl);
 	}
-	tl = tpdu(&o, cp, cpl, t);
-	if (o.envelope)
-		print_hex(env, envelope(t, tl, env));
-	else
-		print_hex(t, tl);
 	return 0;
 }

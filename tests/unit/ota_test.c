@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/ota/ota.c card-sim/ota/ota_secure.c card-sim/ota/secured_packet.c card-sim/ota/sms_deliver.c card-sim/ota/keysets.c card-sim/ota/ram.c card-sim/ota/trigger_tlv.c card-sim/ota/ota_crypto.c card-sim/state.c card-sim/log.c tools/lib/cat-tlv.c tools/lib/ber.c
+// sources: card-sim/ota/ota.c card-sim/ota/ota_secure.c card-sim/ota/secured_packet.c card-sim/ota/sms_deliver.c card-sim/ota/sms_concat.c card-sim/ota/keysets.c card-sim/ota/ram.c card-sim/ota/trigger_tlv.c card-sim/ota/ota_crypto.c card-sim/state.c card-sim/log.c tools/lib/cat-tlv.c tools/lib/ber.c
 // libs: -lmbedcrypto
 /*
  * The OTA layer's parsers and rules: SMS-DELIVER and its header, the
@@ -27,6 +27,7 @@
 #include "ota/ota_crypto.h"
 #include "ota/ram.h"
 #include "ota/secured_packet.h"
+#include "ota/sms_concat.h"
 #include "ota/sms_deliver.h"
 #include "ota/trigger_tlv.h"
 
@@ -143,6 +144,49 @@ static void udh_concat(void **state)
 	assert_int_equal(sms_udh_concat(bad, sizeof(bad), &ref, &total, &seq),
 			 SMS_EBADUDH);
 	assert_int_equal(sms_udh_concat(c8 + 5, 2, &ref, &total, &seq), 0);
+}
+
+static void concat_reassembly(void **state)
+{
+	static struct sms_concat c;
+	const uint8_t *out = NULL;
+	size_t n = 0;
+
+	(void)state;
+	sms_concat_reset(&c);
+	/* out of order: 3, 1, 2 */
+	assert_int_equal(sms_concat_add(&c, 7, 3, 3, (const uint8_t *)"cc", 2,
+					 &out, &n), SMS_CONCAT_WAIT);
+	assert_int_equal(sms_concat_add(&c, 7, 3, 1, (const uint8_t *)"a", 1,
+					 &out, &n), SMS_CONCAT_WAIT);
+	assert_int_equal(sms_concat_add(&c, 7, 3, 2, (const uint8_t *)"bbb", 3,
+					 &out, &n), SMS_CONCAT_DONE);
+	assert_int_equal(n, 6);
+	assert_memory_equal(out, "abbbcc", 6);
+	assert_false(c.active);
+	/* a repeated part drops the message */
+	sms_concat_add(&c, 8, 2, 1, (const uint8_t *)"x", 1, &out, &n);
+	assert_int_equal(sms_concat_add(&c, 8, 2, 1, (const uint8_t *)"x", 1,
+					 &out, &n), SMS_CONCAT_REFUSED);
+	assert_false(c.active);
+	/* the total changes */
+	sms_concat_add(&c, 9, 2, 1, (const uint8_t *)"x", 1, &out, &n);
+	assert_int_equal(sms_concat_add(&c, 9, 3, 2, (const uint8_t *)"y", 1,
+					 &out, &n), SMS_CONCAT_REFUSED);
+	/* bounds */
+	assert_int_equal(sms_concat_add(&c, 1, 9, 1, (const uint8_t *)"x", 1,
+					 &out, &n), SMS_CONCAT_REFUSED);
+	assert_int_equal(sms_concat_add(&c, 1, 2, 3, (const uint8_t *)"x", 1,
+					 &out, &n), SMS_CONCAT_REFUSED);
+	assert_int_equal(sms_concat_add(&c, 1, 2, 0, (const uint8_t *)"x", 1,
+					 &out, &n), SMS_CONCAT_REFUSED);
+	/* another reference starts over */
+	sms_concat_add(&c, 1, 2, 1, (const uint8_t *)"o", 1, &out, &n);
+	assert_int_equal(sms_concat_add(&c, 2, 2, 2, (const uint8_t *)"n", 1,
+					 &out, &n), SMS_CONCAT_WAIT);
+	assert_int_equal(sms_concat_add(&c, 2, 2, 1, (const uint8_t *)"N", 1,
+					 &out, &n), SMS_CONCAT_DONE);
+	assert_memory_equal(out, "Nn", 2);
 }
 
 /* ---- command packet, counters ---- */
@@ -478,6 +522,7 @@ int main(void)
 		cmocka_unit_test(sms_bad),
 		cmocka_unit_test(dcs_variants),
 		cmocka_unit_test(udh_concat),
+		cmocka_unit_test(concat_reassembly),
 		cmocka_unit_test(packet_lengths),
 		cmocka_unit_test(counter_modes),
 		cmocka_unit_test(keyset_option),
