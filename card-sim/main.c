@@ -334,9 +334,9 @@ static void card_close(struct card *card)
 	card_state_close(card->st);
 }
 
-/* Key sets from the command line go into the state; the agent that
- * triggers reach is set once there is one (NULL: admin_agent_trigger's
- * own default). */
+/* Key sets from the command line go into the state.  Triggers go to
+ * admin_agent_trigger() with the agent given by ota_set_agent() (none
+ * yet: NULL). */
 static bool ota_open(struct card *card)
 {
 	struct ota_config cfg = { card->st, NULL };

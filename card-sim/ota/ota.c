@@ -62,6 +62,11 @@ void ota_free(struct ota *o)
 	free(o);
 }
 
+void ota_set_agent(struct ota *o, struct admin_agent *agent)
+{
+	o->cfg.agent = agent;
+}
+
 static int to_agent(void *arg, const struct admin_trigger *t)
 {
 	struct ota *o = arg;

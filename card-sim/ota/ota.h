@@ -44,6 +44,10 @@ struct ota;
 struct ota *ota_new(const struct ota_config *cfg);
 void ota_free(struct ota *o);
 
+/* The agent is made after the proactive engine it needs, which is made
+ * after this (it takes ota_sms_pp_cb): set it here once it exists. */
+void ota_set_agent(struct ota *o, struct admin_agent *agent);
+
 /* One SMS-PP data download ENVELOPE (the whole D1 template).  Writes the
  * response data (at most cap bytes) and returns the status word. */
 uint16_t ota_sms_pp_download(struct ota *o, const uint8_t *env, size_t len,
