@@ -56,7 +56,7 @@ MBEDTLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 
 SCWS_BIPD := $(BUILD)/scws-bipd
 
-tools: $(TEST_PUMP) $(TEST_CONNECT) $(SCWSCTL) $(SCWS_CARD) $(SCWS_BIPD) fuse-tests
+tools: $(TEST_PUMP) $(TEST_CONNECT) $(SCWSCTL) $(SCWS_CARD) $(SCWS_BIPD) fuse-tests ota-tests
 
 SCWS_BIPD_SRCS := $(wildcard tools/scws-bipd/*.c) tools/lib/cat-tlv.c $(LIBNL_SRCS) \
 	tools/lib/ber.c tools/lib/seac-rules.c tools/lib/acp-policy.c \
@@ -122,6 +122,15 @@ $(SLOWFS): tests/fuse/slowfs.c
 $(NCONNECT): tests/fuse/nconnect.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
+
+# Test tooling for the OTA trigger: SMS-DELIVER TPDUs with TS 102 225
+# secured packets, and Proof of Receipt checks (OpenSSL libcrypto).
+OTA_SMS := $(BUILD)/tests/scws-ota-sms
+.PHONY: ota-tests
+ota-tests: $(OTA_SMS)
+$(OTA_SMS): tests/ota/scws-ota-sms.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(CRYPTO_LIBS)
 
 deps:
 	bash tools/deps.sh

@@ -9,6 +9,8 @@
 #include "log.h"
 #include "aram/aram.h"
 #include "cat/cat.h"
+#include "ota/keysets.h"
+#include "ota/ota.h"
 #include "tls/tls.h"
 #include "uicc/apdu.h"
 #include "uicc/baud.h"
@@ -42,6 +44,9 @@ struct options {
 	const char *aram_inbox;		/* TEST TOOLING, on SIGUSR2 */
 	unsigned int faults;
 	int verbose;
+	/* --ota-keyset: provisioned into the state at start */
+	struct ota_keyset ota_keysets[15];
+	unsigned int ota_nkeysets;
 };
 
 struct card {
@@ -56,6 +61,7 @@ struct card {
 	struct uicc *uicc;
 	struct vpcd *vpcd;
 	struct debug_port *debug;
+	struct ota *ota;
 	unsigned long apdus;
 };
 
@@ -74,6 +80,8 @@ static void usage(FILE *to)
 "  --extended-apdu       assume the terminal sends extended APDUs\n"
 "  --baud N              emulate an ISO 7816 T=1 link at N bit/s\n"
 "  --no-clock            be a card without a clock: no Date, no Last-Modified\n"
+"  --ota-keyset N:KIC:KID  store OTA key set N (1-F): AES keys in hex for\n"
+"                        ciphering (KIc) and checksums (KID); repeatable\n"
 "  -v, --verbose         more logging on stderr (-vv: every APDU)\n"
 "  -h, --help            this text\n"
 "\n"
@@ -151,7 +159,8 @@ static bool parse_faults(const char *s, unsigned int *faults)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_VPCD = 256, O_STATE, O_RESET, O_CONTENT, O_CHANNELS, O_BAUD,
-	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX };
+	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX,
+	       O_OTA_KEYSET };
 	static const struct option longopts[] = {
 		{ "vpcd", required_argument, NULL, O_VPCD },
 		{ "state", required_argument, NULL, O_STATE },
@@ -164,6 +173,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "debug-port", required_argument, NULL, O_DEBUG_PORT },
 		{ "fault", required_argument, NULL, O_FAULT },
 		{ "aram-inbox", required_argument, NULL, O_ARAM_INBOX },
+		{ "ota-keyset", required_argument, NULL, O_OTA_KEYSET },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -223,6 +233,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case O_ARAM_INBOX:
 			o->aram_inbox = optarg;
+			break;
+		case O_OTA_KEYSET:
+			if (o->ota_nkeysets == 15 ||
+			    !ota_keyset_parse(optarg,
+					      &o->ota_keysets[o->ota_nkeysets]))
+				goto bad;
+			o->ota_nkeysets++;
 			break;
 		case 'v':
 			o->verbose++;
@@ -308,12 +325,30 @@ static void card_close(struct card *card)
 	debug_port_free(card->debug);
 	uicc_free(card->uicc);
 	cat_free(card->cat);
+	ota_free(card->ota);
 	aram_close(card->aram);
 	card_tls_free(card->tls);
 	scws_site_close(card->site);
 	card_pin_close(card->pin);
 	card_fs_close(card->fs);
 	card_state_close(card->st);
+}
+
+/* Key sets from the command line go into the state.  Triggers go to
+ * admin_agent_trigger() with the agent given by ota_set_agent() (none
+ * yet: NULL). */
+static bool ota_open(struct card *card)
+{
+	struct ota_config cfg = { card->st, NULL };
+
+	for (unsigned int i = 0; i < card->opt.ota_nkeysets; i++)
+		if (ota_keyset_store(card->st, &card->opt.ota_keysets[i])) {
+			card_err("OTA key set %u not stored",
+				 card->opt.ota_keysets[i].kvn);
+			return false;
+		}
+	card->ota = ota_new(&cfg);
+	return card->ota != NULL;
 }
 
 static bool card_open(struct card *card)
@@ -349,6 +384,10 @@ static bool card_open(struct card *card)
 	cfg.site = card->site;
 	cfg.tls = card->tls;
 	cfg.verbose = o->verbose;
+	if (!ota_open(card))
+		return false;
+	cfg.sms_pp = ota_sms_pp_cb;
+	cfg.sms_pp_arg = card->ota;
 	card->cat = cat_new(&cfg);
 	if (!card->cat)
 		return false;
