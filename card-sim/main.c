@@ -8,6 +8,7 @@
 #include "debug_port.h"
 #include "log.h"
 #include "aram/aram.h"
+#include "arf/arf.h"
 #include "cat/cat.h"
 #include "tls/tls.h"
 #include "uicc/apdu.h"
@@ -42,6 +43,7 @@ struct options {
 	const char *aram_inbox;		/* TEST TOOLING, on SIGUSR2 */
 	unsigned int faults;
 	int verbose;
+	bool rules_aram, rules_arf;	/* --access-rules */
 };
 
 struct card {
@@ -53,6 +55,7 @@ struct card {
 	struct card_tls *tls;
 	struct cat *cat;
 	struct aram *aram;
+	struct arf *arf;
 	struct uicc *uicc;
 	struct vpcd *vpcd;
 	struct debug_port *debug;
@@ -74,6 +77,8 @@ static void usage(FILE *to)
 "  --extended-apdu       assume the terminal sends extended APDUs\n"
 "  --baud N              emulate an ISO 7816 T=1 link at N bit/s\n"
 "  --no-clock            be a card without a clock: no Date, no Last-Modified\n"
+"  --access-rules STORE  where the access rules are: aram (default), arf\n"
+"                        (PKCS#15 files, no ARA-M) or both\n"
 "  -v, --verbose         more logging on stderr (-vv: every APDU)\n"
 "  -h, --help            this text\n"
 "\n"
@@ -151,7 +156,8 @@ static bool parse_faults(const char *s, unsigned int *faults)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_VPCD = 256, O_STATE, O_RESET, O_CONTENT, O_CHANNELS, O_BAUD,
-	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX };
+	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX,
+	       O_ACCESS_RULES };
 	static const struct option longopts[] = {
 		{ "vpcd", required_argument, NULL, O_VPCD },
 		{ "state", required_argument, NULL, O_STATE },
@@ -164,6 +170,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "debug-port", required_argument, NULL, O_DEBUG_PORT },
 		{ "fault", required_argument, NULL, O_FAULT },
 		{ "aram-inbox", required_argument, NULL, O_ARAM_INBOX },
+		{ "access-rules", required_argument, NULL, O_ACCESS_RULES },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -181,6 +188,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->https_channels = defaults.https_channels;
 	o->http_port = defaults.http_port;
 	o->https_port = defaults.https_port;
+	o->rules_aram = true;
 
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -223,6 +231,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case O_ARAM_INBOX:
 			o->aram_inbox = optarg;
+			break;
+		case O_ACCESS_RULES:
+			o->rules_aram = !strcmp(optarg, "aram") ||
+					!strcmp(optarg, "both");
+			o->rules_arf = !strcmp(optarg, "arf") ||
+				       !strcmp(optarg, "both");
+			if (!o->rules_aram && !o->rules_arf)
+				goto bad;
 			break;
 		case 'v':
 			o->verbose++;
@@ -308,6 +324,7 @@ static void card_close(struct card *card)
 	debug_port_free(card->debug);
 	uicc_free(card->uicc);
 	cat_free(card->cat);
+	arf_close(card->arf);
 	aram_close(card->aram);
 	card_tls_free(card->tls);
 	scws_site_close(card->site);
@@ -352,8 +369,16 @@ static bool card_open(struct card *card)
 	card->cat = cat_new(&cfg);
 	if (!card->cat)
 		return false;
-	parts = (struct uicc_parts){ card->fs, card->pin, card->cat,
-				     card->aram, o->faults };
+	parts = (struct uicc_parts){ .fs = card->fs, .pin = card->pin,
+				     .cat = card->cat, .aram = card->aram,
+				     .faults = o->faults };
+	if (o->rules_arf) {
+		card->arf = arf_open(card->aram);
+		if (!card->arf)
+			return false;
+		parts.arf = card->arf;
+		parts.no_aram = !o->rules_aram;
+	}
 	card->uicc = uicc_new(&parts);
 	if (!card->uicc)
 		return false;
