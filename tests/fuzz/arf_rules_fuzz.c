@@ -70,6 +70,8 @@ static void each_file(const uint8_t *data, size_t size)
 
 	if (arf_parse_odf(data, size, paths, &n, why, sizeof(why)) == 0)
 		assert(n >= 1 && n <= ARF_DODF_MAX);
+	if (arf_dir_record(data, size, &p) == 0)
+		assert(p.len >= 2 && p.len <= ARF_PATH_MAX && !(p.len % 2));
 	if (arf_parse_dodf(data, size, &p, why, sizeof(why)) == 0)
 		assert(p.len >= 2 && p.len <= ARF_PATH_MAX && !(p.len % 2));
 	arf_parse_acmain(data, size, tag, &p, why, sizeof(why));

@@ -429,6 +429,38 @@ static void test_acconditions(void **state)
 		conditions(bad[i], -EBADMSG);
 }
 
+static void test_dir_record(void **state)
+{
+	struct arf_path p;
+	struct bytes b;
+
+	(void)state;
+	b = hx("61 14 4F 0C A0 00 00 00 63 50 4B 43 53 2D 31 35"
+	       " 51 04 3F 00 50 15 FF FF FF FF");
+	assert_int_equal(arf_dir_record(b.b, b.n, &p), 0);
+	assert_int_equal(p.len, 4);
+	assert_int_equal(p.b[3], 0x15);
+	/* label first, path without 3F00 */
+	b = hx("61 16 50 02 50 31 4F 0C A0 00 00 00 63 50 4B 43 53 2D 31 35"
+	       " 51 02 50 15");
+	assert_int_equal(arf_dir_record(b.b, b.n, &p), 0);
+	assert_int_equal(p.len, 2);
+	/* the USIM's record, an empty one */
+	b = hx("61 0F 4F 07 A0 00 00 00 87 10 02 50 04 55 53 49 4D FF FF");
+	assert_int_equal(arf_dir_record(b.b, b.n, &p), -ENOENT);
+	b = hx("FF FF FF FF");
+	assert_int_equal(arf_dir_record(b.b, b.n, &p), -ENOENT);
+	/* ours without a path, with an odd one; not a template; cut */
+	b = hx("61 0E 4F 0C A0 00 00 00 63 50 4B 43 53 2D 31 35");
+	assert_int_equal(arf_dir_record(b.b, b.n, &p), -EBADMSG);
+	b = hx("61 11 4F 0C A0 00 00 00 63 50 4B 43 53 2D 31 35 51 01 50");
+	assert_int_equal(arf_dir_record(b.b, b.n, &p), -EBADMSG);
+	b = hx("70 0E 4F 0C A0 00 00 00 63 50 4B 43 53 2D 31 35");
+	assert_int_equal(arf_dir_record(b.b, b.n, &p), -EBADMSG);
+	b = hx("61 14 4F 0C A0 00 00 00 63 50 4B 43 53 2D 31 35 51 04 3F");
+	assert_int_equal(arf_dir_record(b.b, b.n, &p), -EBADMSG);
+}
+
 /* ---- the walk */
 
 static void test_walk(void **state)
@@ -747,6 +779,7 @@ int main(void)
 		cmocka_unit_test(test_acmain),
 		cmocka_unit_test(test_acrules),
 		cmocka_unit_test(test_acconditions),
+		cmocka_unit_test(test_dir_record),
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_precedence),

@@ -186,6 +186,9 @@ static void test_gpac_aid_and_paths(void **state)
 	h_done();
 }
 
+#define USIM_RECORD "61 0F 4F 07 A0 00 00 00 87 10 02 50 04 55 53 49 4D" \
+	" FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF"
+
 static void test_no_arf(void **state)
 {
 	struct arf_answer a;
@@ -196,9 +199,20 @@ static void test_no_arf(void **state)
 	h_expect(OPEN, "01 90 00");
 	h_expect(SEL_PKCS15, "6A 82");
 	h_expect(SEL_GPAC, "6A 82");
+	h_expect("01 A4 00 04 02 2F 00 00", "6A 82");
 	h_expect(CLOSE, "90 00");
 	assert_int_equal(arf(true, &a, &sw, why), -ENOENT);
-	assert_string_equal(why, "no PKCS#15 application (SELECT 6A82)");
+	assert_string_equal(why, "no PKCS#15 application (SELECT by AID, "
+			    "EF.DIR)");
+	h_done();
+	/* EF.DIR without the PKCS#15 application */
+	h_expect(OPEN, "01 90 00");
+	h_expect(SEL_PKCS15, "6A 82");
+	h_expect(SEL_GPAC, "6A 82");
+	h_expect("01 A4 00 04 02 2F 00 00", "62 07 82 05 42 21 00 20 01 90 00");
+	h_expect("01 B2 01 04 20", USIM_RECORD " 90 00");
+	h_expect(CLOSE, "90 00");
+	assert_int_equal(arf(true, &a, &sw, why), -ENOENT);
 	h_done();
 	/* an application without EF.ODF */
 	h_expect(OPEN, "01 90 00");
@@ -207,6 +221,34 @@ static void test_no_arf(void **state)
 	h_expect(CLOSE, "90 00");
 	assert_int_equal(arf(true, &a, &sw, why), -ENOENT);
 	assert_string_equal(why, "no EF.ODF (5031)");
+	h_done();
+}
+
+/* No AID selects it: EF.DIR gives the path of the PKCS#15 DF, which is
+ * selected by path again after a path through another DF. */
+static void test_ef_dir(void **state)
+{
+	struct arf_answer a;
+	char why[300];
+	uint16_t sw;
+
+	(void)state;
+	h_expect(OPEN, "01 90 00");
+	h_expect(SEL_PKCS15, "6A 82");
+	h_expect(SEL_GPAC, "6A 82");
+	h_expect("01 A4 00 04 02 2F 00 00", "62 07 82 05 42 21 00 20 02 90 00");
+	h_expect("01 B2 01 04 20", USIM_RECORD " 90 00");
+	h_expect("01 B2 02 04 20", "61 14 4F 0C A0 00 00 00 63 50 4B 43 53 2D"
+		 " 31 35 51 04 3F 00 50 15 FF FF FF FF FF FF FF FF FF FF 90 00");
+	h_expect("01 A4 08 04 02 50 15 00", "62 03 82 01 38 90 00");
+	file("5031", "A7 08 30 06 04 04 50 16 52 07");
+	h_expect("01 A4 00 04 02 50 16 00", "62 03 82 01 38 90 00");
+	file("5207", DODF("42 00"));
+	h_expect("01 A4 08 0C 02 50 15", "90 00");
+	file("4200", ACMAIN);
+	h_expect(CLOSE, "90 00");
+	assert_int_equal(arf(false, &a, &sw, why), 0);
+	assert_int_equal(a.refresh[7], 8);
 	h_done();
 }
 
@@ -283,6 +325,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gpac_aid_and_paths, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_arf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ef_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),

@@ -535,6 +535,40 @@ int arf_parse_acconditions(const uint8_t *buf, size_t len,
 	return err;
 }
 
+int arf_dir_record(const uint8_t *rec, size_t len, struct arf_path *path)
+{
+	struct ber_tlv t, e;
+	const uint8_t *aid = NULL, *p = NULL;
+	size_t aid_len = 0, p_len = 0, content;
+	char why[1];
+
+	if (content_len(rec, len, &content, why, 0))
+		return -EBADMSG;
+	if (!content)
+		return -ENOENT;
+	if (!ber_read(rec, content, &t) || t.tag != 0x61 || t.size != content)
+		return -EBADMSG;
+	for (size_t off = 0; off < t.len; off += e.size) {
+		if (!ber_read(t.val + off, t.len - off, &e))
+			return -EBADMSG;
+		if (e.tag == 0x4F && !aid) {
+			aid = e.val;
+			aid_len = e.len;
+		} else if (e.tag == 0x51 && !p) {
+			p = e.val;
+			p_len = e.len;
+		}
+	}
+	if (!aid || aid_len != sizeof(arf_pkcs15_aid) ||
+	    memcmp(aid, arf_pkcs15_aid, aid_len))
+		return -ENOENT;
+	if (!p || p_len < 2 || p_len > ARF_PATH_MAX || p_len % 2)
+		return -EBADMSG;
+	memcpy(path->b, p, p_len);
+	path->len = p_len;
+	return 0;
+}
+
 /* ---- the walk ---- */
 
 struct walk {

@@ -104,6 +104,14 @@ int arf_parse_acconditions(const uint8_t *buf, size_t len,
 			   const struct arf_acrule *rule,
 			   struct seac_rules *rs, char *why, size_t why_len);
 
+/*
+ * One EF.DIR record (ISO 7816-4 8.2.1.1: 61 {4F AID, 50 label, 51 path,
+ * ..}, padded with FF): 0 with *path (the DF, from the MF) when it is the
+ * PKCS#15 application's; -ENOENT for another application or an empty
+ * record; -EBADMSG when malformed.
+ */
+int arf_dir_record(const uint8_t *rec, size_t len, struct arf_path *path);
+
 /* "4300" or "3F00/7F50/4300" for messages; out holds 3 * ARF_PATH_MAX. */
 void arf_path_str(const struct arf_path *p, char *out, size_t out_len);
 

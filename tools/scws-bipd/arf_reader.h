@@ -6,7 +6,8 @@
  * card has no ARA-M:
  *
  *   MANAGE CHANNEL open, SELECT A000000063504B43532D3135 (PKCS#15; else
- *   GP's A000000018475041432D3135), then for each file the walk in
+ *   GP's A000000018475041432D3135; else the DF EF.DIR names for the
+ *   PKCS#15 AID, selected by path from the MF), then for each file the walk in
  *   arf-rules.h asks for: SELECT by FID (P1 00, one FID at a time, as
  *   Android does; 3F00 first: by path from the MF) and READ BINARY in
  *   short APDUs of at most 256 bytes at 15-bit offsets, up to the size
