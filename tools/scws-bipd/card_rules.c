@@ -541,6 +541,8 @@ static int poll_arf(struct aram_link *l, struct aram_answer *out)
 	int err = arf_read(l, false, &a, &sw, why, sizeof(why));
 
 	memset(out, 0, sizeof(*out));
+	if (err == -E2BIG || err == -ENOMEM)
+		return -EIO;	/* not the link: keep the card */
 	if (err)
 		return err;
 	out->has_refresh = true;
