@@ -36,6 +36,7 @@ struct options {
 	char host[256], port[8];
 	const char *state, *content;
 	bool reset_state, extended_apdu;
+	bool rules_aram, rules_arf;	/* --access-rules */
 	unsigned int http_channels, https_channels;
 	uint16_t http_port, https_port;
 	unsigned long baud;
@@ -43,7 +44,6 @@ struct options {
 	const char *aram_inbox;		/* TEST TOOLING, on SIGUSR2 */
 	unsigned int faults;
 	int verbose;
-	bool rules_aram, rules_arf;	/* --access-rules */
 };
 
 struct card {
@@ -74,11 +74,11 @@ static void usage(FILE *to)
 "  --content DIR         web content imported into a fresh state\n"
 "  --channels P=N[,P=M]  BIP server channels: first port plain HTTP, second\n"
 "                        HTTPS (default 3516=2,4116=2)\n"
+"  --access-rules STORE  where the access rules are: aram (default), arf\n"
+"                        (PKCS#15 files, no ARA-M) or both\n"
 "  --extended-apdu       assume the terminal sends extended APDUs\n"
 "  --baud N              emulate an ISO 7816 T=1 link at N bit/s\n"
 "  --no-clock            be a card without a clock: no Date, no Last-Modified\n"
-"  --access-rules STORE  where the access rules are: aram (default), arf\n"
-"                        (PKCS#15 files, no ARA-M) or both\n"
 "  -v, --verbose         more logging on stderr (-vv: every APDU)\n"
 "  -h, --help            this text\n"
 "\n"
@@ -152,12 +152,14 @@ static bool parse_faults(const char *s, unsigned int *faults)
 	return true;
 }
 
+/* --access-rules, numbered apart from parse_options()' own options. */
+enum { O_ACCESS_RULES = 0x1000 };
+
 /* 0 to run, 1 to exit successfully (--help), 2 on a usage error. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_VPCD = 256, O_STATE, O_RESET, O_CONTENT, O_CHANNELS, O_BAUD,
-	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX,
-	       O_ACCESS_RULES };
+	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX };
 	static const struct option longopts[] = {
 		{ "vpcd", required_argument, NULL, O_VPCD },
 		{ "state", required_argument, NULL, O_STATE },
@@ -166,11 +168,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "channels", required_argument, NULL, O_CHANNELS },
 		{ "extended-apdu", no_argument, NULL, O_EXTENDED },
 		{ "baud", required_argument, NULL, O_BAUD },
+		{ "access-rules", required_argument, NULL, O_ACCESS_RULES },
 		{ "no-clock", no_argument, NULL, O_NO_CLOCK },
 		{ "debug-port", required_argument, NULL, O_DEBUG_PORT },
 		{ "fault", required_argument, NULL, O_FAULT },
 		{ "aram-inbox", required_argument, NULL, O_ARAM_INBOX },
-		{ "access-rules", required_argument, NULL, O_ACCESS_RULES },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -217,6 +219,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (!parse_ulong(optarg, 100000000, &o->baud) || !o->baud)
 				goto bad;
 			break;
+		case O_ACCESS_RULES:
+			o->rules_aram = !strcmp(optarg, "aram") ||
+					!strcmp(optarg, "both");
+			o->rules_arf = !strcmp(optarg, "arf") ||
+				       !strcmp(optarg, "both");
+			if (!o->rules_aram && !o->rules_arf)
+				goto bad;
+			break;
 		case O_NO_CLOCK:
 			card_clock_disable();
 			break;
@@ -231,14 +241,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case O_ARAM_INBOX:
 			o->aram_inbox = optarg;
-			break;
-		case O_ACCESS_RULES:
-			o->rules_aram = !strcmp(optarg, "aram") ||
-					!strcmp(optarg, "both");
-			o->rules_arf = !strcmp(optarg, "arf") ||
-				       !strcmp(optarg, "both");
-			if (!o->rules_aram && !o->rules_arf)
-				goto bad;
 			break;
 		case 'v':
 			o->verbose++;
