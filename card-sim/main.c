@@ -326,8 +326,8 @@ static void card_close(struct card *card)
 	debug_port_free(card->debug);
 	uicc_free(card->uicc);
 	cat_free(card->cat);
-	arf_close(card->arf);
 	aram_close(card->aram);
+	arf_close(card->arf);	/* a view of the ARA-M: frees only itself */
 	card_tls_free(card->tls);
 	scws_site_close(card->site);
 	card_pin_close(card->pin);
