@@ -6,6 +6,7 @@
  *             files, PIN, TERMINAL PROFILE, FETCH, TERMINAL RESPONSE,
  *             ENVELOPE, MANAGE CHANNEL; the file tree and the PIN
  *   aram/     the ARA-M applet
+ *   arf/      the same rules as ARF files in a PKCS#15 application
  *   cat/      proactive engine + BIP channels (UICC server and TCP client)
  *   http/     the Smart Card Web Server: one struct scws_http per channel
  *   site/     its content store and /cgi/ applications

@@ -8,6 +8,7 @@
 #include "debug_port.h"
 #include "log.h"
 #include "aram/aram.h"
+#include "arf/arf.h"
 #include "cat/cat.h"
 #include "ota/keysets.h"
 #include "ota/ota.h"
@@ -37,6 +38,7 @@ struct options {
 	char host[256], port[8];
 	const char *state, *content;
 	bool reset_state, extended_apdu;
+	bool rules_aram, rules_arf;	/* --access-rules */
 	unsigned int http_channels, https_channels;
 	uint16_t http_port, https_port;
 	unsigned long baud;
@@ -58,6 +60,7 @@ struct card {
 	struct card_tls *tls;
 	struct cat *cat;
 	struct aram *aram;
+	struct arf *arf;
 	struct uicc *uicc;
 	struct vpcd *vpcd;
 	struct debug_port *debug;
@@ -77,6 +80,8 @@ static void usage(FILE *to)
 "  --content DIR         web content imported into a fresh state\n"
 "  --channels P=N[,P=M]  BIP server channels: first port plain HTTP, second\n"
 "                        HTTPS (default 3516=2,4116=2)\n"
+"  --access-rules STORE  where the access rules are: aram (default), arf\n"
+"                        (PKCS#15 files, no ARA-M) or both\n"
 "  --extended-apdu       assume the terminal sends extended APDUs\n"
 "  --baud N              emulate an ISO 7816 T=1 link at N bit/s\n"
 "  --no-clock            be a card without a clock: no Date, no Last-Modified\n"
@@ -155,6 +160,9 @@ static bool parse_faults(const char *s, unsigned int *faults)
 	return true;
 }
 
+/* --access-rules, numbered apart from parse_options()' own options. */
+enum { O_ACCESS_RULES = 0x1000 };
+
 /* 0 to run, 1 to exit successfully (--help), 2 on a usage error. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
@@ -169,6 +177,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "channels", required_argument, NULL, O_CHANNELS },
 		{ "extended-apdu", no_argument, NULL, O_EXTENDED },
 		{ "baud", required_argument, NULL, O_BAUD },
+		{ "access-rules", required_argument, NULL, O_ACCESS_RULES },
 		{ "no-clock", no_argument, NULL, O_NO_CLOCK },
 		{ "debug-port", required_argument, NULL, O_DEBUG_PORT },
 		{ "fault", required_argument, NULL, O_FAULT },
@@ -191,6 +200,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->https_channels = defaults.https_channels;
 	o->http_port = defaults.http_port;
 	o->https_port = defaults.https_port;
+	o->rules_aram = true;
 
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -217,6 +227,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case O_BAUD:
 			if (!parse_ulong(optarg, 100000000, &o->baud) || !o->baud)
+				goto bad;
+			break;
+		case O_ACCESS_RULES:
+			o->rules_aram = !strcmp(optarg, "aram") ||
+					!strcmp(optarg, "both");
+			o->rules_arf = !strcmp(optarg, "arf") ||
+				       !strcmp(optarg, "both");
+			if (!o->rules_aram && !o->rules_arf)
 				goto bad;
 			break;
 		case O_NO_CLOCK:
@@ -327,6 +345,7 @@ static void card_close(struct card *card)
 	cat_free(card->cat);
 	ota_free(card->ota);
 	aram_close(card->aram);
+	arf_close(card->arf);	/* a view of the ARA-M: frees only itself */
 	card_tls_free(card->tls);
 	scws_site_close(card->site);
 	card_pin_close(card->pin);
@@ -391,8 +410,16 @@ static bool card_open(struct card *card)
 	card->cat = cat_new(&cfg);
 	if (!card->cat)
 		return false;
-	parts = (struct uicc_parts){ card->fs, card->pin, card->cat,
-				     card->aram, o->faults };
+	parts = (struct uicc_parts){ .fs = card->fs, .pin = card->pin,
+				     .cat = card->cat, .aram = card->aram,
+				     .faults = o->faults };
+	if (o->rules_arf) {
+		card->arf = arf_open(card->aram);
+		if (!card->arf)
+			return false;
+		parts.arf = card->arf;
+		parts.no_aram = !o->rules_aram;
+	}
 	card->uicc = uicc_new(&parts);
 	if (!card->uicc)
 		return false;
