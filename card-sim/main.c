@@ -7,6 +7,8 @@
 #include "card.h"
 #include "debug_port.h"
 #include "log.h"
+#include "admin/admin.h"
+#include "admin/agent.h"
 #include "aram/aram.h"
 #include "cat/cat.h"
 #include "tls/tls.h"
@@ -42,6 +44,9 @@ struct options {
 	const char *aram_inbox;		/* TEST TOOLING, on SIGUSR2 */
 	unsigned int faults;
 	int verbose;
+	const char *admin_set[32];	/* --admin NAME=VALUE, stored */
+	unsigned int admin_nset;
+	bool admin_on_signal;		/* TEST TOOLING, on SIGUSR1 */
 };
 
 struct card {
@@ -56,6 +61,7 @@ struct card {
 	struct uicc *uicc;
 	struct vpcd *vpcd;
 	struct debug_port *debug;
+	struct admin_agent *agent;
 	unsigned long apdus;
 };
 
@@ -74,6 +80,9 @@ static void usage(FILE *to)
 "  --extended-apdu       assume the terminal sends extended APDUs\n"
 "  --baud N              emulate an ISO 7816 T=1 link at N bit/s\n"
 "  --no-clock            be a card without a clock: no Date, no Last-Modified\n"
+"  --admin NAME=VALUE    store a remote admin parameter: host, agent-id, uri,\n"
+"                        psk-id, key=KVN:KID:HEX, use-key=KVN:KID,\n"
+"                        retry=COUNT,SECONDS, dest=ADDR:PORT, nan\n"
 "  -v, --verbose         more logging on stderr (-vv: every APDU)\n"
 "  -h, --help            this text\n"
 "\n"
@@ -82,6 +91,8 @@ static void usage(FILE *to)
 "  --fault MODE[,MODE]   misbehave on purpose: bad-tlv, bad-length, busy\n"
 "  --aram-inbox FILE     on SIGUSR2, apply the ARA-M STORE DATA commands in\n"
 "                        FILE (hex, one per line; 'corrupt' / 'repair')\n"
+"  --admin-on-signal     on SIGUSR1, start a remote admin session with the\n"
+"                        stored parameters, as an SMS trigger would\n"
 "\n"
 "See scws-card(1).\n", to);
 }
@@ -151,7 +162,8 @@ static bool parse_faults(const char *s, unsigned int *faults)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_VPCD = 256, O_STATE, O_RESET, O_CONTENT, O_CHANNELS, O_BAUD,
-	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX };
+	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX,
+	       O_ADMIN, O_ADMIN_ON_SIGNAL };
 	static const struct option longopts[] = {
 		{ "vpcd", required_argument, NULL, O_VPCD },
 		{ "state", required_argument, NULL, O_STATE },
@@ -164,6 +176,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "debug-port", required_argument, NULL, O_DEBUG_PORT },
 		{ "fault", required_argument, NULL, O_FAULT },
 		{ "aram-inbox", required_argument, NULL, O_ARAM_INBOX },
+		{ "admin", required_argument, NULL, O_ADMIN },
+		{ "admin-on-signal", no_argument, NULL, O_ADMIN_ON_SIGNAL },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -223,6 +237,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case O_ARAM_INBOX:
 			o->aram_inbox = optarg;
+			break;
+		case O_ADMIN:
+			if (o->admin_nset == sizeof(o->admin_set) /
+					     sizeof(o->admin_set[0]))
+				goto bad;
+			o->admin_set[o->admin_nset++] = optarg;
+			break;
+		case O_ADMIN_ON_SIGNAL:
+			o->admin_on_signal = true;
 			break;
 		case 'v':
 			o->verbose++;
@@ -308,6 +331,7 @@ static void card_close(struct card *card)
 	debug_port_free(card->debug);
 	uicc_free(card->uicc);
 	cat_free(card->cat);
+	admin_agent_free(card->agent);
 	aram_close(card->aram);
 	card_tls_free(card->tls);
 	scws_site_close(card->site);
@@ -352,6 +376,18 @@ static bool card_open(struct card *card)
 	card->cat = cat_new(&cfg);
 	if (!card->cat)
 		return false;
+	for (unsigned int i = 0; i < o->admin_nset; i++) {
+		if (admin_params_set(card->st, o->admin_set[i])) {
+			card_err("invalid --admin setting '%s'", o->admin_set[i]);
+			return false;
+		}
+	}
+	if (o->admin_nset && card_state_save(card->st))
+		return false;
+	card->agent = admin_agent_new(card->st, card->cat, card->site,
+				      card->aram);
+	if (!card->agent)
+		return false;
 	parts = (struct uicc_parts){ card->fs, card->pin, card->cat,
 				     card->aram, o->faults };
 	card->uicc = uicc_new(&parts);
@@ -368,6 +404,21 @@ static bool card_open(struct card *card)
 
 /* ---- the loop ---- */
 
+/* TEST TOOLING (--admin-on-signal): an empty trigger, so the session runs
+ * on the stored parameters, as a bare SMS trigger would. */
+static void admin_test_trigger(struct card *card)
+{
+	struct admin_trigger t;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	rc = admin_agent_trigger(card->agent, &t);
+	card_info("SIGUSR1: admin session %s%s", rc ? "not started: " :
+		  "started", rc ? strerror(-rc) : "");
+	if (!rc)
+		cat_poll(card->cat);
+}
+
 static int signal_fd(void)
 {
 	sigset_t set;
@@ -377,6 +428,7 @@ static int signal_fd(void)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
 		return -1;
 	signal(SIGPIPE, SIG_IGN);
@@ -391,8 +443,11 @@ static int run(struct card *card, int sfd)
 
 	for (;;) {
 		int timeout = vpcd_timeout_ms(card->vpcd), n = PFD_DEBUG;
+		int admin_ms = admin_agent_timeout_ms(card->agent);
 		short ev = 0;
 
+		if (admin_ms >= 0 && (timeout < 0 || admin_ms < timeout))
+			timeout = admin_ms;
 		pfd[PFD_SIGNAL] = (struct pollfd){ sfd, POLLIN, 0 };
 		pfd[PFD_VPCD].fd = vpcd_pollfd(card->vpcd, &ev);
 		pfd[PFD_VPCD].events = ev;
@@ -417,10 +472,16 @@ static int run(struct card *card, int sfd)
 							 card->opt.aram_inbox);
 				continue;
 			}
+			if (si.ssi_signo == SIGUSR1) {
+				if (card->opt.admin_on_signal)
+					admin_test_trigger(card);
+				continue;
+			}
 			card_info("signal %u: shutting down", si.ssi_signo);
 			return 0;
 		}
 		vpcd_service(card->vpcd, pfd[PFD_VPCD].revents);
+		admin_agent_service(card->agent);
 		if (card->debug)
 			debug_port_service(card->debug, pfd + PFD_DEBUG,
 					   n - PFD_DEBUG);
