@@ -118,13 +118,22 @@ static int attempt(struct admin_agent *a)
 	return rc;
 }
 
+/* The session is over for good: forget its key. */
+static void session_end(struct admin_agent *a)
+{
+	a->busy = false;
+	a->retry_at = 0;
+	memset(a->psk, 0, sizeof(a->psk));
+	a->psk_len = 0;
+}
+
 static void schedule_retry(struct admin_agent *a, const char *why)
 {
 	unsigned int delay = admin_params_delay_s(&a->p);
 
 	if (!a->retries_left) {
 		card_err("admin: giving up (%s), no retries left", why);
-		a->busy = false;
+		session_end(a);
 		return;
 	}
 	a->retries_left--;
@@ -149,7 +158,7 @@ static void attempt_over(void *arg, enum admin_outcome o, unsigned int posts)
 	}
 	card_info("admin: session %s", o == ADMIN_FINISHED ? "complete" :
 		  "refused, not retried");
-	a->busy = false;
+	session_end(a);
 }
 
 int admin_agent_timeout_ms(const struct admin_agent *a)
@@ -207,8 +216,10 @@ int admin_agent_trigger(struct admin_agent *a, const struct admin_trigger *t)
 	a->resume = false;
 	a->retries_left = p.retry_counter;
 	rc = attempt(a);
-	if (rc)
+	if (rc) {
+		session_end(a);
 		return rc;
+	}
 	a->busy = true;
 	card_info("admin: session started (%u retries allowed)",
 		  a->retries_left);

@@ -29,6 +29,7 @@ struct admin_tls {
 	struct http_buf in, out;	/* ciphertext */
 	size_t in_off;
 	bool eof;
+	bool handshake_done;
 };
 
 static const int suites[] = {
@@ -127,11 +128,13 @@ int admin_tls_handshake(struct admin_tls *t)
 {
 	int ret;
 
-	if (t->ssl.state == MBEDTLS_SSL_HANDSHAKE_OVER)
+	if (t->handshake_done)
 		return 1;
 	ret = mbedtls_ssl_handshake(&t->ssl);
-	if (!ret)
+	if (!ret) {
+		t->handshake_done = true;
 		return 1;
+	}
 	if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)
 		return t->eof ? -1 : 0;
 	return ret < 0 ? ret : -1;

@@ -32,6 +32,7 @@
 #define CT_SCWS_REQUEST "application/vnd.oma-scws-http-request"
 #define CT_SCWS_RESPONSE "application/vnd.oma-scws-http-response"
 #define CHUNK 4096
+#define ADMIN_BUFFER_DEFAULT 16384
 
 enum sess_state { S_LINK, S_HANDSHAKE, S_WAIT_RESP, S_CLOSING };
 
@@ -367,7 +368,10 @@ int admin_session_start(struct cat *cat, const struct admin_session_cfg *cfg)
 	cp.addr_type = s->params.addr_type;
 	memcpy(cp.addr, s->params.addr, sizeof(cp.addr));
 	cp.port = s->params.port;
-	cp.buffer_size = s->params.buffer_size;
+	/* The buffer is the terminal's memory, not the card's: ask for a
+	 * large one, so a big answer is not cut into many small windows. */
+	cp.buffer_size = s->params.buffer_size ? s->params.buffer_size :
+			 ADMIN_BUFFER_DEFAULT;
 	cp.nan = s->params.nan_len ? s->params.nan : NULL;
 	cp.nan_len = s->params.nan_len;
 	rc = cat_open_client(cat, &cp, &session_ops, s);
