@@ -14,7 +14,7 @@ OUT=$TOP/build/admin
 PUMP=$OUT/scws-bipd
 CARD=$OUT/scws-card
 RAS=$OUT/scws-test-ras
-PLAN=34
+PLAN=39
 
 TAP_NAME=admin TAP_WHAT="admin"
 . tests/lib/host-tap.sh
@@ -90,6 +90,21 @@ start_card() {
 }
 stop_card() { stop_pid "$CARD_PID"; CARD_PID=""; }
 
+# restart_card [ARGS...]: stop the card, let the pump see it gone, start it
+# again on the same state; true once the pump serves it again.
+restart_card() {
+	local lost served
+	lost=$(count "$TMP/pump.log" "waiting for a card")
+	served=$(count "$TMP/pump.log" "port 3516: 2 channels")
+	stop_card
+	# Let the pump see the reader empty before the card is back: a card
+	# swapped within one of its polls is not noticed (see the report).
+	waitfor "$TMP/pump.log" "waiting for a card" $((lost + 1)) 200
+	sleep 1
+	start_card "$@"
+	waitfor "$TMP/pump.log" "port 3516: 2 channels" $((served + 1)) 400
+}
+
 # ras NAME [ARGS...]: a test RAS recording into $TMP/NAME/ (log NAME.log).
 ras() {
 	local name=$1
@@ -105,8 +120,8 @@ stop_ras() { stop_pid "$RAS_PID"; RAS_PID=""; }
 # trigger: SIGUSR1 to the card until it starts a session (the terminal may
 # still be setting up after a card restart: "not started").
 trigger() {
-	local i before
-	for i in $(seq 20); do
+	local before
+	for _ in $(seq 20); do
 		before=$(count "$TMP/card.log" "SIGUSR1: admin session")
 		kill -USR1 "$CARD_PID"
 		waitfor "$TMP/card.log" "SIGUSR1: admin session" $((before + 1)) 100 || return 1
@@ -242,9 +257,7 @@ check "the public SCWS still refuses PUT and DELETE (405)" \
 stop_ras
 
 # --- 19-20: the change survives a card restart
-stop_card
-start_card
-waitfor "$TMP/pump.log" "port 3516: 2 channels" 2 400
+restart_card
 curl -s -m 20 -o "$TMP/new2.got" "$HTTP/promo/new.html"
 check "after a card restart the new page is still served" cmp -s "$TMP/new2.got" "$TMP/new.html"
 check "... and the deleted one is still 404" \
@@ -316,5 +329,54 @@ check "... answered AB { 80 01 01, 23 02 90 00 } as card-content-mgt-response" \
 check "the pump picks up the new rules (refresh tag) without a restart" \
 	bash -c "for i in \$(seq 300); do tail -n +$((m + 1)) '$TMP/pump.log' |
 		grep -q 'card rules in force' && exit 0; sleep 0.05; done; exit 1"
+stop_ras
+
+# --- 35-36: a 10 KiB PUT, what it costs against the protocol minimum
+# snapshot: the pump's counters (SIGUSR1), one "stats:" line.
+snapshot() {
+	local before
+	before=$(count "$TMP/pump.log" "stats:")
+	kill -USR1 "$PUMP_PID"
+	waitfor "$TMP/pump.log" "stats:" $((before + 1)) 100 >/dev/null
+	grep "stats:" "$TMP/pump.log" | tail -n1
+}
+field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+head -c 10240 /dev/urandom | base64 -w 76 | head -c 10240 >"$TMP/10k.txt"
+req "$TMP/10k.req" PUT /bench/10k.txt text/plain "$TMP/10k.txt"
+printf 'http %s\n' "$TMP/10k.req" >"$TMP/s6.script"
+ras s6 --psk "$PSK" --script "$TMP/s6.script" --once
+s0=$(snapshot)
+t0=$(date +%s.%N)
+check "a 10 KiB PUT in one session" session
+t1=$(date +%s.%N)
+s1=$(snapshot)
+stop_ras
+delta() { echo $(( $(field "$1" "$s1") - $(field "$1" "$s0") )); }
+# The session's APDUs: FETCH, TERMINAL RESPONSE, ENVELOPE.  Not counted:
+# the pump's idle STATUS and its ARA-M refresh-tag polls ("other").
+fetch=$(delta fetch) tr=$(delta tr) env=$(delta envelope)
+a=$((fetch + tr + env))
+in=$(delta to-card) outb=$(delta to-client)
+# The minimum for these bytes: each RECEIVE DATA (237 bytes at most with
+# short APDUs) and SEND DATA (240) is a FETCH and a TERMINAL RESPONSE, and
+# so are the OPEN CHANNEL and CLOSE CHANNEL no session can do without.
+min=$(( 2 * ((in + 236) / 237) + 2 * ((outb + 239) / 240) + 4 ))
+echo "# 10 KiB remote PUT: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s," \
+	"$a APDUs ($fetch FETCH, $tr TR, $env ENVELOPE) for $in bytes to the card, $outb from it;" \
+	"protocol minimum $min ($(awk -v a="$a" -v m="$min" 'BEGIN { printf "%+.1f", (a / m - 1) * 100 }') %)"
+check "APDUs within 15 % of the protocol minimum ($a vs $min)" \
+	awk -v a="$a" -v m="$min" 'BEGIN { exit !(m > 4 && a <= m * 1.15) }'
+check "... and the 10 KiB resource reads back byte-exact" \
+	bash -c "curl -s -m 20 '$HTTP/bench/10k.txt' | cmp -s - '$TMP/10k.txt'"
+
+# --- 37-38: an IPv6 RAS ([::1]), stored as the card's destination
+restart_card --admin "dest=[::1]:$RAS_PORT"
+printf 'page v6\n' >"$TMP/v6.txt"
+req "$TMP/v6.req" PUT /v6.txt text/plain "$TMP/v6.txt"
+printf 'http %s\n' "$TMP/v6.req" >"$TMP/s7.script"
+ras s7 --listen ::1 --psk "$PSK" --script "$TMP/s7.script" --once
+check "a session with an IPv6 RAS over the pump's client channel" session
+check "... stores its page" \
+	bash -c "grep -q 'answered 204' '$TMP/s7.log' && curl -s -m 20 '$HTTP/v6.txt' | cmp -s - '$TMP/v6.txt'"
 stop_ras
 [ "$FAIL" -eq 0 ]

@@ -360,23 +360,35 @@ static int answer(SSL *ssl)
 	if (it->target[0])
 		n += snprintf(hdr + n, sizeof(hdr) - (size_t)n,
 			      "X-Admin-Targeted-Application: %s\r\n", it->target);
-	if (it->kind == IT_HTTP) {
-		char sz[32];
-		int m = snprintf(sz, sizeof(sz), "%zx\r\n", it->len);
+	/* One write, so the card gets the answer in as few TLS records as
+	 * the library makes, as a real server's buffered output would. */
+	{
+		size_t cap = (size_t)n + it->len + 64;
+		char *msg = malloc(cap);
+		size_t len = (size_t)n;
+		int rc;
 
-		n += snprintf(hdr + n, sizeof(hdr) - (size_t)n,
-			      "Transfer-Encoding: chunked\r\n\r\n");
-		if (ssl_write_all(ssl, hdr, (size_t)n) ||
-		    (it->len && (ssl_write_all(ssl, sz, (size_t)m) ||
-				 ssl_write_all(ssl, it->body, it->len) ||
-				 ssl_write_all(ssl, "\r\n", 2))) ||
-		    ssl_write_all(ssl, "0\r\n\r\n", 5))
+		if (!msg)
 			return -1;
-	} else {
-		n += snprintf(hdr + n, sizeof(hdr) - (size_t)n,
-			      "Content-Length: %zu\r\n\r\n", it->len);
-		if (ssl_write_all(ssl, hdr, (size_t)n) ||
-		    ssl_write_all(ssl, it->body, it->len))
+		memcpy(msg, hdr, len);
+		if (it->kind == IT_HTTP) {
+			len += (size_t)snprintf(msg + len, cap - len,
+						"Transfer-Encoding: chunked\r\n\r\n");
+			if (it->len)
+				len += (size_t)snprintf(msg + len, cap - len,
+							"%zx\r\n", it->len);
+		} else {
+			len += (size_t)snprintf(msg + len, cap - len,
+						"Content-Length: %zu\r\n\r\n", it->len);
+		}
+		memcpy(msg + len, it->body, it->len);
+		len += it->len;
+		if (it->kind == IT_HTTP)
+			len += (size_t)snprintf(msg + len, cap - len, "%s0\r\n\r\n",
+						it->len ? "\r\n" : "");
+		rc = ssl_write_all(ssl, msg, len);
+		free(msg);
+		if (rc)
 			return -1;
 	}
 	say("sent item %zu (%s, %zu bytes)", next_item, it->type, it->len);
