@@ -14,7 +14,7 @@ OUT=$TOP/build/admin
 PUMP=$OUT/scws-bipd
 CARD=$OUT/scws-card
 RAS=$OUT/scws-test-ras
-PLAN=39
+PLAN=40
 
 TAP_NAME=admin TAP_WHAT="admin"
 . tests/lib/host-tap.sh
@@ -280,15 +280,23 @@ check "both pages are there, whole" \
 		curl -s -m 20 '$HTTP/drop/b.txt' | cmp -s - '$TMP/b.txt'"
 stop_ras
 
-# --- 25-26: no RAS at all: retries per policy (2, 1 s apart), content unchanged
+# --- 25-27: no RAS at all: retries per policy (2, 1 s apart), content unchanged
 sha_before=$(curl -s -m 20 "$HTTP/promo/new.html" | sha256sum)
 before=$(count "$TMP/card.log" "admin: retry in")
-check "RAS unreachable: the card gives up after its retries" session
+gaveup=$(count "$TMP/card.log" "admin: giving up")
+busy=$(count "$TMP/card.log" "not started: Device or resource busy")
+trigger
+sleep 0.3
+kill -USR1 "$CARD_PID"
+check "one session at a time: a second trigger meanwhile is refused (EBUSY)" \
+	waitfor "$TMP/card.log" "not started: Device or resource busy" $((busy + 1)) 100
+check "RAS unreachable: the card gives up after its retries" \
+	waitfor "$TMP/card.log" "admin: giving up" $((gaveup + 1)) 600
 check "... exactly 2 retries, and the content is unchanged" \
 	bash -c "[ \$(( \$(grep -c 'admin: retry in' '$TMP/card.log') - $before )) = 2 ] &&
 		[ \"\$(curl -s -m 20 '$HTTP/promo/new.html' | sha256sum)\" = '$sha_before' ]"
 
-# --- 27-29: a malformed command: error status, content unchanged
+# --- 28-30: a malformed command: error status, content unchanged
 printf 'PUT /bad.html HTTP/1.1\r\nContent-Length: 50\r\n\r\ntruncated' >"$TMP/bad.req"
 printf 'raw application/vnd.oma-scws-http-request %s\n' "$TMP/bad.req" >"$TMP/s3.script"
 ras s3 --psk "$PSK" --script "$TMP/s3.script" --once
@@ -300,7 +308,7 @@ check "... and nothing was stored (/bad.html is 404)" \
 	bash -c "[ \"\$(curl -s -m 20 -o /dev/null -w '%{http_code}' '$HTTP/bad.html')\" = 404 ]"
 stop_ras
 
-# --- 30-31: wrong PSK: the handshake fails, nothing changes, no retry
+# --- 31-32: wrong PSK: the handshake fails, nothing changes, no retry
 req "$TMP/wp.req" PUT /wrong-psk.html text/html "$TMP/new.html"
 printf 'http %s\n' "$TMP/wp.req" >"$TMP/s4.script"
 ras s4 --psk ffeeddccbbaa99887766554433221100 --script "$TMP/s4.script"
@@ -315,7 +323,7 @@ check "... the RAS saw no POST, no retry, /wrong-psk.html is 404" \
 		[ \"\$(curl -s -m 20 -o /dev/null -w '%{http_code}' '$HTTP/wrong-psk.html')\" = 404 ]"
 stop_ras
 
-# --- 32-34: an ARA-M STORE DATA script changes the rules the pump loads
+# --- 33-35: an ARA-M STORE DATA script changes the rules the pump loads
 m=$(wc -l <"$TMP/pump.log")
 store=$(rule "$SCWS_AID" 1)
 capdu=$(printf '80E29000%02X%s' $((${#store} / 2)) "$store")
@@ -331,7 +339,7 @@ check "the pump picks up the new rules (refresh tag) without a restart" \
 		grep -q 'card rules in force' && exit 0; sleep 0.05; done; exit 1"
 stop_ras
 
-# --- 35-36: a 10 KiB PUT, what it costs against the protocol minimum
+# --- 36-38: a 10 KiB PUT, what it costs against the protocol minimum
 # snapshot: the pump's counters (SIGUSR1), one "stats:" line.
 snapshot() {
 	local before
@@ -369,7 +377,7 @@ check "APDUs within 15 % of the protocol minimum ($a vs $min)" \
 check "... and the 10 KiB resource reads back byte-exact" \
 	bash -c "curl -s -m 20 '$HTTP/bench/10k.txt' | cmp -s - '$TMP/10k.txt'"
 
-# --- 37-38: an IPv6 RAS ([::1]), stored as the card's destination
+# --- 39-40: an IPv6 RAS ([::1]), stored as the card's destination
 restart_card --admin "dest=[::1]:$RAS_PORT"
 printf 'page v6\n' >"$TMP/v6.txt"
 req "$TMP/v6.req" PUT /v6.txt text/plain "$TMP/v6.txt"
