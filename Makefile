@@ -57,7 +57,7 @@ MBEDTLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 SCWS_BIPD := $(BUILD)/scws-bipd
 TEST_RAS := $(BUILD)/tests/scws-test-ras
 
-tools: $(TEST_PUMP) $(TEST_CONNECT) $(SCWSCTL) $(SCWS_CARD) $(SCWS_BIPD) fuse-tests $(TEST_RAS)
+tools: $(TEST_PUMP) $(TEST_CONNECT) $(SCWSCTL) $(SCWS_CARD) $(SCWS_BIPD) fuse-tests ota-tests $(TEST_RAS)
 
 SCWS_BIPD_SRCS := $(wildcard tools/scws-bipd/*.c) tools/lib/cat-tlv.c $(LIBNL_SRCS) \
 	tools/lib/ber.c tools/lib/seac-rules.c tools/lib/acp-policy.c \
@@ -129,6 +129,15 @@ SSL_LIBS = $(shell pkg-config --libs libssl libcrypto 2>/dev/null || echo -lssl 
 $(TEST_RAS): tests/ras/scws-test-ras.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(SSL_LIBS)
+
+# Test tooling for the OTA trigger: SMS-DELIVER TPDUs with TS 102 225
+# secured packets, and Proof of Receipt checks (OpenSSL libcrypto).
+OTA_SMS := $(BUILD)/tests/scws-ota-sms
+.PHONY: ota-tests
+ota-tests: $(OTA_SMS)
+$(OTA_SMS): tests/ota/scws-ota-sms.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(CRYPTO_LIBS)
 
 deps:
 	bash tools/deps.sh

@@ -10,6 +10,7 @@
  *   http/     the Smart Card Web Server: one struct scws_http per channel
  *   site/     its content store and /cgi/ applications
  *   tls/      TLS 1.2 server (mbed TLS) between a channel and its HTTP
+ *   ota/      SMS-PP data download, TS 102 225 secured packets, PoR
  *   state.c   the state file: named blobs, written atomically
  *   clock.c   the time, when the card has one
  *

@@ -11,6 +11,8 @@
 #include "admin/agent.h"
 #include "aram/aram.h"
 #include "cat/cat.h"
+#include "ota/keysets.h"
+#include "ota/ota.h"
 #include "tls/tls.h"
 #include "uicc/apdu.h"
 #include "uicc/baud.h"
@@ -44,6 +46,9 @@ struct options {
 	const char *aram_inbox;		/* TEST TOOLING, on SIGUSR2 */
 	unsigned int faults;
 	int verbose;
+	/* --ota-keyset: provisioned into the state at start */
+	struct ota_keyset ota_keysets[15];
+	unsigned int ota_nkeysets;
 	const char *admin_set[32];	/* --admin NAME=VALUE, stored */
 	unsigned int admin_nset;
 	bool admin_on_signal;		/* TEST TOOLING, on SIGUSR1 */
@@ -61,6 +66,7 @@ struct card {
 	struct uicc *uicc;
 	struct vpcd *vpcd;
 	struct debug_port *debug;
+	struct ota *ota;
 	struct admin_agent *agent;
 	unsigned long apdus;
 };
@@ -80,6 +86,8 @@ static void usage(FILE *to)
 "  --extended-apdu       assume the terminal sends extended APDUs\n"
 "  --baud N              emulate an ISO 7816 T=1 link at N bit/s\n"
 "  --no-clock            be a card without a clock: no Date, no Last-Modified\n"
+"  --ota-keyset N:KIC:KID  store OTA key set N (1-F): AES keys in hex for\n"
+"                        ciphering (KIc) and checksums (KID); repeatable\n"
 "  --admin NAME=VALUE    store a remote admin parameter: host, agent-id, uri,\n"
 "                        psk-id, key=KVN:KID:HEX, use-key=KVN:KID,\n"
 "                        retry=COUNT,SECONDS, dest=ADDR:PORT, nan\n"
@@ -163,7 +171,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_VPCD = 256, O_STATE, O_RESET, O_CONTENT, O_CHANNELS, O_BAUD,
 	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX,
-	       O_ADMIN, O_ADMIN_ON_SIGNAL };
+	       O_OTA_KEYSET, O_ADMIN, O_ADMIN_ON_SIGNAL };
 	static const struct option longopts[] = {
 		{ "vpcd", required_argument, NULL, O_VPCD },
 		{ "state", required_argument, NULL, O_STATE },
@@ -176,6 +184,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "debug-port", required_argument, NULL, O_DEBUG_PORT },
 		{ "fault", required_argument, NULL, O_FAULT },
 		{ "aram-inbox", required_argument, NULL, O_ARAM_INBOX },
+		{ "ota-keyset", required_argument, NULL, O_OTA_KEYSET },
 		{ "admin", required_argument, NULL, O_ADMIN },
 		{ "admin-on-signal", no_argument, NULL, O_ADMIN_ON_SIGNAL },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -237,6 +246,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case O_ARAM_INBOX:
 			o->aram_inbox = optarg;
+			break;
+		case O_OTA_KEYSET:
+			if (o->ota_nkeysets == 15 ||
+			    !ota_keyset_parse(optarg,
+					      &o->ota_keysets[o->ota_nkeysets]))
+				goto bad;
+			o->ota_nkeysets++;
 			break;
 		case O_ADMIN:
 			if (o->admin_nset == sizeof(o->admin_set) /
@@ -331,6 +347,7 @@ static void card_close(struct card *card)
 	debug_port_free(card->debug);
 	uicc_free(card->uicc);
 	cat_free(card->cat);
+	ota_free(card->ota);
 	admin_agent_free(card->agent);
 	aram_close(card->aram);
 	card_tls_free(card->tls);
@@ -338,6 +355,23 @@ static void card_close(struct card *card)
 	card_pin_close(card->pin);
 	card_fs_close(card->fs);
 	card_state_close(card->st);
+}
+
+/* Key sets from the command line go into the state.  Triggers go to
+ * admin_agent_trigger() with the agent given by ota_set_agent() once the
+ * agent exists (it needs the proactive engine, made after this). */
+static bool ota_open(struct card *card)
+{
+	struct ota_config cfg = { card->st, NULL };
+
+	for (unsigned int i = 0; i < card->opt.ota_nkeysets; i++)
+		if (ota_keyset_store(card->st, &card->opt.ota_keysets[i])) {
+			card_err("OTA key set %u not stored",
+				 card->opt.ota_keysets[i].kvn);
+			return false;
+		}
+	card->ota = ota_new(&cfg);
+	return card->ota != NULL;
 }
 
 static bool card_open(struct card *card)
@@ -373,6 +407,10 @@ static bool card_open(struct card *card)
 	cfg.site = card->site;
 	cfg.tls = card->tls;
 	cfg.verbose = o->verbose;
+	if (!ota_open(card))
+		return false;
+	cfg.sms_pp = ota_sms_pp_cb;
+	cfg.sms_pp_arg = card->ota;
 	card->cat = cat_new(&cfg);
 	if (!card->cat)
 		return false;
@@ -388,6 +426,7 @@ static bool card_open(struct card *card)
 				      card->aram);
 	if (!card->agent)
 		return false;
+	ota_set_agent(card->ota, card->agent);
 	parts = (struct uicc_parts){ card->fs, card->pin, card->cat,
 				     card->aram, o->faults };
 	card->uicc = uicc_new(&parts);
