@@ -200,6 +200,12 @@ int admin_agent_trigger(struct admin_agent *a, const struct admin_trigger *t)
 		card_err("admin: malformed trigger parameters");
 		return -EINVAL;
 	}
+	/* The terminal first: without a client channel nothing else
+	 * matters (PUSH answers 6F 00 for it). */
+	if (!cat_client_ready(a->cat)) {
+		card_info("admin: the terminal offers no TCP client channel (yet)");
+		return -ENOTSUP;
+	}
 	if (!p.addr_type || !p.port) {
 		card_err("admin: no RAS address%s", t->fqdn[0] ?
 			 " (DNS names need the terminal's resolver)" : "");
