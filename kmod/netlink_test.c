@@ -49,7 +49,7 @@ static int scws_nl_parse(struct scws_nl_ctx *ctx)
 	memset(&ctx->extack, 0, sizeof(ctx->extack));
 	memset(ctx->tb, 0, sizeof(ctx->tb));
 	return nla_parse(ctx->tb, SCWS_A_MAX, (struct nlattr *)ctx->skb->data,
-			 ctx->skb->len, scws_policy, &ctx->extack);
+			 ctx->skb->len, scws_nl_policy, &ctx->extack);
 }
 
 /* As userspace sends it: 8 bytes, no pad attribute. */
