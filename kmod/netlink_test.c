@@ -287,6 +287,7 @@ static void scws_nl_fake_conn(struct kunit *test, struct scws_nl_ctx *ctx,
 	struct scws_conn *conn = kzalloc(sizeof(*conn), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, conn);
+	atomic_inc(&scws_live.conns);	/* scws_conn_free() counts it down */
 	conn->id = id;
 	conn->port = port;
 	conn->accepted_at = jiffies;
@@ -375,6 +376,7 @@ static void scws_nl_test_conn_dump_cursor(struct kunit *test)
 	scws_conns_changed(ctx->sn);
 	mutex_unlock(&ctx->sn->lock);
 	kfree(first);
+	atomic_dec(&scws_live.conns);
 
 	n = scws_nl_dump_step(test, ctx, &cb, room, ids, 4, &intr, NULL);
 	KUNIT_ASSERT_EQ(test, n, 1);
