@@ -259,7 +259,10 @@ static void scws_nl_test_urelease(struct kunit *test)
 		.portid = ctx->info.snd_portid,
 		.protocol = NETLINK_ROUTE,
 	};
+	/* Not init_net: a live pump there could have the same port id. */
+	struct net *other = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
 
+	KUNIT_ASSERT_FALSE(test, IS_ERR(other));
 	scws_nl_register(test, ctx);
 	/* Another protocol's socket with the same port id: not the pump. */
 	scws_netlink_notify(NULL, NETLINK_URELEASE, &n);
@@ -271,8 +274,9 @@ static void scws_nl_test_urelease(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->sn->pump_portid, ctx->info.snd_portid);
 	/* The same port id in another namespace. */
 	n.portid--;
-	n.net = &init_net;
+	n.net = other;
 	scws_netlink_notify(NULL, NETLINK_URELEASE, &n);
+	put_net(other);
 	KUNIT_EXPECT_EQ(test, ctx->sn->pump_portid, ctx->info.snd_portid);
 	/* The pump itself. */
 	n.net = ctx->net;
