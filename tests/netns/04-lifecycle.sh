@@ -53,6 +53,8 @@ wait "$PUMP_PID" 2>/dev/null
 check "netns deleted under live connections" grep -q "held connected=6" "$tmp/h1"
 # The namespace goes once its last process has left (cleanup_net, a worker).
 for _ in $(seq 300); do [ "$(live nets)" = "$nets0" ] && break; sleep 0.1; done
+echo "# live before: nets=$nets0 listeners=$listeners0 conns=$conns0 records=$records0 refcnt=$ref0;" \
+	"after: $(cat /sys/module/scws/parameters/live) refcnt=$(cat /sys/module/scws/refcnt)"
 check "teardown: the namespace's state is gone" test "$(live nets)" = "$nets0"
 expect "teardown: its listeners and connections are freed" "$listeners0 $conns0" \
 	"$(live listeners) $(live conns)"
