@@ -29,10 +29,10 @@ report=$(cat "$leaks")
 total=$(grep -c '^unreferenced object' <<<"$report")
 # One report per object: its header, then the backtrace of the allocation. scws is
 # loaded and unloaded many times by the suite, so a frame of an unloaded instance shows
-# as a bare module-area address (0xffffffffc...), not as [scws]: count those as ours too
+# as a bare module-area address (0xffffffffa... and up), not as [scws]: count those too
 # (veth, fuse and the nf_reject modules stay loaded and show by name).
 scws=$(awk '/^unreferenced object/ { if (hit) n++; hit = 0 }
-	/\[scws\]|^ +\[<[0-9a-f]+>\] 0xffffffffc[0-9a-f]+$/ { hit = 1 }
+	/\[scws\]|^ +\[<[0-9a-f]+>\] 0xffffffff[a-f][0-9a-f]+$/ { hit = 1 }
 	END { if (hit) n++; print n + 0 }' <<<"$report")
 if [ "$total" -gt 0 ]; then
 	echo "# kmemleak report (first 120 lines):"

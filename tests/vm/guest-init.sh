@@ -69,8 +69,8 @@ fi
 
 # A kernel from tests/vm/debug-kernel.sh: its modules live in the cache, not in the
 # host's /lib/modules; link them in (the write lands in the overlay's tmpfs).
-if [[ -n ${scws_moddir:-} && -d $scws_moddir ]]; then
-	$bb ln -sfn "$scws_moddir" "/lib/modules/$($bb uname -r)" || log "cannot link $scws_moddir"
+if [[ -n ${scws_moddir:-} && -d $scws_moddir && ! -e /lib/modules/$($bb uname -r) ]]; then
+	$bb ln -s "$scws_moddir" "/lib/modules/$($bb uname -r)" || log "cannot link $scws_moddir"
 fi
 $bb hostname scws-vm
 echo scws-vm >/etc/hostname
