@@ -249,7 +249,10 @@ fi
 # The debug options report through the kernel log, which kunit.py keeps in test.log:
 # KASAN fails the running test by itself, lockdep, DEBUG_OBJECTS and DEBUG_LIST do not.
 if ((debug)); then
-	reports=$(grep -aE 'BUG: |WARNING: |ODEBUG: |list_(add|del) corruption' "$build/test.log" 2>/dev/null)
+	# Not counted: UML's virt-pci warns at boot that kunit.py's UML_PCI_OVER_VIRTIO has
+	# no device ID configured (arch/um/drivers/virt-pci.c); no test has run by then.
+	reports=$(grep -aE 'BUG: |WARNING: |ODEBUG: |list_(add|del) corruption' "$build/test.log" 2>/dev/null |
+		grep -v 'at arch/um/drivers/virt-pci\.c:')
 	if [ -n "$reports" ]; then
 		say "kernel reports in $build/test.log:"
 		printf '%s\n' "$reports" | head -n 20 >&2
