@@ -169,3 +169,13 @@ checkpatch:
 clean:
 	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_SCWS=m clean
 	rm -rf $(BUILD)
+
+# Tests that can find kernel bugs (docs/testing.md): KUnit with KASAN and lockdep on UML,
+# and the whole VM suite on a debug kernel with a kmemleak scan after it. Not part of
+# `make check`: a cold debug kernel build alone takes longer than CI's budget.
+.PHONY: kunit-debug check-deep
+kunit-debug:
+	bash tests/kunit/run.sh --debug
+
+check-deep: all
+	bash tests/vm/check-deep.sh
