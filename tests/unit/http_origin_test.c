@@ -45,7 +45,7 @@ static void test_own_origins(void **state)
 		"", "null", EVIL, "http://127.0.0.1:4116", "https://127.0.0.1:3516",
 		OWN "/", OWN "0", "http://127.0.0.1:35160", "http://127.0.0.1",
 		"http://127.0.0.1:3516.evil.example", "http://evil.example:3516",
-		"http://[::1]:3516", "http://127.0.0.2:3516", " " OWN,
+		"http://[::1]:3516", "http://127.0.0.2:3516", " http://127.0.0.1:3516",
 	};
 
 	(void)state;
@@ -80,7 +80,7 @@ static void test_referer(void **state)
 	static const char *const foreign[] = {
 		"", "/cgi/phonebook", "127.0.0.1:3516/", EVIL "/",
 		OWN "@evil.example/", OWN "0/", "http://127.0.0.1:3516.evil/",
-		"http://evil.example/" OWN, "null",
+		"http://evil.example/http://127.0.0.1:3516", "null",
 	};
 
 	(void)state;
