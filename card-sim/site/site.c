@@ -74,6 +74,7 @@ struct scws_site *scws_site_open(struct card_state *st, struct card_pin *pin,
 	s->pin = pin;
 	s->fs = card_fs_open(st);
 	s->auth = http_auth_new(pin);
+	http_origins_init(&s->origins);
 	if (!s->fs || !s->auth)
 		goto fail;
 	if (content_dir && card_state_get(st, SITE_IMPORTED_KEY, &val, &len)) {
