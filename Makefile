@@ -86,6 +86,7 @@ $(BPF_SKEL): $(BPF_OUT)/scws_lsm.bpf.o
 
 SCWSCTL_SRCS := $(wildcard tools/scwsctl/*.c) tools/lib/acp-policy.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c tools/lib/acp-merge.c \
 	tools/lib/scws-nl-policy.c tools/lib/scws-sig.c $(LIBNL_SRCS)
+SCWSCTL_SRCS += tools/lib/scws-se.c tools/lib/se-proto.c
 CRYPTO_LIBS = $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 $(SCWSCTL): $(SCWSCTL_SRCS) $(wildcard tools/scwsctl/*.h tools/lib/*.h) uapi/linux/scws.h \
 	    $(BPF_SKEL)
