@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/uicc/uicc.c card-sim/uicc/uicc_files.c card-sim/uicc/uicc_pin.c card-sim/uicc/uicc_cat.c card-sim/uicc/apdu.c card-sim/aram/aram.c card-sim/aram/aram_rules.c tools/lib/ber.c card-sim/uicc/fs.c card-sim/uicc/pin.c card-sim/state.c card-sim/log.c card-sim/uicc/baud.c card-sim/arf/arf.c card-sim/arf/arf_files.c
+// sources: card-sim/uicc/uicc.c card-sim/uicc/uicc_files.c card-sim/uicc/uicc_pin.c card-sim/uicc/uicc_cat.c card-sim/uicc/apdu.c card-sim/aram/aram.c card-sim/aram/aram_rules.c tools/lib/ber.c card-sim/uicc/fs.c card-sim/uicc/pin.c card-sim/state.c card-sim/log.c card-sim/uicc/baud.c card-sim/arf/arf.c card-sim/arf/arf_files.c card-sim/applet/test_applet.c
 // libs: -lmbedcrypto
 /*
  * The UICC's APDU layer: ATR, classes and channels, SELECT / STATUS /
