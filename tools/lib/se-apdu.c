@@ -124,7 +124,7 @@ bool se_apdu_cla_for(uint8_t cla, unsigned int chan, uint8_t *out)
 	if (sm != 0x00 && sm != 0x02)
 		return false;	/* the further coding has no such SM */
 	*out = (uint8_t)(prop | 0x40 | (sm ? 0x20 : 0) | chain | (chan - 4));
-	return true;
+	return *out != 0xFF;	/* 'FF' is no class (ISO 7816-3 PPS) */
 }
 
 /* SELECT P1: 00 by FID (no data or 3F00: the MF), 03 parent DF, 04 by
