@@ -414,11 +414,11 @@ static bool p2_ok(uint8_t p2)
 	return (p2 & 0xF3) == 0x00 || p2 == 0x02;
 }
 
-static void op_open(struct se_conn *c, const struct se_msg *m,
-		    const struct se_caller *who)
+static void op_open(struct se_conn *c, const struct se_msg *m)
 {
 	struct se_service *s = c->s;
 	struct se_channel *ch = NULL;
+	struct se_caller caller, *who = &caller;
 	struct seac_decision d;
 	char why[200], aidhex[40];
 	uint8_t cla, n, h = 0;
@@ -447,9 +447,14 @@ static void op_open(struct se_conn *c, const struct se_msg *m,
 	if (err)
 		return fail(c, m->op, err == -EIO ? SE_ERR_DENIED : SE_ERR_IO,
 			    "the card's access rules cannot be read");
+	/* After the rules: the card's certificates are trust anchors. */
+	if (se_caller_get(&c->peer, s->anchors, s->n_anchors, who))
+		return fail(c, m->op, SE_ERR_DENIED, "the caller's "
+			    "executable cannot be identified");
 	if (!decide(c, who, m->data, m->len, &d, why, sizeof(why)))
-		return fail(c, m->op, SE_ERR_DENIED, "%s (uid %u) -> AID %s: "
-			    "%s", who->exe, (unsigned int)c->peer.uid,
+		return fail(c, m->op, SE_ERR_DENIED, "%s (uid %u, signature "
+			    "%s) -> AID %s: %s", who->exe,
+			    (unsigned int)c->peer.uid, who->sig,
 			    aidhex[0] ? aidhex : "default", why);
 	log_notice("se: %s (pid %d, uid %u, label %s, signature %s) -> AID "
 		   "%s: %s", who->exe, (int)c->peer.pid,
@@ -511,9 +516,7 @@ static struct se_channel *live_channel(struct se_conn *c,
 	if (ch->gen != c->s->gen || !card_up(c->s)) {
 		fail(c, m->op, SE_ERR_CARD_GONE, "the card went away: channel "
 		     "%u is closed, open a new one", m->handle);
-		if (ch->gen != c->s->gen)
-			ch->used = false;	/* gone with its card */
-		return NULL;
+		return NULL;	/* kept until closed (nothing on the card) */
 	}
 	return ch;
 }
@@ -622,7 +625,6 @@ static void on_conn(struct watch *w, uint32_t events)
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
 			     .msg_control = cmsg.buf,
 			     .msg_controllen = sizeof(cmsg.buf) };
-	struct se_caller who;
 	struct se_msg m;
 	ssize_t n;
 	int rc;
@@ -658,11 +660,7 @@ static void on_conn(struct watch *w, uint32_t events)
 		return op_close_session(c, &m);
 	case SE_OP_OPEN_LOGICAL:
 	case SE_OP_OPEN_BASIC:
-		if (se_caller_get(&c->peer, c->s->anchors, c->s->n_anchors,
-				  &who))
-			return fail(c, m.op, SE_ERR_DENIED, "the caller's "
-				    "executable cannot be identified");
-		return op_open(c, &m, &who);
+		return op_open(c, &m);
 	case SE_OP_TRANSMIT:
 		return op_transmit(c, &m);
 	case SE_OP_SELECT_RESPONSE:
