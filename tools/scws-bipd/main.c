@@ -229,6 +229,12 @@ static int run(struct pump *p)
 			card_lost(p);
 			continue;
 		}
+		{
+			int64_t se_next = se_service_tick(p->se);
+
+			if (se_next >= 0 && (next < 0 || se_next < next))
+				next = se_next;
+		}
 		if (!p->engine.card && (next < 0 || p->card_retry_at < next))
 			next = p->card_retry_at;
 		if (p->engine.card && p->rules.next_poll >= 0 &&

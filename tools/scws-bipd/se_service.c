@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/x509.h>
@@ -36,6 +37,13 @@
 #define SE_LOCAL_MAX (1 << 20)
 #define SE_ANCHORS_MAX 64
 #define DEFAULT_RULES "/etc/scws/se-rules"
+/* Sharing the card link with the BIP session (docs/scheduling.md): while
+ * the toolkit session is busy (a FETCH, TERMINAL RESPONSE or ENVELOPE in
+ * the last SE_BIP_ACTIVE_MS), applications get SE_SHARE_PCT % of the
+ * link's time, in bursts of up to SE_BURST_US; idle, all of it. */
+#define SE_SHARE_PCT 8
+#define SE_BIP_ACTIVE_MS 50
+#define SE_BURST_US 2000
 #define DEFAULT_TRUST "/etc/scws/trusted.d"
 
 enum { INS_MANAGE_CHANNEL = 0x70, INS_SELECT = 0xA4 };
@@ -55,6 +63,7 @@ struct se_conn {
 	struct se_service *s;
 	struct watch w;
 	struct se_peer peer;
+	bool paused;			/* waits for the applications' share */
 	bool session[SE_SESSIONS];
 	struct se_channel ch[SE_CHANNELS];
 };
@@ -74,6 +83,12 @@ struct se_service {
 	struct seac_rules rules;
 	X509 *anchors[SE_ANCHORS_MAX];
 	size_t n_anchors, n_card_anchors;
+	/* the applications' share of the card link */
+	int64_t credit_us, credit_at_us;
+	uint64_t bip_apdus;
+	int64_t bip_last_us;
+	int64_t resume_at_us;		/* paused connections: -1 none */
+	uint64_t deferred;		/* requests that waited (stats) */
 };
 
 static uint8_t out_buf[SE_PROTO_MSG_MAX];
@@ -117,6 +132,74 @@ static void fail(struct se_conn *c, uint8_t op, enum se_status st,
 	send_answer(c, op, st, (const uint8_t *)msg, strlen(msg), NULL, 0);
 }
 
+/* ---- sharing the card link ---- */
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Whether the toolkit session used the card lately. */
+static bool bip_busy(struct se_service *s, int64_t now)
+{
+	const struct stats *st = &s->b->stats;
+	uint64_t n = st->apdus[APDU_FETCH] + st->apdus[APDU_TR] +
+		     st->apdus[APDU_ENVELOPE];
+
+	if (n != s->bip_apdus) {
+		s->bip_apdus = n;
+		s->bip_last_us = now;
+	}
+	return now - s->bip_last_us < SE_BIP_ACTIVE_MS * 1000;
+}
+
+/* Brings the credit up to now: true when applications may use the card. */
+static bool share_ok(struct se_service *s)
+{
+	int64_t now = now_us();
+
+	if (!bip_busy(s, now))
+		s->credit_us = SE_BURST_US;
+	else
+		s->credit_us += (now - s->credit_at_us) * SE_SHARE_PCT / 100;
+	if (s->credit_us > SE_BURST_US)
+		s->credit_us = SE_BURST_US;
+	s->credit_at_us = now;
+	return s->credit_us > 0;
+}
+
+/* A connection waits for the share: no more reading until resumed. */
+static void pause_conn(struct se_service *s, struct se_conn *c)
+{
+	int64_t wait = -s->credit_us * 100 / SE_SHARE_PCT;
+
+	c->paused = true;
+	loop_mod(&c->w, 0);
+	s->deferred++;
+	if (s->resume_at_us < 0 || now_us() + wait < s->resume_at_us)
+		s->resume_at_us = now_us() + wait;
+}
+
+int64_t se_service_tick(struct se_service *s)
+{
+	if (!s || s->resume_at_us < 0)
+		return -1;
+	if (now_us() < s->resume_at_us && !share_ok(s) &&
+	    bip_busy(s, now_us()))
+		return s->resume_at_us / 1000 + 1;
+	s->resume_at_us = -1;
+	for (struct se_conn *c = s->conns; c; c = c->next) {
+		if (c->paused) {
+			c->paused = false;
+			loop_mod(&c->w, EPOLLIN);
+		}
+	}
+	return -1;
+}
+
 /* ---- the card ---- */
 
 static bool card_up(const struct se_service *s)
@@ -131,8 +214,11 @@ static int card_cmd(struct se_service *s, uint8_t cla, uint8_t ins,
 		    uint8_t p1, uint8_t p2, const uint8_t *data, size_t nc,
 		    size_t ne)
 {
+	int64_t t0 = now_us();
 	int err = apdu_xfer(s->b->card, APDU_OTHER, cla, ins, p1, p2, data,
 			    nc, ne, &resp);
+
+	s->credit_us -= now_us() - t0;
 
 	if (err && err != -EMSGSIZE) {
 		log_warn("se: card link failed");
@@ -629,12 +715,20 @@ static void on_conn(struct watch *w, uint32_t events)
 	ssize_t n;
 	int rc;
 
-	/* One request per loop round: the card's session gets its turn. */
+	/* One request per loop round, within the applications' share of
+	 * the card link: the card's session gets its turn. */
+	if (events & (EPOLLHUP | EPOLLERR)) {
+		conn_close(c);	/* gone: nobody reads answers any more */
+		return;
+	}
+	if (!share_ok(c->s)) {
+		pause_conn(c->s, c);
+		return;
+	}
 	n = recvmsg(w->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
-	if (n <= 0 || (events & (EPOLLHUP | EPOLLERR) && n <= 0) ||
-	    (mh.msg_flags & MSG_TRUNC)) {
+	if (n <= 0 || (mh.msg_flags & MSG_TRUNC)) {
 		conn_close(c);
 		return;
 	}
@@ -728,6 +822,9 @@ int se_service_open(struct se_service **sp, struct bipd *b, struct loop *l,
 	s->b = b;
 	s->o = o;
 	s->gen = 1;
+	s->resume_at_us = -1;
+	s->credit_us = SE_BURST_US;
+	s->credit_at_us = now_us();
 	strcpy(sa.sun_path, o->se_socket);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {

@@ -28,6 +28,9 @@ struct se_service;
 int se_service_open(struct se_service **sp, struct bipd *b, struct loop *l,
 		    const struct bipd_opts *o);
 void se_service_close(struct se_service *s);
+/* After each loop round: resumes connections that waited for the
+ * applications' share of the card link.  The next deadline (ms), or -1. */
+int64_t se_service_tick(struct se_service *s);
 /* The card went away (reset): its channels are gone. */
 void se_service_card_lost(struct se_service *s);
 
