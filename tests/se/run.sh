@@ -127,7 +127,8 @@ check "a copy of scwsctl signed by the demo signer" \
 "$PUMP" --foreground -v --no-module "3516=$HTTP_PORT" --se-socket "$SOCK" \
 	--se-rules "$TMP/se-rules" --se-trust-dir "$TMP/no-such-dir" >"$TMP/pump.log" 2>&1 &
 PUMP_PID=$!
-waitfor "$TMP/pump.log" "connection source open" 1 400
+waitfor "$TMP/pump.log" "APDU access service on" 1 400
+waitfor "$TMP/pump.log" "port 3516: 2 channels" 1 400
 check "se list: SIM1 with a card" bash -c "se() { :; }; '$SIGNED' se -s '$SOCK' list | grep -qx 'SIM1 present'"
 
 se "$SIGNED" exec "$AID" 8001000004CAFEBABE00 80020000 80030000
