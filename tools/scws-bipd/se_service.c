@@ -831,6 +831,17 @@ int se_service_open(struct se_service **sp, struct bipd *b, struct loop *l,
 		err = -errno;
 		goto fail;
 	}
+	{
+		/* /run/scws may not exist yet (no other state written). */
+		char dir[sizeof(sa.sun_path)], *slash;
+
+		strcpy(dir, o->se_socket);
+		slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			mkdir(dir, 0755);
+		}
+	}
 	unlink(o->se_socket);	/* a socket left by an earlier pump */
 	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	/* Access is decided per request; anyone may connect. */
