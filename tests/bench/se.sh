@@ -11,7 +11,7 @@
 #      each, interleaved; goal: <= 10 % slower; and the ECHO round trip
 #      during the downloads (what the BIP traffic costs the application).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 N=${SCWS_BENCH_APDUS:-2000}
 RUNS=${SCWS_BENCH_LOADS:-5}
 . tests/bench/host.sh

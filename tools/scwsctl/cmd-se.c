@@ -13,7 +13,7 @@
 #include "scwsctl.h"
 
 static const char se_usage[] =
-	"Usage: scwsctl se [--socket PATH] [--p2 XX] COMMAND\n"
+	"Usage: scwsctl se [--socket PATH] [--p2 XX] [--basic] COMMAND\n"
 	"Reach the card's applets through scws-bipd's APDU access service\n"
 	"(Open Mobile API semantics; the card's access rules decide).\n"
 	"\n"
@@ -33,6 +33,8 @@ static const char se_usage[] =
 	"  -s, --socket PATH    the service (default $SCWS_SE_SOCKET, else\n"
 	"                       " SCWS_SE_SOCKET ")\n"
 	"      --p2 XX          SELECT P2 for open (default 00)\n"
+	"      --basic          open the basic channel instead (the pump\n"
+	"                       refuses: its toolkit session uses it)\n"
 	"  -h, --help           this help\n";
 
 static const struct ctl_cmd se_cmd = { .name = "se", .usage = se_usage,
@@ -44,6 +46,7 @@ struct se_cli {
 	bool has_session, has_chan;
 	uint8_t chan;
 	uint8_t p2;
+	bool basic;
 	uint8_t buf[SE_PROTO_MSG_MAX];
 };
 
@@ -131,8 +134,9 @@ static int do_open(struct se_cli *c, const char *aid_hex)
 			return report(c, "open session", err);
 		c->has_session = true;
 	}
-	err = scws_se_open_logical(c->se, c->session, aid, aid_len, c->p2,
-				   &c->chan, c->buf, sizeof(c->buf), &sel_len);
+	err = (c->basic ? scws_se_open_basic : scws_se_open_logical)
+		(c->se, c->session, aid, aid_len, c->p2, &c->chan, c->buf,
+		 sizeof(c->buf), &sel_len);
 	if (err)
 		return report(c, "open", err);
 	c->has_chan = true;
@@ -223,6 +227,7 @@ int cmd_se(struct ctl *ctl, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "p2", required_argument, NULL, 'P' },
+		{ "basic", no_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -246,6 +251,9 @@ int cmd_se(struct ctl *ctl, int argc, char **argv)
 				free(c);
 				return ctl_usage_error(&se_cmd, "bad --p2");
 			}
+			break;
+		case 'B':
+			c->basic = true;
 			break;
 		case 'h':
 			fputs(se_usage, stdout);
