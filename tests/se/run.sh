@@ -15,7 +15,7 @@ OUT=$TOP/build/se-host
 PUMP=$OUT/scws-bipd
 CARD=$OUT/scws-card
 CTL=${SCWS_BUILD:-$PWD/build}/scwsctl
-PLAN=29
+PLAN=32
 
 TAP_NAME=se TAP_WHAT="APDU access"
 . tests/lib/host-tap.sh
@@ -129,7 +129,11 @@ check "a copy of scwsctl signed by the demo signer" \
 PUMP_PID=$!
 waitfor "$TMP/pump.log" "APDU access service on" 1 400
 waitfor "$TMP/pump.log" "port 3516: 2 channels" 1 400
-check "se list: SIM1 with a card" bash -c "se() { :; }; '$SIGNED' se -s '$SOCK' list | grep -qx 'SIM1 present'"
+se "$SIGNED" list
+check "se list: SIM1 with a card" grep -qx "SIM1 present" "$TMP/out"
+se "$SIGNED" --basic open "$AID"
+check "the basic channel is refused: it carries the toolkit session" \
+	grep -q "no channel available.*basic channel carries the card's toolkit session" "$TMP/err"
 
 se "$SIGNED" exec "$AID" 8001000004CAFEBABE00 80020000 80030000
 check "signed app: SELECT answers the FCI, ECHO and the counter work" \
@@ -215,8 +219,7 @@ BG=$!
 exec 7>"$TMP/fifo"
 echo "open $AID" >&7
 waitfor "$TMP/out" "9000" 1
-kill -9 "$BG"
-wait "$BG" 2>/dev/null
+{ kill -9 "$BG"; wait "$BG"; } 2>/dev/null
 BG=""
 exec 7>&-
 check "a client killed with an open channel: the pump closes it on the card" \
@@ -246,5 +249,27 @@ check "card removed: the open channel answers 'the card went away'" \
 check "... and closing it is no error (nothing is left on the card)" \
 	bash -c "! grep -q 'close:' '$TMP/err'"
 check "card back: a new channel to the applet works" grep -qx "DD9000" "$TMP/out"
+# the pump restarts under a client's feet
+mkfifo "$TMP/fifo2"
+"$SIGNED" se -s "$SOCK" script <"$TMP/fifo2" >"$TMP/out" 2>"$TMP/err" 7>&- &
+BG=$!
+exec 7>"$TMP/fifo2"
+printf 'open %s\n' "$AID" >&7
+waitfor "$TMP/out" "9000" 1
+stop_pid "$PUMP_PID"
+cat "$TMP/pump.log" >>"$TMP/pump1.log"
+printf 'transmit 8001000001EE00\n' >&7
+exec 7>&-
+wait "$BG"
+BG=""
+check "pump stopped: the client's next request fails clearly" \
+	grep -q "transmit: Connection reset by peer\|transmit: Broken pipe" "$TMP/err"
+"$PUMP" --foreground -v --no-module "3516=$HTTP_PORT" --se-socket "$SOCK" \
+	--se-rules "$TMP/se-rules" --se-trust-dir "$TMP/no-such-dir" >"$TMP/pump.log" 2>&1 &
+PUMP_PID=$!
+waitfor "$TMP/pump.log" "port 3516: 2 channels" 1 400
+se "$SIGNED" exec "$AID" 8001000001EF00
+check "pump restarted: the application reconnects and works" grep -qx "EF9000" <(sed -n 2p "$TMP/out")
+cat "$TMP/pump1.log" "$TMP/pump.log" >"$TMP/pump-all.log"
 check "no sanitizer report in the pump's log" \
-	bash -c "! grep -q 'ERROR: AddressSanitizer\|runtime error:\|LeakSanitizer' '$TMP/pump.log'"
+	bash -c "! grep -q 'ERROR: AddressSanitizer\|runtime error:\|LeakSanitizer' '$TMP/pump-all.log'"
