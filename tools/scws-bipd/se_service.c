@@ -1,22 +1,14 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
 /*
  * se_service.c - the APDU access service (se_service.h): the socket,
- * sessions and channels, the access decision, the card exchanges.
+ * connections, sessions and channels, the card exchanges.
  */
-#include "se_service.h"
-#include "aram_reader.h"
+#include "se_int.h"
 #include "log.h"
-#include "scws-sig.h"
 #include "se-apdu.h"
-#include "se-local.h"
 #include "se-proto.h"
-#include "se_ident.h"
-#include "seac-resolve.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,71 +17,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <openssl/x509.h>
-
-#define SE_READER "SIM1"	/* OMAPI's name for the first UICC */
-#define SE_SESSIONS 8		/* per connection */
-#define SE_CHANNELS 8		/* per connection */
-#define SE_CONNS_MAX 64
-#define SE_LOCAL_MAX (1 << 20)
-#define SE_ANCHORS_MAX 64
-#define DEFAULT_RULES "/etc/scws/se-rules"
-/* Sharing the card link with the BIP session (docs/scheduling.md): while
- * the toolkit session is busy (a FETCH, TERMINAL RESPONSE or ENVELOPE in
- * the last SE_BIP_ACTIVE_MS), applications get SE_SHARE_PCT % of the
- * link's time, in bursts of up to SE_BURST_US; idle, all of it. */
-#define SE_SHARE_PCT 8
-#define SE_BIP_ACTIVE_MS 50
-#define SE_BURST_US 2000
-#define DEFAULT_TRUST "/etc/scws/trusted.d"
-
 enum { INS_MANAGE_CHANNEL = 0x70, INS_SELECT = 0xA4 };
-
-struct se_channel {
-	bool used;
-	uint8_t session;
-	uint8_t card_chan;		/* 1..19 */
-	uint32_t gen;			/* the card it was opened on */
-	struct seac_decision dec;
-	uint8_t select[APDU_RESP_MAX + 2];
-	size_t select_len;
-};
-
-struct se_conn {
-	struct se_conn *next;
-	struct se_service *s;
-	struct watch w;
-	struct se_peer peer;
-	bool paused;			/* waits for the applications' share */
-	bool session[SE_SESSIONS];
-	struct se_channel ch[SE_CHANNELS];
-};
-
-struct se_service {
-	struct bipd *b;
-	const struct bipd_opts *o;
-	struct watch listen;
-	struct se_conn *conns;
-	unsigned int n_conns;
-	uint32_t gen;			/* bumped when the card goes */
-	/* the card's rules, for card generation rules_gen */
-	bool rules_valid;
-	uint32_t rules_gen;
-	bool has_tag;
-	uint8_t tag[8];
-	struct seac_rules rules;
-	X509 *anchors[SE_ANCHORS_MAX];
-	size_t n_anchors, n_card_anchors;
-	/* the applications' share of the card link */
-	int64_t credit_us, credit_at_us;
-	uint64_t bip_apdus;
-	int64_t bip_last_us;
-	int64_t resume_at_us;		/* paused connections: -1 none */
-	uint64_t deferred;		/* requests that waited (stats) */
-};
 
 static uint8_t out_buf[SE_PROTO_MSG_MAX];
 static uint8_t in_buf[SE_PROTO_MSG_MAX];
@@ -132,74 +62,6 @@ static void fail(struct se_conn *c, uint8_t op, enum se_status st,
 	send_answer(c, op, st, (const uint8_t *)msg, strlen(msg), NULL, 0);
 }
 
-/* ---- sharing the card link ---- */
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* Whether the toolkit session used the card lately. */
-static bool bip_busy(struct se_service *s, int64_t now)
-{
-	const struct stats *st = &s->b->stats;
-	uint64_t n = st->apdus[APDU_FETCH] + st->apdus[APDU_TR] +
-		     st->apdus[APDU_ENVELOPE];
-
-	if (n != s->bip_apdus) {
-		s->bip_apdus = n;
-		s->bip_last_us = now;
-	}
-	return now - s->bip_last_us < SE_BIP_ACTIVE_MS * 1000;
-}
-
-/* Brings the credit up to now: true when applications may use the card. */
-static bool share_ok(struct se_service *s)
-{
-	int64_t now = now_us();
-
-	if (!bip_busy(s, now))
-		s->credit_us = SE_BURST_US;
-	else
-		s->credit_us += (now - s->credit_at_us) * SE_SHARE_PCT / 100;
-	if (s->credit_us > SE_BURST_US)
-		s->credit_us = SE_BURST_US;
-	s->credit_at_us = now;
-	return s->credit_us > 0;
-}
-
-/* A connection waits for the share: no more reading until resumed. */
-static void pause_conn(struct se_service *s, struct se_conn *c)
-{
-	int64_t wait = -s->credit_us * 100 / SE_SHARE_PCT;
-
-	c->paused = true;
-	loop_mod(&c->w, 0);
-	s->deferred++;
-	if (s->resume_at_us < 0 || now_us() + wait < s->resume_at_us)
-		s->resume_at_us = now_us() + wait;
-}
-
-int64_t se_service_tick(struct se_service *s)
-{
-	if (!s || s->resume_at_us < 0)
-		return -1;
-	if (now_us() < s->resume_at_us && !share_ok(s) &&
-	    bip_busy(s, now_us()))
-		return s->resume_at_us / 1000 + 1;
-	s->resume_at_us = -1;
-	for (struct se_conn *c = s->conns; c; c = c->next) {
-		if (c->paused) {
-			c->paused = false;
-			loop_mod(&c->w, EPOLLIN);
-		}
-	}
-	return -1;
-}
-
 /* ---- the card ---- */
 
 static bool card_up(const struct se_service *s)
@@ -214,11 +76,11 @@ static int card_cmd(struct se_service *s, uint8_t cla, uint8_t ins,
 		    uint8_t p1, uint8_t p2, const uint8_t *data, size_t nc,
 		    size_t ne)
 {
-	int64_t t0 = now_us();
+	int64_t t0 = se_now_us();
 	int err = apdu_xfer(s->b->card, APDU_OTHER, cla, ins, p1, p2, data,
 			    nc, ne, &resp);
 
-	s->credit_us -= now_us() - t0;
+	s->credit_us -= se_now_us() - t0;
 
 	if (err && err != -EMSGSIZE) {
 		log_warn("se: card link failed");
@@ -244,154 +106,6 @@ static void close_card_channel(struct se_service *s, struct se_channel *ch)
 			 ch->card_chan, resp.sw);
 	log_info("se: logical channel %u closed", ch->card_chan);
 	ch->used = false;
-}
-
-/* ---- trust anchors and rules ---- */
-
-static void anchors_drop(struct se_service *s, size_t from)
-{
-	for (size_t i = from; i < s->n_anchors; i++)
-		X509_free(s->anchors[i]);
-	s->n_anchors = from;
-}
-
-/* The manufacturer's certificates (the directory), kept first. */
-static void load_trust_dir(struct se_service *s)
-{
-	const char *dir = s->o->se_trust_dir ? s->o->se_trust_dir :
-			  DEFAULT_TRUST;
-	struct dirent *e;
-	DIR *d = opendir(dir);
-	char path[PATH_MAX];
-
-	if (!d)
-		return;
-	while ((e = readdir(d)) && s->n_anchors < SE_ANCHORS_MAX) {
-		X509 *x;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		x = scws_sig_load_cert(path);
-		if (x)
-			s->anchors[s->n_anchors++] = x;
-	}
-	closedir(d);
-	s->n_card_anchors = s->n_anchors;
-}
-
-static void card_cert(void *arg, const uint8_t *der, size_t len)
-{
-	struct se_service *s = arg;
-	const unsigned char *p = der;
-	X509 *x = d2i_X509(NULL, &p, (long)len);
-
-	if (x && s->n_anchors < SE_ANCHORS_MAX)
-		s->anchors[s->n_anchors++] = x;
-	else
-		X509_free(x);
-}
-
-static void note(void *arg, uint16_t sw)
-{
-	cat_note_sw(arg, sw);
-}
-
-/*
- * The card's rules, read again when the card changed or the ARA-M's
- * refresh tag did (Android checks it at each channel opening too).
- * 0, -EIO (unreadable: no access), or a failed link.
- */
-static int rules_update(struct se_service *s)
-{
-	struct aram_link al = { .link = s->b->card, .note = note,
-				.arg = s->b };
-	struct aram_answer a;
-	struct seac_rules rs;
-	char why[200];
-	uint16_t sw;
-	int err;
-
-	if (s->rules_valid && s->rules_gen == s->gen && s->has_tag) {
-		err = aram_read(&al, false, &a, &sw);
-		if (!err && a.has_refresh && !memcmp(a.refresh, s->tag, 8)) {
-			aram_answer_free(&a);
-			return 0;
-		}
-		aram_answer_free(&a);
-		if (al.dead)
-			goto dead;
-	}
-	err = aram_read(&al, true, &a, &sw);
-	if (al.dead)
-		goto dead;
-	seac_rules_free(&s->rules);
-	s->rules_valid = false;
-	anchors_drop(s, s->n_card_anchors);
-	if (err == -ENOENT) {
-		log_info("se: no ARA-M: only the local rules apply");
-		s->rules_valid = true;
-		s->rules_gen = s->gen;
-		s->has_tag = false;
-		return 0;
-	}
-	if (err) {
-		log_warn("se: the card's access rules cannot be read (%s, SW "
-			 "%04X): no access", strerror(-err), sw);
-		return -EIO;
-	}
-	err = seac_parse(a.all, a.all_len, &rs, why, sizeof(why));
-	if (err) {
-		log_warn("se: the card's access rules are malformed (%s): "
-			 "no access", why);
-		aram_answer_free(&a);
-		return -EIO;
-	}
-	if (a.certs)
-		seac_parse_certs(a.certs, a.certs_len, card_cert, s);
-	s->rules = rs;
-	s->rules_valid = true;
-	s->rules_gen = s->gen;
-	s->has_tag = a.has_refresh;
-	memcpy(s->tag, a.refresh, 8);
-	log_info("se: %zu card rules, %zu trusted certificates", rs.n,
-		 s->n_anchors);
-	aram_answer_free(&a);
-	return 0;
-dead:
-	s->b->card_failed = true;
-	return -ENODEV;
-}
-
-/* The admin's file, read at each opening (it is small): edits apply at
- * once.  A missing file is no rule; a bad one denies (logged). */
-static int local_load(struct se_service *s, struct se_local *l)
-{
-	const char *path = s->o->se_rules ? s->o->se_rules : DEFAULT_RULES;
-	char *text, why[200];
-	ssize_t n;
-	int fd, err;
-
-	memset(l, 0, sizeof(*l));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	text = malloc(SE_LOCAL_MAX);
-	if (!text) {
-		close(fd);
-		return -ENOMEM;
-	}
-	n = read(fd, text, SE_LOCAL_MAX);
-	close(fd);
-	if (n < 0 || n == SE_LOCAL_MAX) {
-		free(text);
-		return n < 0 ? -EIO : -E2BIG;
-	}
-	err = se_local_parse(text, (size_t)n, l, why, sizeof(why));
-	free(text);
-	if (err)
-		log_warn("se: %s: %s: no access until it is fixed", path, why);
-	return err;
 }
 
 /* ---- requests ---- */
@@ -453,48 +167,7 @@ static void op_close_session(struct se_conn *c, const struct se_msg *m)
  * first, then the card's rules, then the admin's allow where the card
  * has none.  True when allowed; d holds the filters.
  */
-static bool decide(struct se_conn *c, const struct se_caller *who,
-		   const uint8_t *aid, size_t aid_len,
-		   struct seac_decision *d, char *why, size_t why_len)
-{
-	struct se_service *s = c->s;
-	struct se_local_who lw = { .uid = c->peer.uid, .exe = who->exe,
-				   .app = &who->app };
-	const struct se_local_rule *lr;
-	struct se_local local;
-	int err = local_load(s, &local);
 
-	memset(d, 0, sizeof(*d));
-	if (err) {
-		snprintf(why, why_len, "the local rules cannot be used");
-		return false;
-	}
-	lr = se_local_match(&local, aid, aid_len, &lw);
-	if (lr && !lr->allow) {
-		snprintf(why, why_len, "denied by the local rules (line %u)",
-			 lr->line);
-		se_local_free(&local);
-		return false;
-	}
-	seac_resolve(&s->rules, aid, aid_len, &who->app, d);
-	if (d->step == SEAC_STEP_NONE && lr) {
-		d->allowed = true;
-		d->all_apdus = !lr->n_filters;
-		d->n_filters = lr->n_filters;
-		memcpy(d->filter, lr->filter, lr->n_filters * 8);
-		snprintf(why, why_len, "allowed by the local rules (line %u)",
-			 lr->line);
-	} else {
-		snprintf(why, why_len, "%s by the card: %s",
-			 d->allowed ? "allowed" : "denied",
-			 seac_step_name(d->step));
-	}
-	se_local_free(&local);
-	return d->allowed;
-}
-
-/* OMAPI's SELECT P2 choices: first occurrence with FCI, FCP, FMD or no
- * response data (00, 04, 08, 0C); 02, next occurrence (selectNext). */
 static bool p2_ok(uint8_t p2)
 {
 	return (p2 & 0xF3) == 0x00 || p2 == 0x02;
@@ -529,7 +202,7 @@ static void op_open(struct se_conn *c, const struct se_msg *m)
 	if (!ch)
 		return fail(c, m->op, SE_ERR_NO_CHANNEL, "too many channels");
 	h--;
-	err = rules_update(s);
+	err = se_rules_update(s);
 	if (err)
 		return fail(c, m->op, err == -EIO ? SE_ERR_DENIED : SE_ERR_IO,
 			    "the card's access rules cannot be read");
@@ -537,7 +210,7 @@ static void op_open(struct se_conn *c, const struct se_msg *m)
 	if (se_caller_get(&c->peer, s->anchors, s->n_anchors, who))
 		return fail(c, m->op, SE_ERR_DENIED, "the caller's "
 			    "executable cannot be identified");
-	if (!decide(c, who, m->data, m->len, &d, why, sizeof(why)))
+	if (!se_decide(c, who, m->data, m->len, &d, why, sizeof(why)))
 		return fail(c, m->op, SE_ERR_DENIED, "%s (uid %u, signature "
 			    "%s) -> AID %s: %s", who->exe,
 			    (unsigned int)c->peer.uid, who->sig,
@@ -721,8 +394,8 @@ static void on_conn(struct watch *w, uint32_t events)
 		conn_close(c);	/* gone: nobody reads answers any more */
 		return;
 	}
-	if (!share_ok(c->s)) {
-		pause_conn(c->s, c);
+	if (!se_share_ok(c->s)) {
+		se_pause_conn(c->s, c);
 		return;
 	}
 	n = recvmsg(w->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
@@ -807,6 +480,19 @@ static void on_listen(struct watch *w, uint32_t events)
 		 c->peer.label[0] ? c->peer.label : "-");
 }
 
+/* /run/scws may not exist yet (no other state written). */
+static void make_parent_dir(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0755);
+	}
+}
+
 int se_service_open(struct se_service **sp, struct bipd *b, struct loop *l,
 		    const struct bipd_opts *o)
 {
@@ -822,26 +508,14 @@ int se_service_open(struct se_service **sp, struct bipd *b, struct loop *l,
 	s->b = b;
 	s->o = o;
 	s->gen = 1;
-	s->resume_at_us = -1;
-	s->credit_us = SE_BURST_US;
-	s->credit_at_us = now_us();
+	se_share_init(s);
 	strcpy(sa.sun_path, o->se_socket);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		err = -errno;
 		goto fail;
 	}
-	{
-		/* /run/scws may not exist yet (no other state written). */
-		char dir[sizeof(sa.sun_path)], *slash;
-
-		strcpy(dir, o->se_socket);
-		slash = strrchr(dir, '/');
-		if (slash && slash != dir) {
-			*slash = '\0';
-			mkdir(dir, 0755);
-		}
-	}
+	make_parent_dir(o->se_socket);
 	unlink(o->se_socket);	/* a socket left by an earlier pump */
 	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	/* Access is decided per request; anyone may connect. */
@@ -859,7 +533,7 @@ int se_service_open(struct se_service **sp, struct bipd *b, struct loop *l,
 		close(fd);
 		goto fail;
 	}
-	load_trust_dir(s);
+	se_load_trust_dir(s);
 	log_notice("se: APDU access service on %s (%zu trusted certificates)",
 		   o->se_socket, s->n_anchors);
 	*sp = s;
@@ -880,7 +554,7 @@ void se_service_close(struct se_service *s)
 	close(s->listen.fd);
 	unlink(s->o->se_socket);
 	seac_rules_free(&s->rules);
-	anchors_drop(s, 0);
+	se_anchors_drop(s, 0);
 	free(s);
 }
 
