@@ -46,7 +46,7 @@ echo "se:   through the service median ${smed} us (mean ${smean}): ratio $(echo 
 
 # (b) the download alone and with an application busy on the card
 dl() { curl -s -m 300 -o /dev/null -w '%{time_total}' "http://127.0.0.1:$HTTP/huge.bin"; }
-alone=() busy=() rtts=()
+alone=() busy=() rtts=() shares=()
 for _ in $(seq "$RUNS"); do
 	alone+=("$(dl)")
 	"$RTT" loop "$TMP/se.sock" 2>/dev/null &
@@ -54,7 +54,12 @@ for _ in $(seq "$RUNS"); do
 	sleep 0.2
 	"$RTT" service "$TMP/se.sock" 200 >"$TMP/rtt" &
 	R=$!
+	s0=$(stats)
 	busy+=("$(dl)")
+	s1=$(stats)
+	other=$(($(field other "$s1" | tr -d ')') - $(field other "$s0" | tr -d ')')))
+	all=$(($(field apdus "$s1") - $(field apdus "$s0")))
+	shares+=("$((100 * other / (all ? all : 1)))")
 	wait "$R"
 	rtts+=("$(awk '{ print $2 }' "$TMP/rtt")")
 	kill "$LOOP" 2>/dev/null
@@ -67,3 +72,4 @@ echo "se: 1 MiB through BIP, median of $RUNS: alone ${a}s, with an application's
 	"$(echo "scale=4; ($b / $a - 1) * 100" | bc | xargs printf '%.1f') % slower (goal <= 10 %)"
 echo "se:   the application's ECHO round trip meanwhile: median $(med "${rtts[@]}") us"
 echo "se:   samples: alone ${alone[*]}; with ECHOs ${busy[*]}"
+echo "se:   the application's APDUs among all on the card link during those downloads: ${shares[*]} % (the share is 8 % of the link's time)"
