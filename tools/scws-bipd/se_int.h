@@ -55,6 +55,7 @@ struct se_service {
 	uint32_t rules_gen;
 	bool has_tag;
 	uint8_t tag[8];
+	bool from_arf;			/* the rules came from the ARF */
 	struct seac_rules rules;
 	X509 *anchors[SE_ANCHORS_MAX];
 	size_t n_anchors, n_card_anchors;

@@ -6,6 +6,7 @@
  */
 #include "se_int.h"
 #include "aram_reader.h"
+#include "arf_reader.h"
 #include "log.h"
 #include "scws-sig.h"
 #include "se-local.h"
@@ -72,10 +73,73 @@ static void note(void *arg, uint16_t sw)
 	cat_note_sw(arg, sw);
 }
 
+/* Whether the refresh tag of the rules in force is still the card's. */
+static bool tag_unchanged(struct se_service *s, struct aram_link *al)
+{
+	struct aram_answer a;
+	struct arf_answer fa;
+	char why[200];
+	uint16_t sw;
+	bool same;
+
+	if (s->from_arf) {
+		same = !arf_read(al, false, &fa, &sw, why, sizeof(why)) &&
+		       fa.has_refresh && !memcmp(fa.refresh, s->tag, 8);
+		seac_rules_free(&fa.rules);
+		return same;
+	}
+	same = !aram_read(al, false, &a, &sw) && a.has_refresh &&
+	       !memcmp(a.refresh, s->tag, 8);
+	aram_answer_free(&a);
+	return same;
+}
+
+static void in_force(struct se_service *s, struct seac_rules *rs,
+		     bool has_tag, const uint8_t *tag, bool from_arf)
+{
+	s->rules = *rs;
+	s->rules_valid = true;
+	s->rules_gen = s->gen;
+	s->has_tag = has_tag;
+	if (has_tag)
+		memcpy(s->tag, tag, 8);
+	s->from_arf = from_arf;
+	log_info("se: %zu card rules (%s), %zu trusted certificates", rs->n,
+		 from_arf ? "ARF" : "ARA-M", s->n_anchors);
+}
+
+/* No ARA-M: the ARF (PKCS#15), as GP SEAC and Android do. */
+static int read_arf(struct se_service *s, struct aram_link *al)
+{
+	struct seac_rules none = { 0 };
+	struct arf_answer fa;
+	char why[200];
+	uint16_t sw;
+	int err = arf_read(al, true, &fa, &sw, why, sizeof(why));
+
+	if (al->dead) {
+		seac_rules_free(&fa.rules);
+		return -ENODEV;
+	}
+	if (err == -ENOENT) {
+		log_info("se: no ARA-M, no ARF: only the local rules apply");
+		in_force(s, &none, false, NULL, false);
+		return 0;
+	}
+	if (err) {
+		log_warn("se: the card's ARF cannot be used (%s%s%s): no "
+			 "access", strerror(-err), why[0] ? ": " : "", why);
+		seac_rules_free(&fa.rules);
+		return -EIO;
+	}
+	in_force(s, &fa.rules, fa.has_refresh, fa.refresh, true);
+	return 0;
+}
+
 /*
- * The card's rules, read again when the card changed or the ARA-M's
- * refresh tag did (Android checks it at each channel opening too).
- * 0, -EIO (unreadable: no access), or a failed link.
+ * The card's rules, read again when the card changed or the refresh tag
+ * did (Android checks it at each channel opening too): the ARA-M's, else
+ * the ARF's.  0, -EIO (unreadable: no access), or a failed link.
  */
 int se_rules_update(struct se_service *s)
 {
@@ -88,12 +152,8 @@ int se_rules_update(struct se_service *s)
 	int err;
 
 	if (s->rules_valid && s->rules_gen == s->gen && s->has_tag) {
-		err = aram_read(&al, false, &a, &sw);
-		if (!err && a.has_refresh && !memcmp(a.refresh, s->tag, 8)) {
-			aram_answer_free(&a);
+		if (tag_unchanged(s, &al))
 			return 0;
-		}
-		aram_answer_free(&a);
 		if (al.dead)
 			goto dead;
 	}
@@ -104,11 +164,10 @@ int se_rules_update(struct se_service *s)
 	s->rules_valid = false;
 	se_anchors_drop(s, s->n_card_anchors);
 	if (err == -ENOENT) {
-		log_info("se: no ARA-M: only the local rules apply");
-		s->rules_valid = true;
-		s->rules_gen = s->gen;
-		s->has_tag = false;
-		return 0;
+		err = read_arf(s, &al);
+		if (err == -ENODEV)
+			goto dead;
+		return err;
 	}
 	if (err) {
 		log_warn("se: the card's access rules cannot be read (%s, SW "
@@ -124,13 +183,7 @@ int se_rules_update(struct se_service *s)
 	}
 	if (a.certs)
 		seac_parse_certs(a.certs, a.certs_len, card_cert, s);
-	s->rules = rs;
-	s->rules_valid = true;
-	s->rules_gen = s->gen;
-	s->has_tag = a.has_refresh;
-	memcpy(s->tag, a.refresh, 8);
-	log_info("se: %zu card rules, %zu trusted certificates", rs.n,
-		 s->n_anchors);
+	in_force(s, &rs, a.has_refresh, a.refresh, false);
 	aram_answer_free(&a);
 	return 0;
 dead:
