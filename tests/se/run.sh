@@ -15,7 +15,7 @@ OUT=$TOP/build/se-host
 PUMP=$OUT/scws-bipd
 CARD=$OUT/scws-card
 CTL=${SCWS_BUILD:-$PWD/build}/scwsctl
-PLAN=32
+PLAN=34
 
 TAP_NAME=se TAP_WHAT="APDU access"
 . tests/lib/host-tap.sh
@@ -249,6 +249,7 @@ check "card removed: the open channel answers 'the card went away'" \
 check "... and closing it is no error (nothing is left on the card)" \
 	bash -c "! grep -q 'close:' '$TMP/err'"
 check "card back: a new channel to the applet works" grep -qx "DD9000" "$TMP/out"
+
 # the pump restarts under a client's feet
 mkfifo "$TMP/fifo2"
 "$SIGNED" se -s "$SOCK" script <"$TMP/fifo2" >"$TMP/out" 2>"$TMP/err" 7>&- &
@@ -264,12 +265,26 @@ wait "$BG"
 BG=""
 check "pump stopped: the client's next request fails clearly" \
 	grep -q "transmit: Connection reset by peer\|transmit: Broken pipe" "$TMP/err"
+mkdir -p "$TMP/trust"
+cp "$SIGNER.crt" "$TMP/trust/"
 "$PUMP" --foreground -v --no-module "3516=$HTTP_PORT" --se-socket "$SOCK" \
-	--se-rules "$TMP/se-rules" --se-trust-dir "$TMP/no-such-dir" >"$TMP/pump.log" 2>&1 &
+	--se-rules "$TMP/se-rules" --se-trust-dir "$TMP/trust" >"$TMP/pump.log" 2>&1 &
 PUMP_PID=$!
 waitfor "$TMP/pump.log" "port 3516: 2 channels" 1 400
 se "$SIGNED" exec "$AID" 8001000001EF00
 check "pump restarted: the application reconnects and works" grep -qx "EF9000" <(sed -n 2p "$TMP/out")
+# a card with the same rules in its ARF (PKCS#15) and no ARA-M: no card
+# certificates either, the demo signer is trusted through --se-trust-dir
+stop_pid "$CARD_PID"
+waitfor "$TMP/pump.log" "card lost" 1 200
+start_card --access-rules arf
+waitfor "$TMP/pump.log" "card in \"" 2 400
+waitfor "$TMP/pump.log" "port 3516: 2 channels" 2 400
+se "$SIGNED" exec "$AID" 8001000001AB00
+check "ARF only: the signed app is allowed by the same rule read from the ARF" \
+	bash -c "grep -qx AB9000 '$TMP/out' && grep -q 'card rules (ARF)' '$TMP/pump.log'"
+se "$UNSIGNED" open "$AID"
+check "ARF only: the unsigned app is denied" grep -q "access denied" "$TMP/err"
 cat "$TMP/pump1.log" "$TMP/pump.log" >"$TMP/pump-all.log"
 check "no sanitizer report in the pump's log" \
 	bash -c "! grep -q 'ERROR: AddressSanitizer\|runtime error:\|LeakSanitizer' '$TMP/pump-all.log'"
