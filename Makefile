@@ -62,9 +62,11 @@ tools: $(TEST_PUMP) $(TEST_CONNECT) $(SCWSCTL) $(SCWS_CARD) $(SCWS_BIPD) fuse-te
 SCWS_BIPD_SRCS := $(wildcard tools/scws-bipd/*.c) tools/lib/cat-tlv.c $(LIBNL_SRCS) \
 	tools/lib/ber.c tools/lib/seac-rules.c tools/lib/arf-rules.c tools/lib/acp-policy.c \
 	tools/lib/acp-merge.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c tools/lib/scws-nl-policy.c
+SCWS_BIPD_SRCS += tools/lib/seac-resolve.c tools/lib/se-apdu.c tools/lib/se-proto.c \
+	tools/lib/se-local.c tools/lib/scws-sig.c
 $(SCWS_BIPD): $(SCWS_BIPD_SRCS) $(wildcard tools/scws-bipd/*.h tools/lib/*.h) uapi/linux/scws.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SCWS_BIPD_SRCS) $(NL_LIBS) $(PCSC_LIBS)
+	$(CC) $(CFLAGS) $(NL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SCWS_BIPD_SRCS) $(NL_LIBS) $(PCSC_LIBS) -lcrypto
 
 # The BPF-LSM program (tools/bpf/), embedded in scwsctl as a libbpf skeleton.
 # vmlinux.h comes from the target kernel's BTF (the running kernel's if the
@@ -84,6 +86,7 @@ $(BPF_SKEL): $(BPF_OUT)/scws_lsm.bpf.o
 
 SCWSCTL_SRCS := $(wildcard tools/scwsctl/*.c) tools/lib/acp-policy.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c tools/lib/acp-merge.c \
 	tools/lib/scws-nl-policy.c tools/lib/scws-sig.c $(LIBNL_SRCS)
+SCWSCTL_SRCS += tools/lib/scws-se.c tools/lib/se-proto.c
 CRYPTO_LIBS = $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 $(SCWSCTL): $(SCWSCTL_SRCS) $(wildcard tools/scwsctl/*.h tools/lib/*.h) uapi/linux/scws.h \
 	    $(BPF_SKEL)
