@@ -18,8 +18,11 @@ KDIR ?= $(if $(wildcard /lib/modules/$(KVER)/build),/lib/modules/$(KVER)/build,/
 CC ?= cc
 WERROR := $(if $(CI),-Werror,)
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -Wall -Wextra $(WERROR) -D_GNU_SOURCE \
-	  -I$(TOP)/uapi -I$(TOP)/tools/lib
+# Appended even to a CFLAGS/CPPFLAGS given on the command line (a packager's
+# `make CFLAGS=...`): the language level, include paths and feature macros
+# are part of the source, not a build choice.
+override CFLAGS += -std=c11 -Wall -Wextra $(WERROR)
+override CPPFLAGS += -D_GNU_SOURCE -I$(TOP)/uapi -I$(TOP)/tools/lib
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 
@@ -63,7 +66,7 @@ SCWS_BIPD_SRCS := $(wildcard tools/scws-bipd/*.c) tools/lib/cat-tlv.c $(LIBNL_SR
 	tools/lib/acp-merge.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c tools/lib/scws-nl-policy.c
 $(SCWS_BIPD): $(SCWS_BIPD_SRCS) $(wildcard tools/scws-bipd/*.h tools/lib/*.h) uapi/linux/scws.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SCWS_BIPD_SRCS) $(NL_LIBS) $(PCSC_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(NL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SCWS_BIPD_SRCS) $(NL_LIBS) $(PCSC_LIBS)
 
 # The BPF-LSM program (tools/bpf/), embedded in scwsctl as a libbpf skeleton.
 # vmlinux.h comes from the target kernel's BTF (the running kernel's if the
@@ -87,23 +90,23 @@ CRYPTO_LIBS = $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 $(SCWSCTL): $(SCWSCTL_SRCS) $(wildcard tools/scwsctl/*.h tools/lib/*.h) uapi/linux/scws.h \
 	    $(BPF_SKEL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NL_CFLAGS) -I$(BPF_OUT) -o $@ $(SCWSCTL_SRCS) $(NL_LIBS) $(BPF_LIBS) $(CRYPTO_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(NL_CFLAGS) -I$(BPF_OUT) -o $@ $(SCWSCTL_SRCS) $(NL_LIBS) $(BPF_LIBS) $(CRYPTO_LIBS)
 
 SCWS_CARD_SRCS := $(wildcard card-sim/*.c card-sim/*/*.c) tools/lib/cat-tlv.c tools/lib/ber.c
 $(SCWS_CARD): $(SCWS_CARD_SRCS) $(wildcard card-sim/*.h card-sim/*/*.h) tools/lib/cat-tlv.h tools/lib/ber.h tools/lib/hex.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Icard-sim -o $@ $(SCWS_CARD_SRCS) $(MBEDTLS_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Icard-sim -o $@ $(SCWS_CARD_SRCS) $(MBEDTLS_LIBS)
 
 TEST_PUMP_SRCS := $(wildcard tests/pump/*.c)
 
 # One connect by a chosen path (connect, TFO, io_uring) for the LSM tests.
 $(TEST_CONNECT): tests/connect/scws-connect.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< -luring
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -luring
 
 $(TEST_PUMP): $(TEST_PUMP_SRCS) tests/pump/pump.h $(LIBNL_SRCS) tools/lib/scws-nl.h uapi/linux/scws.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NL_CFLAGS) -o $@ $(TEST_PUMP_SRCS) $(LIBNL_SRCS) $(NL_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(NL_CFLAGS) -o $@ $(TEST_PUMP_SRCS) $(LIBNL_SRCS) $(NL_LIBS)
 
 # Test tooling for the digest tests: a FUSE file system whose files cannot
 # be hashed in time, and a client making N concurrent connects.
@@ -117,11 +120,11 @@ fuse-tests: $(NCONNECT) $(if $(shell pkg-config --exists fuse3 && echo y),$(SLOW
 
 $(SLOWFS): tests/fuse/slowfs.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(FUSE_CFLAGS) -o $@ $< $(FUSE_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(FUSE_CFLAGS) -o $@ $< $(FUSE_LIBS)
 
 $(NCONNECT): tests/fuse/nconnect.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 deps:
 	bash tools/deps.sh
