@@ -156,3 +156,80 @@ checkpatch:
 clean:
 	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_SCWS=m clean
 	rm -rf $(BUILD)
+
+# ---------------------------------------------------------------------------
+# Installation (docs/install.md). DESTDIR stages, PREFIX and the *DIR
+# variables place. Configuration in $(SYSCONFDIR) is installed only where
+# none exists, so a reinstall never overwrites an administrator's edits.
+VERSION := 0.1
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+DOCDIR ?= $(DATADIR)/doc/scws
+INCLUDEDIR ?= $(PREFIX)/include
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+MODPROBEDIR ?= $(PREFIX)/lib/modprobe.d
+MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
+DKMSDIR ?= /usr/src/scws-$(VERSION)
+CARDDATADIR ?= $(DATADIR)/scws-card
+
+# Every man page next to a tool (tools/*.8, tools/*.3, card-sim/*.1), into
+# the section its suffix names.
+define install_man
+	@for f in $(1); do [ -f "$$f" ] || continue; s=$${f##*.}; \
+		echo "  INSTALL $(MANDIR)/man$$s/$${f##*/}"; \
+		install -D -m 0644 "$$f" "$(DESTDIR)$(MANDIR)/man$$s/$${f##*/}" || exit; done
+endef
+# install_conf SRC DEST: only when DEST is not there yet.
+define install_conf
+	@if [ -e "$(DESTDIR)$(2)" ]; then echo "  KEEP    $(2)"; \
+	else echo "  INSTALL $(2)"; install -D -m 0644 $(1) "$(DESTDIR)$(2)"; fi
+endef
+
+.PHONY: install install-tools install-card install-config install-kmod install-dkms
+install: install-tools install-card install-config
+
+install-tools: $(SCWSCTL) $(SCWS_BIPD)
+	install -D -m 0755 $(SCWSCTL) $(DESTDIR)$(SBINDIR)/scwsctl
+	install -D -m 0755 $(SCWS_BIPD) $(DESTDIR)$(SBINDIR)/scws-bipd
+	$(call install_man,$(wildcard tools/*.[1-8]))
+	@# Every unit next to the tools, pointed at where the tools went.
+	@for u in $(wildcard tools/*.service tools/*.socket tools/*.timer); do \
+		echo "  INSTALL $(UNITDIR)/$${u##*/}"; \
+		install -d "$(DESTDIR)$(UNITDIR)" && \
+		sed -e 's|/usr/sbin/|$(SBINDIR)/|g' -e 's|/usr/bin/|$(BINDIR)/|g' "$$u" \
+			>"$(DESTDIR)$(UNITDIR)/$${u##*/}" || exit; done
+	install -D -m 0644 uapi/linux/scws.h $(DESTDIR)$(INCLUDEDIR)/linux/scws.h
+	install -D -m 0644 tools/examples/acp.conf $(DESTDIR)$(DOCDIR)/examples/acp.conf
+
+install-card: $(SCWS_CARD)
+	install -D -m 0755 $(SCWS_CARD) $(DESTDIR)$(BINDIR)/scws-card
+	$(call install_man,$(wildcard card-sim/*.[1-8]))
+	@# The portal, for `scws-card --content`.
+	cd card-sim/content && find . -type f -exec \
+		install -D -m 0644 {} "$(DESTDIR)$(CARDDATADIR)/content/{}" \;
+
+install-config:
+	$(call install_conf,tools/etc/acp.conf,$(SYSCONFDIR)/scws/acp.conf)
+	$(call install_conf,tools/etc/scws-bipd.conf,$(SYSCONFDIR)/scws/scws-bipd.conf)
+	$(call install_conf,tools/etc/modprobe.conf,$(SYSCONFDIR)/modprobe.d/scws.conf)
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/scws/trusted.d
+
+# The module for one kernel, without DKMS: make install-kmod KVER=...
+install-kmod: kmod
+	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_SCWS=m INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	install -D -m 0644 tools/etc/modprobe-softdep.conf $(DESTDIR)$(MODPROBEDIR)/scws.conf
+	install -D -m 0644 tools/etc/modules-load.conf $(DESTDIR)$(MODULESLOADDIR)/scws.conf
+
+# The module's source for DKMS (then: dkms install scws/$(VERSION)).
+DKMS_FILES := Kbuild $(wildcard kmod/Kbuild kmod/Kconfig kmod/*.c kmod/*.h) uapi/linux/scws.h \
+	tools/btf/kbuild-btf.sh
+install-dkms:
+	@for f in $(DKMS_FILES); do install -D -m 0644 $$f $(DESTDIR)$(DKMSDIR)/$$f || exit; done
+	install -D -m 0755 dkms/dkms-build.sh $(DESTDIR)$(DKMSDIR)/dkms-build.sh
+	sed 's/@VERSION@/$(VERSION)/' dkms/dkms.conf.in >$(DESTDIR)$(DKMSDIR)/dkms.conf
+	install -D -m 0644 tools/etc/modprobe-softdep.conf $(DESTDIR)$(MODPROBEDIR)/scws.conf
+	install -D -m 0644 tools/etc/modules-load.conf $(DESTDIR)$(MODULESLOADDIR)/scws.conf
