@@ -51,6 +51,7 @@ layer kunit bash tests/kunit/run.sh
 layer static bash tests/static.sh
 layer netns bash tests/netns/run.sh
 layer se bash tests/se/run.sh
+layer package bash tests/package/run.sh
 
 echo "=== summary"
 awk '{ printf "  %-8s %4d passed %4d failed %4d skipped\n", $1, $2, $3, $4 }' "$counts"
