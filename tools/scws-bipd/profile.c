@@ -26,6 +26,10 @@ size_t terminal_profile(const struct bipd_opts *o, uint8_t *out, size_t cap)
 		return 0;
 	memset(out, 0, PROFILE_LEN);
 	set_bit(out, 1, 1);	/* profile download */
+	/* SMS-PP data download: TS 31.111 gives it two bits, both set by a
+	 * terminal that delivers formatted SMS (download.c, ctl.c). */
+	set_bit(out, 1, 2);
+	set_bit(out, 1, 5);
 	set_bit(out, 2, 1);	/* command result */
 	set_bit(out, 5, 1);	/* SET UP EVENT LIST */
 	set_bit(out, 6, 3);	/* event: Data available */
