@@ -12,6 +12,7 @@
  */
 #include "bipd.h"
 #include "card_rules.h"
+#include "ctl.h"
 #include "log.h"
 #include "pcsc.h"
 #include "sources.h"
@@ -49,6 +50,7 @@ struct pump {
 	int64_t card_since;
 	struct card_rules rules;
 	bool source_open;	/* registered (or listening) */
+	struct ctl *ctl;	/* trigger sockets (ctl.h) */
 };
 
 /* Before the card's rules are in force: no source, no connection. */
@@ -282,9 +284,12 @@ int main(int argc, char **argv)
 	 * force (card_get()); without, at once, as it always did. */
 	if (!card_rules_enabled(&p.rules) && source_open(&p))
 		return 1;
+	if (ctl_open(&p.ctl, &p.engine, p.loop, &p.opts))
+		return 1;
 	log_notice("started (poll %u ms, %u channels, buffers up to %u)",
 		   p.opts.poll_ms, p.opts.channels, p.opts.max_buffer);
 	rc = run(&p);
+	ctl_close(p.ctl);
 	bipd_fini(&p.engine);
 	sched_stats_log(&p.engine, LOG_INFO, false);
 	stats_log(&p.engine.stats, LOG_INFO, false);

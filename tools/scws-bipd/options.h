@@ -46,6 +46,10 @@ struct bipd_opts {
 	unsigned int card_rules_poll_ms;	/* refresh tag; 0: never */
 	struct port_map map[BIPD_MAX_PORTS];
 	unsigned int n_map;
+	/* trigger sockets (ctl.h); "" : none */
+	const char *ctl_socket;		/* root only, scwsctl push */
+	const char *push_socket;	/* SCWS-6, scws-pushd */
+	long push_uid;			/* may use push_socket; -1: root */
 };
 
 void opts_defaults(struct bipd_opts *o);
