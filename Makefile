@@ -56,7 +56,7 @@ MBEDTLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 
 SCWS_BIPD := $(BUILD)/scws-bipd
 
-tools: $(TEST_PUMP) $(TEST_CONNECT) $(SCWSCTL) $(SCWS_CARD) $(SCWS_BIPD) fuse-tests
+tools: $(TEST_PUMP) $(TEST_CONNECT) $(SCWSCTL) $(SCWS_CARD) $(SCWS_BIPD) fuse-tests scws-pushd
 
 SCWS_BIPD_SRCS := $(wildcard tools/scws-bipd/*.c) tools/lib/cat-tlv.c $(LIBNL_SRCS) \
 	tools/lib/ber.c tools/lib/seac-rules.c tools/lib/acp-policy.c \
@@ -65,6 +65,17 @@ SCWS_BIPD_SRCS += tools/lib/sms-pp.c tools/lib/bipd-ctl.c
 $(SCWS_BIPD): $(SCWS_BIPD_SRCS) $(wildcard tools/scws-bipd/*.h tools/lib/*.h) uapi/linux/scws.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SCWS_BIPD_SRCS) $(NL_LIBS) $(PCSC_LIBS)
+
+# The SCWS Push Gateway (SIP, libosip2).
+SCWS_PUSHD := $(BUILD)/scws-pushd
+SCWS_PUSHD_SRCS := $(wildcard tools/scws-pushd/*.c) tools/lib/sms-pp.c tools/lib/bipd-ctl.c tools/lib/cat-tlv.c
+OSIP_CFLAGS = $(shell pkg-config --cflags libosip2 2>/dev/null)
+OSIP_LIBS = $(shell pkg-config --libs libosip2 2>/dev/null || echo -losip2 -losipparser2)
+.PHONY: scws-pushd
+scws-pushd: $(SCWS_PUSHD)
+$(SCWS_PUSHD): $(SCWS_PUSHD_SRCS) $(wildcard tools/scws-pushd/*.h tools/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(OSIP_CFLAGS) -o $@ $(SCWS_PUSHD_SRCS) $(OSIP_LIBS)
 
 # The BPF-LSM program (tools/bpf/), embedded in scwsctl as a libbpf skeleton.
 # vmlinux.h comes from the target kernel's BTF (the running kernel's if the
@@ -84,6 +95,7 @@ $(BPF_SKEL): $(BPF_OUT)/scws_lsm.bpf.o
 
 SCWSCTL_SRCS := $(wildcard tools/scwsctl/*.c) tools/lib/acp-policy.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c tools/lib/acp-merge.c \
 	tools/lib/scws-nl-policy.c tools/lib/scws-sig.c $(LIBNL_SRCS)
+SCWSCTL_SRCS += tools/lib/sms-pp.c tools/lib/bipd-ctl.c tools/lib/cat-tlv.c
 CRYPTO_LIBS = $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 $(SCWSCTL): $(SCWSCTL_SRCS) $(wildcard tools/scwsctl/*.h tools/lib/*.h) uapi/linux/scws.h \
 	    $(BPF_SKEL)

@@ -64,7 +64,7 @@ int ctl_parse_request(const char *line, size_t len, struct ctl_request *r,
 		}
 	n = word(&p, end, &w);
 	if (word_is(w, n, "PING")) {
-		r->cmd = CTL_PING;
+		r->cmd = CTL_REQ_PING;
 		n = word(&p, end, &w);
 		*why = "PING takes no argument";
 		return n ? -EINVAL : 0;
@@ -73,7 +73,7 @@ int ctl_parse_request(const char *line, size_t len, struct ctl_request *r,
 		*why = n ? "unknown command" : "empty request";
 		return -EINVAL;
 	}
-	r->cmd = CTL_SMS;
+	r->cmd = CTL_REQ_SMS;
 	n = word(&p, end, &w);
 	got = ctl_hex_decode(w, n, r->tpdu, sizeof(r->tpdu));
 	if (!n || got < 0) {

@@ -37,10 +37,10 @@
 #define CTL_E_FULL "full"		/* too many requests waiting */
 #define CTL_E_FAILED "failed"		/* the card refused the command */
 
-enum ctl_cmd { CTL_SMS = 1, CTL_PING };
+enum ctl_req_kind { CTL_REQ_SMS = 1, CTL_REQ_PING };
 
 struct ctl_request {
-	enum ctl_cmd cmd;
+	enum ctl_req_kind cmd;
 	uint8_t tpdu[SMS_TPDU_MAX];
 	size_t tpdu_len;
 	uint8_t smsc[SMS_ADDR_MAX];	/* TON/NPI + BCD; smsc_len 0: none */

@@ -158,7 +158,7 @@ static void line_request(struct ctl_conn *cn, size_t n)
 		answer_err(cn, 400, CTL_E_BAD_REQUEST, why);
 		return;
 	}
-	if (r.cmd == CTL_PING) {
+	if (r.cmd == CTL_REQ_PING) {
 		struct bipd *b = cn->srv->c->b;
 
 		if (b->card && !b->card_failed)
@@ -321,7 +321,7 @@ static int srv_open(struct ctl *c, struct ctl_srv *s)
 		err = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 		umask(old);
 	}
-	if (err < 0 || listen(fd, 16) < 0 ||
+	if (err < 0 || chmod(s->path, 0600) < 0 || listen(fd, 16) < 0 ||
 	    (s->allowed_uid >= 0 &&
 	     chown(s->path, (uid_t)s->allowed_uid, (gid_t)-1) < 0)) {
 		err = -errno;
