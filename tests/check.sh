@@ -45,6 +45,7 @@ layer fuzz bash tests/fuzz/run.sh
 layer card bash tests/card/run.sh
 layer bipd bash tests/bipd/run.sh
 layer cardrules bash tests/bipd/card-rules.sh
+layer push bash tests/push/run.sh
 layer kunit bash tests/kunit/run.sh
 layer static bash tests/static.sh
 layer netns bash tests/netns/run.sh

@@ -25,6 +25,8 @@ packages=(
 	# a real browser against the gateway (tests/bipd/sched.sh, make bench):
 	# headless Chromium, on the host (large; the tests skip without it)
 	chromium
+	# the SCWS Push Gateway (scws-pushd): libosip2; SIPp sends it SIP
+	libosip2-dev sip-tester
 )
 
 missing=()
