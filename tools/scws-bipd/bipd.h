@@ -117,6 +117,8 @@ struct channel {
 	uint8_t bearer[32];		/* Bearer description value, for TR */
 	size_t bearer_len;
 	int64_t connect_deadline;
+	bool udp;			/* UDP client: one datagram a flush */
+	bool want_dns;			/* OPEN CHANNEL asked for DNS servers */
 };
 
 /* One event download waiting to go out. */

@@ -32,7 +32,10 @@ static const char usage[] =
 "      --connect-timeout-ms MS  TCP client channels (default 10000)\n"
 "      --max-buffer BYTES   largest channel buffer granted (default 16384)\n"
 "      --channels N         channels announced to the card, 1..7 (default 7)\n"
-"      --no-tcp-client      refuse TCP client channels (remote admin)\n"
+"      --no-tcp-client      refuse client channels, TCP and UDP (remote\n"
+"                           admin)\n"
+"      --resolv-conf FILE   DNS servers given to a card that asks (default\n"
+"                           /etc/resolv.conf)\n"
 "\n"
 "Scheduling (more client connections than card channels):\n"
 "      --max-clients N      connections held per port, bound, waiting for\n"
@@ -102,6 +105,7 @@ enum {
 	OPT_CTL_SOCKET,
 	OPT_PUSH_SOCKET,
 	OPT_PUSH_USER,
+	OPT_RESOLV_CONF,
 };
 
 static const struct option long_opts[] = {
@@ -131,6 +135,7 @@ static const struct option long_opts[] = {
 	{ "ctl-socket", required_argument, NULL, OPT_CTL_SOCKET },
 	{ "push-socket", required_argument, NULL, OPT_PUSH_SOCKET },
 	{ "push-user", required_argument, NULL, OPT_PUSH_USER },
+	{ "resolv-conf", required_argument, NULL, OPT_RESOLV_CONF },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -158,6 +163,7 @@ void opts_defaults(struct bipd_opts *o)
 	o->state_dir = "/run/scws";
 	o->card_rules_poll_ms = 30000;
 	o->push_uid = -1;
+	o->resolv_conf = "/etc/resolv.conf";
 }
 
 /* --push-user: a user name or a numeric uid. */
@@ -357,6 +363,9 @@ int opts_parse(struct bipd_opts *o, int argc, char **argv)
 			break;
 		case OPT_PUSH_SOCKET:
 			o->push_socket = optarg;
+			break;
+		case OPT_RESOLV_CONF:
+			o->resolv_conf = optarg;
 			break;
 		case OPT_PUSH_USER:
 			if (push_user(o, optarg))
