@@ -16,6 +16,7 @@
 #include "uicc/pin.h"
 #include "uicc/uicc.h"
 #include "uicc/vpcd.h"
+#include "test_client.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -40,6 +41,7 @@ struct options {
 	unsigned long baud;
 	int debug_port;			/* 0 = off */
 	const char *aram_inbox;		/* TEST TOOLING, on SIGUSR2 */
+	const char *test_client;	/* TEST TOOLING, on SIGUSR2 */
 	unsigned int faults;
 	int verbose;
 };
@@ -82,6 +84,8 @@ static void usage(FILE *to)
 "  --fault MODE[,MODE]   misbehave on purpose: bad-tlv, bad-length, busy\n"
 "  --aram-inbox FILE     on SIGUSR2, apply the ARA-M STORE DATA commands in\n"
 "                        FILE (hex, one per line; 'corrupt' / 'repair')\n"
+"  --test-client ADDR:PORT  on SIGUSR2, open a TCP client channel to\n"
+"                        ADDR:PORT ([IPv6]:PORT), send a line, read one\n"
 "\n"
 "See scws-card(1).\n", to);
 }
@@ -151,7 +155,8 @@ static bool parse_faults(const char *s, unsigned int *faults)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_VPCD = 256, O_STATE, O_RESET, O_CONTENT, O_CHANNELS, O_BAUD,
-	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX };
+	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX,
+	       O_TEST_CLIENT };
 	static const struct option longopts[] = {
 		{ "vpcd", required_argument, NULL, O_VPCD },
 		{ "state", required_argument, NULL, O_STATE },
@@ -164,6 +169,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "debug-port", required_argument, NULL, O_DEBUG_PORT },
 		{ "fault", required_argument, NULL, O_FAULT },
 		{ "aram-inbox", required_argument, NULL, O_ARAM_INBOX },
+		{ "test-client", required_argument, NULL, O_TEST_CLIENT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -223,6 +229,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case O_ARAM_INBOX:
 			o->aram_inbox = optarg;
+			break;
+		case O_TEST_CLIENT:
+			if (!test_client_check(optarg))
+				goto bad;
+			o->test_client = optarg;
 			break;
 		case 'v':
 			o->verbose++;
@@ -415,6 +426,9 @@ static int run(struct card *card, int sfd)
 				if (card->opt.aram_inbox)
 					aram_inbox_apply(card->aram,
 							 card->opt.aram_inbox);
+				if (card->opt.test_client)
+					test_client_start(card->cat,
+							  card->opt.test_client);
 				continue;
 			}
 			card_info("signal %u: shutting down", si.ssi_signo);
