@@ -20,6 +20,10 @@
 
 static struct pushd *D;	/* libosip2's callbacks carry no user pointer */
 
+/* Transactions that ended: freed after osip_*_execute() returns, since
+ * the kill callback runs inside its walk over the transaction's events. */
+static osip_list_t dead;
+
 static int cb_send(osip_transaction_t *tr, osip_message_t *sip, char *host,
 		   int port, int out_socket)
 {
@@ -168,7 +172,17 @@ static void cb_kill(int type, osip_transaction_t *tr)
 	}
 	free(x);
 	osip_transaction_set_your_instance(tr, NULL);
-	osip_transaction_free2(tr);
+	osip_list_add(&dead, tr, -1);
+}
+
+static void reap(void)
+{
+	while (osip_list_size(&dead) > 0) {
+		osip_transaction_t *tr = osip_list_get(&dead, 0);
+
+		osip_list_remove(&dead, 0);
+		osip_transaction_free2(tr);
+	}
 }
 
 void sip_forward_done(struct pushd *d, struct pending *p, int result)
@@ -253,7 +267,8 @@ void sip_run(struct pushd *d)
 	osip_timers_nist_execute(d->osip);
 	osip_timers_ist_execute(d->osip);
 	while (osip_nist_execute(d->osip) > 0 || osip_ist_execute(d->osip) > 0)
-		;
+		reap();
+	reap();
 }
 
 int sip_init(struct pushd *d)
@@ -267,6 +282,7 @@ int sip_init(struct pushd *d)
 	};
 
 	D = d;
+	osip_list_init(&dead);
 	if (osip_init(&d->osip) != OSIP_SUCCESS)
 		return -ENOMEM;
 	osip_set_cb_send_message(d->osip, cb_send);
@@ -300,6 +316,7 @@ void sip_fini(struct pushd *d)
 {
 	if (!d->osip)
 		return;
+	reap();
 	free_all(d, &d->osip->osip_nist_transactions);
 	free_all(d, &d->osip->osip_ist_transactions);
 	osip_release(d->osip);
