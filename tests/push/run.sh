@@ -19,7 +19,7 @@ PUMP=$OUT/scws-bipd
 CARD=$OUT/scws-card
 PUSHD=$OUT/scws-pushd
 CTL=$OUT/scwsctl
-PLAN=22
+PLAN=26
 
 TAP_NAME=push TAP_WHAT="push"
 . tests/lib/host-tap.sh
@@ -75,6 +75,8 @@ trap cleanup EXIT
 VPCD_PORT=$(free_port)
 HTTP_PORT=$(free_port)
 SIP_PORT=$(free_port)
+ECHO4=$(free_port)
+ECHO6=$(free_port)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export SCWS_BIPD_CTL=$TMP/bipd.ctl
 
@@ -119,7 +121,7 @@ check "private pcscd starts (vpcd on port $VPCD_PORT)" \
 	--ctl-socket "$TMP/bipd.ctl" --push-socket "$TMP/push.sock" \
 	>"$TMP/pump.log" 2>&1 &
 PUMP_PID=$!
-start_card --reset-state
+start_card --reset-state --test-client "127.0.0.1:$ECHO4"
 check "card attached, control socket and push endpoint listening" \
 	bash -c "$(declare -f wait_log); TMP=$TMP PUMP_PID=$PUMP_PID;
 		wait_log 'port 3516: [0-9]+ channels' 1 && wait_log 'bipd.ctl: listening' 1 &&
@@ -224,7 +226,61 @@ code=$(setpriv --reuid=65534 --regid=65534 --clear-groups curl -s -o /dev/null \
 check "push endpoint refuses another user (curl as nobody: '$code')" \
 	bash -c "[ '$code' = 000 ] && [ $(envelopes) = $n0 ]"
 
-# --- 19-20: no card
+# --- 19-22: client channels, IPv4 and IPv6 (the card's --test-client,
+# TEST TOOLING: one line out, one line back)
+echo_server() {	# ADDR PORT LOG: accept one connection, echo one line
+	python3 - "$@" <<'PY' &
+import socket, sys
+addr, port, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((addr, port)); s.listen(1); s.settimeout(30)
+c, peer = s.accept(); c.settimeout(10)
+line = b""
+while not line.endswith(b"\n"):
+    d = c.recv(256)
+    if not d:
+        break
+    line += d
+open(log, "w").write(line.decode(errors="replace"))
+c.sendall(b"ECHO " + line)
+c.close()
+PY
+	ECHO_PID=$!
+}
+client_round() {	# ADDR PORT DESC
+	echo_server "$1" "$2" "$TMP/echo-$2.log"
+	local i
+	for i in $(seq 100); do
+		ss -Htln "sport = :$2" | grep -q . && break
+		sleep 0.05
+	done
+	kill -USR2 "$CARD_PID"
+	for i in $(seq 100); do
+		grep -q 'test client: received "ECHO HELLO FROM THE CARD"' "$TMP/card.log" &&
+			grep -q "test client: channel closed" "$TMP/card.log" && break
+		sleep 0.1
+	done
+	wait "$ECHO_PID" 2>/dev/null
+	check "client channel to $3: the server got the card's line" \
+		grep -qx "HELLO FROM THE CARD" "$TMP/echo-$2.log"
+	check "client channel to $3: the card got the answer, closed the channel" \
+		bash -c "grep -qF 'TCP client connected to $3' '$TMP/pump.log' &&
+			grep -q 'test client: received \"ECHO HELLO FROM THE CARD\"' '$TMP/card.log' &&
+			grep -q 'test client: channel closed' '$TMP/card.log'"
+}
+client_round 127.0.0.1 "$ECHO4" "127.0.0.1:$ECHO4"
+# The same card again, now aimed at ::1.
+stop_pid "$CARD_PID"
+: >"$TMP/card.log"
+wait_log "card lost" 1 100
+start_card --test-client "[::1]:$ECHO6"
+sleep 1
+wait_log "port 3516: [0-9]+ channels" 2 200
+client_round ::1 "$ECHO6" "[::1]:$ECHO6"
+
+# --- 23-24: no card
 stop_pid "$CARD_PID"
 CARD_PID=""
 wait_log "card lost|card link failed" 1 100
@@ -236,7 +292,7 @@ check "no card: scwsctl says so and exits 1" \
 check "no card: SIP push -> 480 Temporarily Unavailable" \
 	sipp_push sip:ras@operator.example application/vnd.3gpp.sms rp-data.bin 480
 
-# --- 22: clean exits, no sanitizer report
+# --- 26: clean exits, no sanitizer report
 stop_pid "$PUSHD_PID"
 PUSHD_PID=""
 stop_pid "$PUMP_PID"
