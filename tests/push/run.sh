@@ -19,7 +19,7 @@ PUMP=$OUT/scws-bipd
 CARD=$OUT/scws-card
 PUSHD=$OUT/scws-pushd
 CTL=$OUT/scwsctl
-PLAN=26
+PLAN=27
 
 TAP_NAME=push TAP_WHAT="push"
 . tests/lib/host-tap.sh
@@ -159,7 +159,11 @@ if [ "$sw" = 9000 ] || [ "${sw#91}" != "$sw" ]; then want=0; else want=1; fi
 check "exit status follows the card's answer (SW $sw, exit $rc)" \
 	bash -c "[ -n '$sw' ] && [ $rc = $want ]"
 
-# --- 11-12: malformed input is refused before the card
+# --- 11-13: no pump, malformed input: refused before the card
+out=$("$CTL" push sms "$TPDU1" --socket "$TMP/nothing.ctl" 2>&1)
+rc=$?
+check "no pump at the socket: exit 1, 'is the pump running?'" \
+	bash -c "[ $rc = 1 ] && echo '$out' | grep -q 'is the pump running'"
 n0=$(envelopes)
 out=$("$CTL" push sms "40ZZ" 2>&1)
 rc=$?
