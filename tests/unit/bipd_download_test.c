@@ -95,6 +95,32 @@ static void test_error_sw(void **state)
 	assert_int_equal(g.r.len, 0);
 }
 
+/* 62 xx / 63 xx without data (T=0): GET RESPONSE fetches the PoR; the
+ * warning stays the answer. */
+static void test_warning_get_response(void **state)
+{
+	struct got g;
+
+	(void)state;
+	submit(&g);
+	h_expect(CAPDU, "62 F1");
+	h_expect("00 C0 00 00 00", "02 71 00 90 00");
+	h_run();
+	h_done();
+	assert_int_equal(g.calls, 1);
+	assert_int_equal(g.r.sw, 0x62F1);
+	assert_int_equal(g.r.len, 3);
+	assert_memory_equal(g.data, "\x02\x71\x00", 3);
+
+	submit(&g);	/* no data to get: the warning alone */
+	h_expect(CAPDU, "63 00");
+	h_expect("00 C0 00 00 00", "6F 00");
+	h_run();
+	h_done();
+	assert_int_equal(g.r.sw, 0x6300);
+	assert_int_equal(g.r.len, 0);
+}
+
 static void test_busy_then_ok(void **state)
 {
 	struct got g;
@@ -228,6 +254,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_por_returned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_sw, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_warning_get_response, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_busy_then_ok, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_gives_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_then_fetch, setup, teardown),

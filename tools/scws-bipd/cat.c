@@ -24,6 +24,7 @@
 #define INS_TERMINAL_RESPONSE 0x14
 #define INS_ENVELOPE 0xC2
 #define INS_STATUS 0xF2
+#define INS_GET_RESPONSE 0xC0
 #define STATUS_NO_DATA 0x0C	/* P2: no data returned */
 
 static struct apdu_resp resp;
@@ -167,6 +168,22 @@ int cat_envelope_resp(struct bipd *b, const uint8_t *env, size_t len,
 			APDU_SHORT_NE);
 	if (err)
 		return err;
+	/* A warning (62 xx / 63 xx) with no data: under T=0 the Proof of
+	 * Receipt waits for GET RESPONSE (TS 31.111 7.1.1.2).  The warning
+	 * stays the answer; the data is added if the card gives it. */
+	if ((SW1(resp.sw) == 0x62 || SW1(resp.sw) == 0x63) && !resp.len) {
+		uint16_t warning = resp.sw;
+
+		err = apdu_xfer(b->card, APDU_GET_RESPONSE, 0x00, INS_GET_RESPONSE,
+				0, 0, NULL, 0, APDU_SHORT_NE, &resp);
+		if (err) {
+			b->card_failed = true;
+			return err;
+		}
+		if (resp.sw != SW_OK)
+			resp.len = 0;
+		resp.sw = warning;
+	}
 	*r = &resp;
 	log_hex(LOG_INFO, "ENVELOPE answer", resp.data, resp.len);
 	if (resp.sw == 0x9300)
