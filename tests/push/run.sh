@@ -142,9 +142,13 @@ check "scwsctl push as a non-root user is refused, nothing reaches the card" \
 	bash -c "[ $rc = 1 ] && echo '$out' | grep -q 'root only' && [ $(envelopes) = $n0 ]"
 
 # --- 7-10: scwsctl push sms reaches the card as ENVELOPE D1
+t0=$(date +%s%N)
 out=$("$CTL" push sms "$TPDU1" --smsc "$SMSC" 2>&1)
 rc=$?
+t1=$(date +%s%N)
 echo "$out" | sed 's/^/# scwsctl: /'
+echo "# scwsctl push sms round trip (ASan pump): $(((t1 - t0) / 1000000)) ms"
+
 check "pump sent ENVELOPE D1 byte-exact (83->81, SMSC, TPDU)" \
 	grep -q "ENVELOPE ([0-9]*): $(spaced "$ENV1")\$" "$TMP/pump.log"
 check "the card received the same ENVELOPE" \
@@ -203,8 +207,11 @@ sipp_push() {	# FROM CTYPE BODY EXPECT
 		>>"$TMP/sipp.log" 2>&1)
 }
 n0=$(envelopes)
+t0=$(date +%s%N)
 check "SIPp MESSAGE (application/vnd.3gpp.sms, allowed origin) -> 200" \
 	sipp_push sip:ras@operator.example application/vnd.3gpp.sms rp-data.bin 200
+t1=$(date +%s%N)
+echo "# SIP push, SIPp start to 200 (ASan pump and pushd): $(((t1 - t0) / 1000000)) ms"
 ENV2=$(echo "D1358202838186 07${SMSC_BCD}8B26${TPDU2}" | tr -d ' ')
 check "... and the pump delivered it to the card as ENVELOPE D1 byte-exact" \
 	bash -c "grep -q 'ENVELOPE ([0-9]*): $(spaced "$ENV2")\$' '$TMP/pump.log' &&
