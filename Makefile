@@ -55,11 +55,12 @@ PCSC_LIBS = $(shell pkg-config --libs libpcsclite 2>/dev/null)
 MBEDTLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 
 SCWS_BIPD := $(BUILD)/scws-bipd
+TEST_RAS := $(BUILD)/tests/scws-test-ras
 
-tools: $(TEST_PUMP) $(TEST_CONNECT) $(SCWSCTL) $(SCWS_CARD) $(SCWS_BIPD) fuse-tests scws-pushd
+tools: $(TEST_PUMP) $(TEST_CONNECT) $(SCWSCTL) $(SCWS_CARD) $(SCWS_BIPD) fuse-tests ota-tests $(TEST_RAS) scws-pushd
 
 SCWS_BIPD_SRCS := $(wildcard tools/scws-bipd/*.c) tools/lib/cat-tlv.c $(LIBNL_SRCS) \
-	tools/lib/ber.c tools/lib/seac-rules.c tools/lib/acp-policy.c \
+	tools/lib/ber.c tools/lib/seac-rules.c tools/lib/arf-rules.c tools/lib/acp-policy.c \
 	tools/lib/acp-merge.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c tools/lib/scws-nl-policy.c
 SCWS_BIPD_SRCS += tools/lib/sms-pp.c tools/lib/bipd-ctl.c
 $(SCWS_BIPD): $(SCWS_BIPD_SRCS) $(wildcard tools/scws-bipd/*.h tools/lib/*.h) uapi/linux/scws.h
@@ -135,6 +136,21 @@ $(SLOWFS): tests/fuse/slowfs.c
 $(NCONNECT): tests/fuse/nconnect.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
+
+# Test tooling: a GP Amd B remote administration server (TLS-PSK, OpenSSL).
+SSL_LIBS = $(shell pkg-config --libs libssl libcrypto 2>/dev/null || echo -lssl -lcrypto)
+$(TEST_RAS): tests/ras/scws-test-ras.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(SSL_LIBS)
+
+# Test tooling for the OTA trigger: SMS-DELIVER TPDUs with TS 102 225
+# secured packets, and Proof of Receipt checks (OpenSSL libcrypto).
+OTA_SMS := $(BUILD)/tests/scws-ota-sms
+.PHONY: ota-tests
+ota-tests: $(OTA_SMS)
+$(OTA_SMS): tests/ota/scws-ota-sms.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(CRYPTO_LIBS)
 
 deps:
 	bash tools/deps.sh

@@ -43,8 +43,10 @@ fi
 layer unit bash tests/unit/run.sh
 layer fuzz bash tests/fuzz/run.sh
 layer card bash tests/card/run.sh
+layer ota bash tests/card/ota.sh
 layer bipd bash tests/bipd/run.sh
 layer cardrules bash tests/bipd/card-rules.sh
+layer admin bash tests/admin/run.sh
 layer push bash tests/push/run.sh
 layer kunit bash tests/kunit/run.sh
 layer static bash tests/static.sh

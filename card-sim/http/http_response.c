@@ -23,6 +23,7 @@ static const struct {
 } reasons[] = {
 	{ 100, "Continue" },
 	{ 200, "OK" },
+	{ 201, "Created" },
 	{ 204, "No Content" },
 	{ 301, "Moved Permanently" },
 	{ 303, "See Other" },

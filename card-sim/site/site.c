@@ -244,6 +244,7 @@ void site_serve_static(struct scws_site *s, const struct http_request *req,
 	}
 	r->status = 200;
 	r->content_type = res.content_type;
+	site_resource_fields(s, full, r);
 	r->body_ref = res.body;
 	r->body_ref_len = res.len;
 	if (r->no_store)	/* protected: never kept, never validated */

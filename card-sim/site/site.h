@@ -46,6 +46,21 @@ int site_resource_get(const struct scws_site *s, const char *path,
 /* Stores a resource, stamped with its tag and card_clock_now(). */
 int site_resource_put(struct scws_site *s, const char *path,
 		      const char *content_type, const void *body, size_t len);
+/* site_admin.c: what the administration agent changes.  Deletes one
+ * resource (and its extra fields): 0 or -ENOENT. */
+int site_resource_delete(struct scws_site *s, const char *path);
+/* Deletes every resource under dir ("/a/b/"); how many, or < 0. */
+int site_dir_delete(struct scws_site *s, const char *dir);
+/* Extra representation fields kept with a resource ("Content-Encoding:
+ * gzip\r\nContent-Language: fr\r\n"); empty or NULL removes them. */
+int site_resource_set_fields(struct scws_site *s, const char *path,
+			     const char *fields);
+/* Adds a resource's extra fields to a reply. */
+void site_resource_fields(const struct scws_site *s, const char *path,
+			  struct http_reply *r);
+/* Resources under dir, one path a line, into out. */
+int site_dir_list(const struct scws_site *s, const char *dir,
+		  struct http_buf *out);
 /* Whether path falls under a prefix listed in the protection list. */
 bool site_is_protected(const struct scws_site *s, const char *path);
 /* Imports a content folder into the state (regular files; ".protected"

@@ -79,7 +79,17 @@ static uint16_t select_aid(struct uicc *u, struct uicc_channel *ch,
 	/* Every application exists once: "next" finds no other. */
 	if (occ != 0x00)
 		return occ == 0x02 ? SW_FILE_NOT_FOUND : SW_WRONG_P1P2;
-	if (is_aram_aid(c->data, c->nc)) {
+	if (u->p.arf && arf_is_aid(c->data, c->nc)) {
+		aram_session_end(&ch->aram);
+		ch->app = APP_ARF;
+		ch->ef = NULL;
+		ch->record = 0;
+		arf_select(&ch->arf, (c->p2 & SEL_RESP_MASK) != SEL_RESP_NONE ?
+			   r : NULL);
+		card_info("PKCS#15 (ARF) selected on channel %td", ch - u->ch);
+		return SW_OK;
+	}
+	if (is_aram_aid(c->data, c->nc) && !u->p.no_aram) {
 		aram_session_end(&ch->aram);
 		ch->app = APP_ARAM;
 		ch->ef = NULL;
@@ -143,6 +153,8 @@ uint16_t uicc_select(struct uicc *u, struct uicc_channel *ch,
 		aram_session_end(&ch->aram);
 		ch->app = APP_NONE;
 	}
+	if (ch->app == APP_ARF)
+		ch->app = APP_NONE;
 	card_fs_info(f, &info);
 	if (info.type == CARD_FILE_DF) {
 		ch->df = f;

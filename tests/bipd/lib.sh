@@ -15,7 +15,7 @@ build_bipd() {
 		tools/scws-bipd/*.c tools/lib/cat-tlv.c tools/lib/scws-nl.c \
 		tools/lib/ber.c tools/lib/seac-rules.c tools/lib/acp-policy.c \
 		tools/lib/acp-merge.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c \
-		tools/lib/scws-nl-policy.c \
+		tools/lib/scws-nl-policy.c tools/lib/arf-rules.c \
 		tools/lib/sms-pp.c tools/lib/bipd-ctl.c \
 		$(pkg-config --libs libnl-genl-3.0 libpcsclite)
 }

@@ -17,7 +17,7 @@ CARD=$OUT/scws-card
 APDU=$OUT/pcsc-apdu
 SCRIPTS=$TOP/tests/card/scripts
 ATR="3b:9f:96:80:b1:fe:45:1f:c7:80:31:e0:73:fa:21:5b:64:53:43:57:53:82:90:00:9b"
-PLAN=22
+PLAN=23
 
 TAP_NAME=card TAP_WHAT="card"
 . tests/lib/host-tap.sh
@@ -167,6 +167,14 @@ t0=$(date +%s%N)
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 check "--baud 1200: 10 STATUS take >= 1558 ms (took $ms ms)" test "$ms" -ge 1558
 check "--baud 1200: and not absurdly more (< 6000 ms)" test "$ms" -lt 6000
+stop_card >/dev/null
+
+# --- the ARF: --access-rules arf
+if start_card --access-rules arf; then
+	check "--access-rules arf: no ARA-M, the PKCS#15 ODF, DODF, ACMain" script arf
+else
+	not_ok "--access-rules arf: no ARA-M, the PKCS#15 ODF, DODF, ACMain"
+fi
 stop_card >/dev/null
 
 # --- 18-20: test tooling

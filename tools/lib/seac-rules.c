@@ -406,6 +406,14 @@ unsigned int seac_to_acp(FILE *f, const struct seac_rules *rs,
 			 const uint8_t *scws_aid, size_t scws_aid_len,
 			 const uint8_t *refresh)
 {
+	return seac_to_acp_from(f, rs, scws_aid, scws_aid_len, refresh,
+				"ARA-M");
+}
+
+unsigned int seac_to_acp_from(FILE *f, const struct seac_rules *rs,
+			      const uint8_t *scws_aid, size_t scws_aid_len,
+			      const uint8_t *refresh, const char *store)
+{
 	static const char *const scope_name[SCOPES] = {
 		[SCOPE_SCWS] = "the SCWS's AID",
 		[SCOPE_ALL] = "all SE applications (4F 00)",
@@ -414,7 +422,8 @@ unsigned int seac_to_acp(FILE *f, const struct seac_rules *rs,
 	int *scope = calloc(rs->n ? rs->n : 1, sizeof(*scope));
 	bool done = false;
 
-	fputs("# The card's access rules (GP SE Access Control, ARA-M)", f);
+	fprintf(f, "# The card's access rules (GP SE Access Control, %s)",
+		store);
 	if (refresh) {
 		fputs(", refresh tag ", f);
 		put_hex(f, refresh, SEAC_REFRESH_LEN);

@@ -109,5 +109,10 @@ bool seac_aid_parse(const char *hex, uint8_t *aid, size_t *aid_len);
 unsigned int seac_to_acp(FILE *f, const struct seac_rules *r,
 			 const uint8_t *scws_aid, size_t scws_aid_len,
 			 const uint8_t *refresh);
+/* The same, the header naming the rule store the rules came from ("ARA-M",
+ * or "ARF" for arf-rules.h). */
+unsigned int seac_to_acp_from(FILE *f, const struct seac_rules *r,
+			      const uint8_t *scws_aid, size_t scws_aid_len,
+			      const uint8_t *refresh, const char *store);
 
 #endif /* SEAC_RULES_H */
