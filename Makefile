@@ -60,16 +60,28 @@ MBEDTLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 SCWS_BIPD := $(BUILD)/scws-bipd
 TEST_RAS := $(BUILD)/tests/scws-test-ras
 
-tools: $(TEST_PUMP) $(TEST_CONNECT) $(SCWSCTL) $(SCWS_CARD) $(SCWS_BIPD) fuse-tests ota-tests $(TEST_RAS)
+tools: $(TEST_PUMP) $(TEST_CONNECT) $(SCWSCTL) $(SCWS_CARD) $(SCWS_BIPD) fuse-tests ota-tests $(TEST_RAS) scws-pushd
 
 SCWS_BIPD_SRCS := $(wildcard tools/scws-bipd/*.c) tools/lib/cat-tlv.c $(LIBNL_SRCS) \
 	tools/lib/ber.c tools/lib/seac-rules.c tools/lib/arf-rules.c tools/lib/acp-policy.c \
 	tools/lib/acp-merge.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c tools/lib/scws-nl-policy.c
 SCWS_BIPD_SRCS += tools/lib/seac-resolve.c tools/lib/se-apdu.c tools/lib/se-proto.c \
 	tools/lib/se-local.c tools/lib/scws-sig.c
+SCWS_BIPD_SRCS += tools/lib/sms-pp.c tools/lib/bipd-ctl.c
 $(SCWS_BIPD): $(SCWS_BIPD_SRCS) $(wildcard tools/scws-bipd/*.h tools/lib/*.h) uapi/linux/scws.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(NL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SCWS_BIPD_SRCS) $(NL_LIBS) $(PCSC_LIBS) -lcrypto
+
+# The SCWS Push Gateway (SIP, libosip2).
+SCWS_PUSHD := $(BUILD)/scws-pushd
+SCWS_PUSHD_SRCS := $(wildcard tools/scws-pushd/*.c) tools/lib/sms-pp.c tools/lib/bipd-ctl.c tools/lib/cat-tlv.c
+OSIP_CFLAGS = $(shell pkg-config --cflags libosip2 2>/dev/null)
+OSIP_LIBS = $(shell pkg-config --libs libosip2 2>/dev/null || echo -losip2 -losipparser2)
+.PHONY: scws-pushd
+scws-pushd: $(SCWS_PUSHD)
+$(SCWS_PUSHD): $(SCWS_PUSHD_SRCS) $(wildcard tools/scws-pushd/*.h tools/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(OSIP_CFLAGS) -o $@ $(SCWS_PUSHD_SRCS) $(OSIP_LIBS)
 
 # The BPF-LSM program (tools/bpf/), embedded in scwsctl as a libbpf skeleton.
 # vmlinux.h comes from the target kernel's BTF (the running kernel's if the
@@ -90,6 +102,7 @@ $(BPF_SKEL): $(BPF_OUT)/scws_lsm.bpf.o
 SCWSCTL_SRCS := $(wildcard tools/scwsctl/*.c) tools/lib/acp-policy.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c tools/lib/acp-merge.c \
 	tools/lib/scws-nl-policy.c tools/lib/scws-sig.c $(LIBNL_SRCS)
 SCWSCTL_SRCS += tools/lib/scws-se.c tools/lib/se-proto.c
+SCWSCTL_SRCS += tools/lib/sms-pp.c tools/lib/bipd-ctl.c tools/lib/cat-tlv.c
 CRYPTO_LIBS = $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 $(SCWSCTL): $(SCWSCTL_SRCS) $(wildcard tools/scwsctl/*.h tools/lib/*.h) uapi/linux/scws.h \
 	    $(BPF_SKEL)
@@ -221,9 +234,12 @@ endef
 .PHONY: install install-tools install-card install-config install-kmod install-dkms
 install: install-tools install-card install-config
 
-install-tools: $(SCWSCTL) $(SCWS_BIPD)
+install-tools: $(SCWSCTL) $(SCWS_BIPD) $(SCWS_PUSHD)
 	install -D -m 0755 $(SCWSCTL) $(DESTDIR)$(SBINDIR)/scwsctl
 	install -D -m 0755 $(SCWS_BIPD) $(DESTDIR)$(SBINDIR)/scws-bipd
+	install -D -m 0755 $(SCWS_PUSHD) $(DESTDIR)$(SBINDIR)/scws-pushd
+	@# scws-pushd runs as its own system user (scws-pushd.service).
+	install -D -m 0644 tools/etc/sysusers.conf $(DESTDIR)$(PREFIX)/lib/sysusers.d/scws.conf
 	$(call install_man,$(wildcard tools/*.[1-8]))
 	@# Every unit next to the tools, pointed at where the tools went.
 	@for u in $(wildcard tools/*.service tools/*.socket tools/*.timer); do \

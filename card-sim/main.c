@@ -21,6 +21,7 @@
 #include "uicc/pin.h"
 #include "uicc/uicc.h"
 #include "uicc/vpcd.h"
+#include "test_client.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -46,6 +47,7 @@ struct options {
 	unsigned long baud;
 	int debug_port;			/* 0 = off */
 	const char *aram_inbox;		/* TEST TOOLING, on SIGUSR2 */
+	const char *test_client;	/* TEST TOOLING, on SIGUSR2 */
 	unsigned int faults;
 	int verbose;
 	/* --ota-keyset: provisioned into the state at start */
@@ -106,6 +108,8 @@ static void usage(FILE *to)
 "                        FILE (hex, one per line; 'corrupt' / 'repair')\n"
 "  --admin-on-signal     on SIGUSR1, start a remote admin session with the\n"
 "                        stored parameters, as an SMS trigger would\n"
+"  --test-client ADDR:PORT  on SIGUSR2, open a TCP client channel to\n"
+"                        ADDR:PORT ([IPv6]:PORT), send a line, read one\n"
 "\n"
 "See scws-card(1).\n", to);
 }
@@ -179,7 +183,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_VPCD = 256, O_STATE, O_RESET, O_CONTENT, O_CHANNELS, O_BAUD,
 	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX,
-	       O_OTA_KEYSET, O_ADMIN, O_ADMIN_ON_SIGNAL };
+	       O_OTA_KEYSET, O_ADMIN, O_ADMIN_ON_SIGNAL, O_TEST_CLIENT };
 	static const struct option longopts[] = {
 		{ "vpcd", required_argument, NULL, O_VPCD },
 		{ "state", required_argument, NULL, O_STATE },
@@ -196,6 +200,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "ota-keyset", required_argument, NULL, O_OTA_KEYSET },
 		{ "admin", required_argument, NULL, O_ADMIN },
 		{ "admin-on-signal", no_argument, NULL, O_ADMIN_ON_SIGNAL },
+		{ "test-client", required_argument, NULL, O_TEST_CLIENT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -280,6 +285,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case O_ADMIN_ON_SIGNAL:
 			o->admin_on_signal = true;
+			break;
+		case O_TEST_CLIENT:
+			if (!test_client_check(optarg))
+				goto bad;
+			o->test_client = optarg;
 			break;
 		case 'v':
 			o->verbose++;
@@ -536,6 +546,9 @@ static int run(struct card *card, int sfd)
 				if (card->opt.aram_inbox)
 					aram_inbox_apply(card->aram,
 							 card->opt.aram_inbox);
+				if (card->opt.test_client)
+					test_client_start(card->cat,
+							  card->opt.test_client);
 				continue;
 			}
 			if (si.ssi_signo == SIGUSR1) {

@@ -27,6 +27,8 @@ packages=(
 	chromium
 	# packaging: dpkg-buildpackage, DKMS, lintian (tests/package/run.sh)
 	debhelper dh-dkms dkms devscripts lintian
+	# the SCWS Push Gateway (scws-pushd): libosip2; SIPp sends it SIP
+	libosip2-dev sip-tester
 )
 
 missing=()

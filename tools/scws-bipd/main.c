@@ -12,6 +12,7 @@
  */
 #include "bipd.h"
 #include "card_rules.h"
+#include "ctl.h"
 #include "log.h"
 #include "pcsc.h"
 #include "se_service.h"
@@ -51,6 +52,7 @@ struct pump {
 	struct card_rules rules;
 	bool source_open;	/* registered (or listening) */
 	struct se_service *se;	/* --se-socket: APDU access */
+	struct ctl *ctl;	/* trigger sockets (ctl.h) */
 };
 
 /* Before the card's rules are in force: no source, no connection. */
@@ -291,6 +293,8 @@ int main(int argc, char **argv)
 	 * force (card_get()); without, at once, as it always did. */
 	if (!card_rules_enabled(&p.rules) && source_open(&p))
 		return 1;
+	if (ctl_open(&p.ctl, &p.engine, p.loop, &p.opts))
+		return 1;
 	if (p.opts.se_socket &&
 	    se_service_open(&p.se, &p.engine, p.loop, &p.opts))
 		return 1;
@@ -298,6 +302,7 @@ int main(int argc, char **argv)
 		   p.opts.poll_ms, p.opts.channels, p.opts.max_buffer);
 	rc = run(&p);
 	se_service_close(p.se);	/* closes the applications' channels */
+	ctl_close(p.ctl);
 	bipd_fini(&p.engine);
 	sched_stats_log(&p.engine, LOG_INFO, false);
 	stats_log(&p.engine.stats, LOG_INFO, false);

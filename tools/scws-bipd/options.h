@@ -50,6 +50,11 @@ struct bipd_opts {
 	const char *se_trust_dir;	/* NULL: /etc/scws/trusted.d */
 	struct port_map map[BIPD_MAX_PORTS];
 	unsigned int n_map;
+	/* trigger sockets (ctl.h); "" : none */
+	const char *ctl_socket;		/* root only, scwsctl push */
+	const char *push_socket;	/* SCWS-6, scws-pushd */
+	long push_uid;			/* may use push_socket; -1: root */
+	const char *resolv_conf;	/* DNS servers for the card (dns.h) */
 };
 
 void opts_defaults(struct bipd_opts *o);

@@ -29,6 +29,7 @@ static const char usage[] =
 	"  sign, verify FILE    sign an executable, check its signature\n"
 	"  trust add|clear|list|load-dir  the trusted certificates\n"
 	"  se list|open|exec|script  the card's applets through scws-bipd\n"
+	"  push sms HEX [--smsc N]  deliver a formatted SMS to the card\n"
 	"\n"
 	"Options:\n"
 	"  -j, --json      JSON output (read commands)\n"
@@ -97,6 +98,7 @@ static const struct {
 	{ "verify", cmd_verify },
 	{ "trust", cmd_trust },
 	{ "se", cmd_se },
+	{ "push", cmd_push },
 };
 
 int main(int argc, char **argv)
