@@ -260,6 +260,7 @@ install-card: $(SCWS_CARD)
 install-config:
 	$(call install_conf,tools/etc/acp.conf,$(SYSCONFDIR)/scws/acp.conf)
 	$(call install_conf,tools/etc/scws-bipd.conf,$(SYSCONFDIR)/scws/scws-bipd.conf)
+	$(call install_conf,tools/etc/se-rules,$(SYSCONFDIR)/scws/se-rules)
 	$(call install_conf,tools/etc/modprobe.conf,$(SYSCONFDIR)/modprobe.d/scws.conf)
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/scws/trusted.d
 
