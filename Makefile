@@ -162,3 +162,13 @@ checkpatch:
 clean:
 	$(MAKE) -C $(KDIR) M=$(TOP) CONFIG_SCWS=m clean
 	rm -rf $(BUILD)
+
+# The OMA DM 1.2 client (issue 16): libxml2 for SyncML and the tree,
+# libcurl for HTTP(S), libcrypto for the MD5 digests.
+SCWS_DMC := $(BUILD)/scws-dmc
+DMC_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libcurl 2>/dev/null)
+DMC_LIBS = $(shell pkg-config --libs libxml-2.0 libcurl 2>/dev/null) $(CRYPTO_LIBS)
+tools: $(SCWS_DMC)
+$(SCWS_DMC): $(wildcard tools/scws-dmc/*.c tools/scws-dmc/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(DMC_CFLAGS) -o $@ $(wildcard tools/scws-dmc/*.c) $(DMC_LIBS)
