@@ -3,10 +3,14 @@
  * dm-exec.c - the management commands.  ACLs: Add is checked on the
  * parent (the node does not exist yet), the others on the node itself.
  * No node has an executable behind it yet, so an allowed Exec is 406.
+ * A server that adds a node where it may only Add gets full rights on the
+ * new subtree (an ACL on its top node), or it could not manage what it
+ * provisioned; other servers keep what the parent gave them.
  */
 #include "dm-exec.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #define ALERT_DISPLAY 1100
@@ -66,6 +70,40 @@ static void get_results(struct dm_out *out, const char *msgid,
 	}
 }
 
+static int grant_creator(struct dm_node *root, struct dm_node *parent,
+			 const char *uri, const char *sid)
+{
+	static const char *const cmds[] = { "Get", "Replace", "Delete", "Add" };
+	char top[2048], acl[1024];
+	size_t plen;
+	int owned = 1;
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(*cmds); i++)
+		owned &= dm_acl_allows(parent, cmds[i], sid);
+	if (owned)
+		return DM_OK;
+	if (dm_node_uri(parent, top, sizeof(top)))
+		return DM_FAILED;
+	plen = strlen(top);
+	/* uri = top "/" first-new-segment ... */
+	const char *seg = uri + plen + 1, *end = strchr(seg, '/');
+	size_t slen = end ? (size_t)(end - seg) : strlen(seg);
+
+	if (plen + 1 + slen >= sizeof(top))
+		return DM_FAILED;
+	top[plen] = '/';
+	memcpy(top + plen + 1, seg, slen);
+	top[plen + 1 + slen] = '\0';
+	struct dm_node *n = dm_tree_find(root, top);
+
+	snprintf(acl, sizeof(acl), "Get=%s&Replace=%s&Delete=%s&Add=%s", sid, sid,
+		 sid, sid);
+	if (!n || n->acl)
+		return DM_OK;
+	n->acl = strdup(acl);
+	return n->acl ? DM_OK : DM_FAILED;
+}
+
 static int do_add(struct dm_node *root, const char *sid, const struct dm_item *it)
 {
 	if (dm_tree_find(root, it->target))
@@ -79,7 +117,7 @@ static int do_add(struct dm_node *root, const char *sid, const struct dm_item *i
 	switch (dm_tree_add(root, it->target, it->format ? it->format : "chr",
 			    it->type, it->data ? it->data : "", NULL)) {
 	case DM_TREE_OK:
-		return DM_OK;
+		return grant_creator(root, p, it->target, sid);
 	case DM_TREE_EXISTS:
 		return DM_ALREADY_EXISTS;
 	case DM_TREE_PARENT_LEAF:

@@ -244,18 +244,35 @@ int dm_session_run(struct dm_node **tree, const struct dm_session_opts *o)
 		out = NULL;
 		if (rc)
 			goto fail;
-		int code, retry = 0;
+		int retry = 0;
 
+		/* The server refusing our credentials need not prove itself:
+		 * answer its challenge first. */
+		if (header_statuses(&s, &m, &client_accepted, &retry))
+			goto fail;
+		nonces_moved = 1;
+		if (retry && !retried) {
+			/* New client nonce: send package 1 again. */
+			retried = 1;
+			dm_msg_free(&m);
+			out = first_package(&s);
+			continue;
+		}
+		if (retry) {
+			snprintf(s.err, sizeof(s.err),
+				 "the server refused our credentials again");
+			goto fail;
+		}
 		/* Checked once: later messages of the session may carry no Cred. */
 		if (!server_authed) {
-			code = server_auth_code(&s, &m);
+			int code = server_auth_code(&s, &m);
+
 			if (code != DM_AUTH_ACCEPTED) {
 				char nonce[DM_MD5_B64_SIZE];
 
 				/* Tell the server, with a fresh nonce, then stop. */
 				new_nonce(nonce);
 				dm_cred_set_nonce(&s.acc.server, nonce);
-				nonces_moved = 1;
 				out = dm_out_begin(s.sessionid, ++s.msgid, s.url, s.devid, NULL);
 				dm_out_status(out, m.msgid, "0", "SyncHdr", m.target,
 					      m.source, code, nonce);
@@ -266,17 +283,6 @@ int dm_session_run(struct dm_node **tree, const struct dm_session_opts *o)
 					 code == DM_MISSING_CRED ? "missing" : "wrong");
 				goto fail;
 			}
-		}
-		if (header_statuses(&s, &m, &client_accepted, &retry))
-			goto fail;
-		if (m.cred_data || m.ncmds)
-			nonces_moved = 1;
-		if (retry && !retried) {
-			/* New client nonce: send package 1 again. */
-			retried = 1;
-			dm_msg_free(&m);
-			out = first_package(&s);
-			continue;
 		}
 		out = dm_out_begin(s.sessionid, ++s.msgid, s.url, s.devid, NULL);
 		if (!server_authed) {

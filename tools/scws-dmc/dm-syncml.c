@@ -232,9 +232,10 @@ int dm_msg_parse(const char *xml, size_t len, struct dm_msg *m,
 
 	if (!doc) {
 		const xmlError *e = xmlGetLastError();
+		const char *msg = e && e->message ? e->message : "parse error";
+		int mlen = (int)strcspn(msg, "\n");
 
-		return fail(err, err_size, "malformed XML: %s",
-			    e && e->message ? e->message : "parse error");
+		return fail(err, err_size, "malformed XML: %.*s", mlen, msg);
 	}
 	int rc = parse_doc(xmlDocGetRootElement(doc), m, err, err_size);
 
