@@ -46,6 +46,7 @@ layer card bash tests/card/run.sh
 layer ota bash tests/card/ota.sh
 layer bipd bash tests/bipd/run.sh
 layer cardrules bash tests/bipd/card-rules.sh
+layer dm bash tests/dm/run.sh
 layer kunit bash tests/kunit/run.sh
 layer static bash tests/static.sh
 layer netns bash tests/netns/run.sh
