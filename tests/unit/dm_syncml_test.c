@@ -82,6 +82,10 @@ static void refuses_bad_messages(void **state)
 		"<SyncML>" HDR("") "<SyncBody><Final/><Get><CmdID>1</CmdID></Get></SyncBody></SyncML>",
 		"<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><SyncML>" HDR("")
 		"<SyncBody><Get><CmdID>&e;</CmdID></Get></SyncBody></SyncML>",
+		"<!DOCTYPE SyncML [<!ENTITY a 'aaaaaaaa'><!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;'>"
+		"<!ENTITY c '&b;&b;&b;&b;&b;&b;&b;&b;'>]><SyncML>" HDR("")
+		"<SyncBody><Get><CmdID>&c;</CmdID><Item><Target><LocURI>./A</LocURI></Target>"
+		"</Item></Get></SyncBody></SyncML>",
 	};
 	struct dm_msg m;
 	char err[128];
@@ -92,6 +96,21 @@ static void refuses_bad_messages(void **state)
 		assert_int_equal(dm_msg_parse(bad[i], strlen(bad[i]), &m, err, sizeof(err)), -1);
 		assert_true(err[0] != '\0');
 	}
+}
+
+static void accepts_the_public_doctype(void **state)
+{
+	static const char msg[] =
+		"<!DOCTYPE SyncML PUBLIC '-//SYNCML//DTD SyncML 1.2//EN' "
+		"'http://www.openmobilealliance.org/tech/DTD/OMA-TS-SyncML_RepPro_DTD-V1_2.dtd'>"
+		"<SyncML>" HDR("") "<SyncBody><Final/></SyncBody></SyncML>";
+	struct dm_msg m;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(dm_msg_parse(msg, strlen(msg), &m, err, sizeof(err)), 0);
+	assert_int_equal(m.ncmds, 0);
+	dm_msg_free(&m);
 }
 
 static void refuses_too_many_commands(void **state)
@@ -145,6 +164,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reads_a_server_package),
 		cmocka_unit_test(refuses_bad_messages),
+		cmocka_unit_test(accepts_the_public_doctype),
 		cmocka_unit_test(refuses_too_many_commands),
 		cmocka_unit_test(client_message_reads_back),
 	};

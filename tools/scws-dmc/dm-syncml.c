@@ -237,7 +237,11 @@ int dm_msg_parse(const char *xml, size_t len, struct dm_msg *m,
 
 		return fail(err, err_size, "malformed XML: %.*s", mlen, msg);
 	}
-	int rc = parse_doc(xmlDocGetRootElement(doc), m, err, err_size);
+	/* Entities declared in the message could expand without bound when
+	 * its text is read: a SyncML message has no use for them. */
+	int rc = doc->intSubset && doc->intSubset->children ?
+		 fail(err, err_size, "DTD declarations are not accepted") :
+		 parse_doc(xmlDocGetRootElement(doc), m, err, err_size);
 
 	xmlFreeDoc(doc);
 	if (rc)

@@ -404,7 +404,9 @@ static struct dm_node *from_doc(xmlDoc *doc, char *err, size_t err_size)
 {
 	xmlNode *top = doc ? xmlDocGetRootElement(doc) : NULL;
 
-	if (!top || !is_elem(top, "MgmtTree")) {
+	/* No entities: their text could expand without bound. */
+	if (!top || !is_elem(top, "MgmtTree") ||
+	    (doc->intSubset && doc->intSubset->children)) {
 		snprintf(err, err_size, "not a management tree file");
 		return NULL;
 	}
