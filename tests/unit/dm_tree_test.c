@@ -126,6 +126,7 @@ static void bad_files(void **state)
 		"", "<x/>", "<MgmtTree><Node name='a' format='node'>",
 		"<MgmtTree><Node format='chr'/></MgmtTree>",
 		"<MgmtTree><Node name='..' format='chr'/></MgmtTree>",
+		"<MgmtTree><Node name='a/b' format='chr'/></MgmtTree>",
 		"<MgmtTree><Node name='a'/><Node name='a'/></MgmtTree>",
 		"<MgmtTree><Node name='a' format='chr'><Node name='b'/></Node></MgmtTree>",
 	};

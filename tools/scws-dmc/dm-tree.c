@@ -109,7 +109,7 @@ static int seg_valid(const char *s, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c < 0x21 || c > 0x7e || c == '?' || c == '#')
+		if (c < 0x21 || c > 0x7e || c == '/' || c == '?' || c == '#')
 			return 0;
 	}
 	return 1;
