@@ -12,7 +12,7 @@ TOP=$PWD
 OUT=$TOP/build/dm
 DMC=$OUT/scws-dmc
 DMS="python3 $TOP/tests/dm/scws-test-dms.py"
-PLAN=37
+PLAN=40
 
 TAP_NAME=dm TAP_WHAT="dm"
 . tests/lib/host-tap.sh
@@ -140,7 +140,7 @@ check "a notification starts a session that ends well" test "$rc" -eq 0
 check "package 1 carries Alert 1200 and DevInfo" \
 	log_has "'1200' in e['alerts'] and any(r['uri'] == './DevInfo/DevId' for r in e['replace'])"
 check "the server sees the client's credentials accepted" log_has "e.get('auth') == 'client accepted'"
-check "the client answers the server's SyncHdr with 212" test "$(status_of SyncHdr IMEI:004999010640000 | head -n1)" = 212
+check "the client answers the server's SyncHdr with 212" test "$(status_of SyncHdr IMEI:004999010640000 | sed -n 1p)" = 212
 check "Get returns the DevId in Results" log_has "{'uri': './DevInfo/DevId', 'data': 'IMEI:004999010640000'} in e['results']"
 check "Add provisions a new DMAcc" test "$(dmc get ./DMAcc/srv2/ServerID)" = srv2
 check "Replace changes the account name" test "$(dmc get ./DMAcc/$SID/Name)" = "Test DMS"
@@ -232,6 +232,42 @@ start_server "$TMP/evil.json"
 dmc session --server-id "$SID" 2>err
 check "client credentials the server refuses twice: clear error" \
 	sh -c "test $? -eq 1 && grep -q 'refused our' err && ! '$DMC' -t '$TREE' get ./DMAcc/evil 2>/dev/null"
+
+# --- HTTPS: the server's certificate is checked -------------------------
+python3 - state.json <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); s["client_secret"] = "client-secret"
+json.dump(s, open(sys.argv[1], "w"))
+PY
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+	-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+	-keyout key.pem -out cert.pem 2>/dev/null
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+	-subj /CN=other -keyout other-key.pem -out other.pem 2>/dev/null
+cat >tls.json <<'JSON'
+[[{"cmd": "Add", "target": "./DMAcc/srv-tls/ServerID", "data": "over-tls"}]]
+JSON
+stop_server
+rm -f "$TMP/port" "$TMP/log.jsonl"
+touch "$TMP/log.jsonl"
+$DMS serve --state "$TMP/state.json" --script "$TMP/tls.json" --log "$TMP/log.jsonl" \
+	--port 0 --port-file "$TMP/port" --tls-cert cert.pem --tls-key key.pem 2>>"$TMP/server.err" &
+SRV_PID=$!
+for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+TLS_PORT=$(cat "$TMP/port" 2>/dev/null)
+python3 - "$TREE" "$TLS_PORT" <<'PY'
+import re, sys
+p = sys.argv[1]
+s = open(p).read()
+s = re.sub(r'http://127\.0\.0\.1:\d+/dm', 'https://127.0.0.1:%s/dm' % sys.argv[2], s)
+open(p, 'w').write(s)
+PY
+"$DMC" -t "$TREE" --cafile other.pem session --server-id "$SID" 2>err
+check "HTTPS with a certificate not from the trust anchors: refused" \
+	sh -c "test $? -eq 1 && grep -qi 'certificate' err && ! '$DMC' -t '$TREE' get ./DMAcc/srv-tls 2>/dev/null"
+"$DMC" -t "$TREE" --cafile cert.pem session --server-id "$SID" 2>err
+check "HTTPS with the server's certificate trusted: the session runs" test $? -eq 0
+check "a node provisioned over HTTPS" test "$(dmc get ./DMAcc/srv-tls/ServerID)" = over-tls
 
 stop_server
 counts

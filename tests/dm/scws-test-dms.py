@@ -9,6 +9,7 @@ fault modes for the bad-input tests.
   notify --state F --session N [--ui-mode M] [--initiator I] [--version V]
          [--wrong-secret]                 package #0 on stdout
   serve --state F --port P --script F --log F [--fault MODE]
+        [--tls-cert PEM --tls-key PEM]   (HTTPS)
 
 The state file (JSON) holds both sides' names, secrets and nonces, as the
 server keeps them; nonces are updated as the session moves them.  The
@@ -26,6 +27,7 @@ import hashlib
 import http.server
 import json
 import os
+import ssl
 import sys
 import xml.etree.ElementTree as ET
 
@@ -303,6 +305,10 @@ def serve(args):
             sys.stderr.write("scws-test-dms: " + fmt % a + "\n")
 
     httpd = http.server.HTTPServer(("127.0.0.1", args.port), Handler)
+    if args.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
     if args.port_file:
         with open(args.port_file + ".tmp", "w") as f:
             f.write(str(httpd.server_address[1]))
@@ -327,6 +333,8 @@ def main():
     s.add_argument("--script", required=True)
     s.add_argument("--log", required=True)
     s.add_argument("--fault")
+    s.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
+    s.add_argument("--tls-key", help="its private key (PEM)")
     args = ap.parse_args()
     if args.cmd == "notify":
         st = load_state(args.state)
