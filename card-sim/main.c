@@ -7,6 +7,8 @@
 #include "card.h"
 #include "debug_port.h"
 #include "log.h"
+#include "admin/admin.h"
+#include "admin/agent.h"
 #include "aram/aram.h"
 #include "arf/arf.h"
 #include "cat/cat.h"
@@ -49,6 +51,9 @@ struct options {
 	/* --ota-keyset: provisioned into the state at start */
 	struct ota_keyset ota_keysets[15];
 	unsigned int ota_nkeysets;
+	const char *admin_set[32];	/* --admin NAME=VALUE, stored */
+	unsigned int admin_nset;
+	bool admin_on_signal;		/* TEST TOOLING, on SIGUSR1 */
 };
 
 struct card {
@@ -65,6 +70,7 @@ struct card {
 	struct vpcd *vpcd;
 	struct debug_port *debug;
 	struct ota *ota;
+	struct admin_agent *agent;
 	unsigned long apdus;
 };
 
@@ -87,6 +93,9 @@ static void usage(FILE *to)
 "  --no-clock            be a card without a clock: no Date, no Last-Modified\n"
 "  --ota-keyset N:KIC:KID  store OTA key set N (1-F): AES keys in hex for\n"
 "                        ciphering (KIc) and checksums (KID); repeatable\n"
+"  --admin NAME=VALUE    store a remote admin parameter: host, agent-id, uri,\n"
+"                        psk-id, key=KVN:KID:HEX, use-key=KVN:KID,\n"
+"                        retry=COUNT,SECONDS, dest=ADDR:PORT, nan\n"
 "  -v, --verbose         more logging on stderr (-vv: every APDU)\n"
 "  -h, --help            this text\n"
 "\n"
@@ -95,6 +104,8 @@ static void usage(FILE *to)
 "  --fault MODE[,MODE]   misbehave on purpose: bad-tlv, bad-length, busy\n"
 "  --aram-inbox FILE     on SIGUSR2, apply the ARA-M STORE DATA commands in\n"
 "                        FILE (hex, one per line; 'corrupt' / 'repair')\n"
+"  --admin-on-signal     on SIGUSR1, start a remote admin session with the\n"
+"                        stored parameters, as an SMS trigger would\n"
 "\n"
 "See scws-card(1).\n", to);
 }
@@ -168,7 +179,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_VPCD = 256, O_STATE, O_RESET, O_CONTENT, O_CHANNELS, O_BAUD,
 	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX,
-	       O_OTA_KEYSET };
+	       O_OTA_KEYSET, O_ADMIN, O_ADMIN_ON_SIGNAL };
 	static const struct option longopts[] = {
 		{ "vpcd", required_argument, NULL, O_VPCD },
 		{ "state", required_argument, NULL, O_STATE },
@@ -183,6 +194,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "fault", required_argument, NULL, O_FAULT },
 		{ "aram-inbox", required_argument, NULL, O_ARAM_INBOX },
 		{ "ota-keyset", required_argument, NULL, O_OTA_KEYSET },
+		{ "admin", required_argument, NULL, O_ADMIN },
+		{ "admin-on-signal", no_argument, NULL, O_ADMIN_ON_SIGNAL },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -258,6 +271,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 					      &o->ota_keysets[o->ota_nkeysets]))
 				goto bad;
 			o->ota_nkeysets++;
+			break;
+		case O_ADMIN:
+			if (o->admin_nset == sizeof(o->admin_set) /
+					     sizeof(o->admin_set[0]))
+				goto bad;
+			o->admin_set[o->admin_nset++] = optarg;
+			break;
+		case O_ADMIN_ON_SIGNAL:
+			o->admin_on_signal = true;
 			break;
 		case 'v':
 			o->verbose++;
@@ -344,6 +366,7 @@ static void card_close(struct card *card)
 	uicc_free(card->uicc);
 	cat_free(card->cat);
 	ota_free(card->ota);
+	admin_agent_free(card->agent);
 	aram_close(card->aram);
 	arf_close(card->arf);	/* a view of the ARA-M: frees only itself */
 	card_tls_free(card->tls);
@@ -354,8 +377,8 @@ static void card_close(struct card *card)
 }
 
 /* Key sets from the command line go into the state.  Triggers go to
- * admin_agent_trigger() with the agent given by ota_set_agent() (none
- * yet: NULL). */
+ * admin_agent_trigger() with the agent given by ota_set_agent() once the
+ * agent exists (it needs the proactive engine, made after this). */
 static bool ota_open(struct card *card)
 {
 	struct ota_config cfg = { card->st, NULL };
@@ -410,6 +433,19 @@ static bool card_open(struct card *card)
 	card->cat = cat_new(&cfg);
 	if (!card->cat)
 		return false;
+	for (unsigned int i = 0; i < o->admin_nset; i++) {
+		if (admin_params_set(card->st, o->admin_set[i])) {
+			card_err("invalid --admin setting '%s'", o->admin_set[i]);
+			return false;
+		}
+	}
+	if (o->admin_nset && card_state_save(card->st))
+		return false;
+	card->agent = admin_agent_new(card->st, card->cat, card->site,
+				      card->aram);
+	if (!card->agent)
+		return false;
+	ota_set_agent(card->ota, card->agent);
 	parts = (struct uicc_parts){ .fs = card->fs, .pin = card->pin,
 				     .cat = card->cat, .aram = card->aram,
 				     .faults = o->faults };
@@ -434,6 +470,21 @@ static bool card_open(struct card *card)
 
 /* ---- the loop ---- */
 
+/* TEST TOOLING (--admin-on-signal): an empty trigger, so the session runs
+ * on the stored parameters, as a bare SMS trigger would. */
+static void admin_test_trigger(struct card *card)
+{
+	struct admin_trigger t;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	rc = admin_agent_trigger(card->agent, &t);
+	card_info("SIGUSR1: admin session %s%s", rc ? "not started: " :
+		  "started", rc ? strerror(-rc) : "");
+	if (!rc)
+		cat_poll(card->cat);
+}
+
 static int signal_fd(void)
 {
 	sigset_t set;
@@ -443,6 +494,7 @@ static int signal_fd(void)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
 		return -1;
 	signal(SIGPIPE, SIG_IGN);
@@ -457,8 +509,11 @@ static int run(struct card *card, int sfd)
 
 	for (;;) {
 		int timeout = vpcd_timeout_ms(card->vpcd), n = PFD_DEBUG;
+		int admin_ms = admin_agent_timeout_ms(card->agent);
 		short ev = 0;
 
+		if (admin_ms >= 0 && (timeout < 0 || admin_ms < timeout))
+			timeout = admin_ms;
 		pfd[PFD_SIGNAL] = (struct pollfd){ sfd, POLLIN, 0 };
 		pfd[PFD_VPCD].fd = vpcd_pollfd(card->vpcd, &ev);
 		pfd[PFD_VPCD].events = ev;
@@ -483,10 +538,16 @@ static int run(struct card *card, int sfd)
 							 card->opt.aram_inbox);
 				continue;
 			}
+			if (si.ssi_signo == SIGUSR1) {
+				if (card->opt.admin_on_signal)
+					admin_test_trigger(card);
+				continue;
+			}
 			card_info("signal %u: shutting down", si.ssi_signo);
 			return 0;
 		}
 		vpcd_service(card->vpcd, pfd[PFD_VPCD].revents);
+		admin_agent_service(card->agent);
 		if (card->debug)
 			debug_port_service(card->debug, pfd + PFD_DEBUG,
 					   n - PFD_DEBUG);

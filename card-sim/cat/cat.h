@@ -141,6 +141,10 @@ struct cat_client_params {
 	size_t nan_len;
 };
 
+/* Whether the terminal's profile allows TCP client channels now (BIP set
+ * up, TCP client mode announced): what cat_open_client() needs. */
+bool cat_client_ready(const struct cat *c);
+
 /* Queues an OPEN CHANNEL for a TCP client channel carrying stream.
  * Returns 0, or -ENOTSUP (terminal lacks BIP or TCP client mode), -EBUSY
  * (no free channel), -EINVAL (bad address).  On error the stream stays the

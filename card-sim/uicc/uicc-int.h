@@ -18,7 +18,7 @@
 #define UICC_CHANNELS 4
 
 /* What a channel has selected by AID (none = the MF's file system). */
-enum uicc_app { APP_NONE, APP_USIM, APP_ARAM, APP_ARF };
+enum uicc_app { APP_NONE, APP_USIM, APP_ARAM, APP_ARF, APP_TEST };
 
 struct uicc_channel {
 	bool open;

@@ -5,6 +5,7 @@
  * also reaches the ARA-M applet, which is not a file.
  */
 #include "uicc-int.h"
+#include "applet/test_applet.h"
 #include "fs.h"
 #include "log.h"
 
@@ -99,6 +100,16 @@ static uint16_t select_aid(struct uicc *u, struct uicc_channel *ch,
 		card_info("ARA-M selected on channel %td", ch - u->ch);
 		return SW_OK;
 	}
+	if (test_applet_is_aid(c->data, c->nc)) {
+		aram_session_end(&ch->aram);
+		ch->app = APP_TEST;
+		ch->ef = NULL;
+		ch->record = 0;
+		if ((c->p2 & SEL_RESP_MASK) != SEL_RESP_NONE)
+			test_applet_select(r);
+		card_info("test applet selected on channel %td", ch - u->ch);
+		return SW_OK;
+	}
 	f = card_fs_select_aid(u->p.fs, c->data, c->nc);
 	if (!f)
 		return SW_FILE_NOT_FOUND;
@@ -149,7 +160,7 @@ uint16_t uicc_select(struct uicc *u, struct uicc_channel *ch,
 	if (!f)
 		return SW_FILE_NOT_FOUND;
 	/* A file selection leaves any applet for the file system. */
-	if (ch->app == APP_ARAM) {
+	if (ch->app == APP_ARAM || ch->app == APP_TEST) {
 		aram_session_end(&ch->aram);
 		ch->app = APP_NONE;
 	}

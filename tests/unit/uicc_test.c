@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/uicc/uicc.c card-sim/uicc/uicc_files.c card-sim/uicc/uicc_pin.c card-sim/uicc/uicc_cat.c card-sim/uicc/apdu.c card-sim/aram/aram.c card-sim/aram/aram_rules.c tools/lib/ber.c card-sim/uicc/fs.c card-sim/uicc/pin.c card-sim/state.c card-sim/log.c card-sim/uicc/baud.c card-sim/arf/arf.c card-sim/arf/arf_files.c
+// sources: card-sim/uicc/uicc.c card-sim/uicc/uicc_files.c card-sim/uicc/uicc_pin.c card-sim/uicc/uicc_cat.c card-sim/uicc/apdu.c card-sim/aram/aram.c card-sim/aram/aram_rules.c tools/lib/ber.c card-sim/uicc/fs.c card-sim/uicc/pin.c card-sim/state.c card-sim/log.c card-sim/uicc/baud.c card-sim/arf/arf.c card-sim/arf/arf_files.c card-sim/applet/test_applet.c
 // libs: -lmbedcrypto
 /*
  * The UICC's APDU layer: ATR, classes and channels, SELECT / STATUS /
@@ -528,6 +528,33 @@ static void test_arf_application(void **state)
 	assert_int_equal(tx(f, "00 A4 00 0C 02 50 31"), 0x6A82);
 }
 
+/* TEST TOOLING applet for the APDU access tests: echo and a counter. */
+static void test_test_applet(void **state)
+{
+	struct fx *f = *state;
+	uint8_t before[4];
+
+	assert_int_equal(tx(f, "00 70 00 00 01"), 0x9000);
+	assert_int_equal(tx(f, "02 A4 04 00 09 F0 53 43 57 53 54 45 53 54 00"),
+			 0x6881);		/* channel 2 is not open */
+	assert_int_equal(tx(f, "01 A4 04 00 09 F0 53 43 57 53 54 45 53 54 00"),
+			 0x9000);
+	expect_data(f, "6F 0B 84 09 F0 53 43 57 53 54 45 53 54");
+	assert_int_equal(tx(f, "81 01 00 00 03 CA FE 01 00"), 0x9000);
+	expect_data(f, "CA FE 01");
+	assert_int_equal(tx(f, "81 03 00 00 04"), 0x9000);
+	memcpy(before, f->resp, 4);
+	assert_int_equal(tx(f, "81 02 00 00 04"), 0x9000);
+	assert_int_equal(f->resp[3], (uint8_t)(before[3] + 1));
+	assert_int_equal(tx(f, "01 01 00 00 01 AA"), 0x6E00);	/* ISO class */
+	assert_int_equal(tx(f, "81 05 00 00"), 0x6D00);
+	assert_int_equal(tx(f, "81 01 01 00 01 AA"), 0x6A86);
+	assert_int_equal(tx(f, "81 01 00 00 00"), 0x6700);	/* no data */
+	/* The toolkit's commands stay the runtime's on any channel. */
+	assert_int_equal(tx(f, "81 F2 00 0C"), 0x9000);
+	assert_int_equal(tx(f, "01 70 80 00"), 0x9000);
+}
+
 static void test_toolkit_and_91xx(void **state)
 {
 	struct fx *f = *state;
@@ -616,6 +643,7 @@ int main(void)
 		T(test_manage_channel),
 		T(test_aram_on_a_logical_channel),
 		T(test_arf_application),
+		T(test_test_applet),
 		T(test_toolkit_and_91xx),
 		T(test_fault_bad_tlv),
 		T(test_fault_bad_length_and_busy),

@@ -375,6 +375,10 @@ static int parse_apdu_rule(const uint8_t *base, const struct ber_tlv *e,
 		    f.tag != T_OCTETS || f.len != 8)
 			return FAIL(c.val + off, "APDU filter is not an "
 				    "8-byte OCTET STRING");
+		/* kept for the APDU access service; past the limit fewer
+		 * APDUs pass (seac-rules.h) */
+		if (r->n_filters < SEAC_FILTERS_MAX)
+			memcpy(r->filter[r->n_filters++], f.val, 8);
 	}
 	r->apdu = SEAC_FILTER;
 	return 0;

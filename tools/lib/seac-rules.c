@@ -124,12 +124,17 @@ static int parse_ar_do(const uint8_t *base, const uint8_t *v, size_t len,
 		case TAG_APDU_AR:
 			if (r->apdu != SEAC_ABSENT)
 				return FAIL(v, "two APDU-AR-DOs");
-			if (t.len == 1 && t.val[0] <= 1)
+			if (t.len == 1 && t.val[0] <= 1) {
 				r->apdu = t.val[0] ? SEAC_ALWAYS : SEAC_NEVER;
-			else if (filters_ok(&t))
+			} else if (filters_ok(&t)) {
+				/* Past the limit, fewer APDUs pass: safe. */
 				r->apdu = SEAC_FILTER;
-			else
+				r->n_filters = t.len / 8 < SEAC_FILTERS_MAX ?
+					       t.len / 8 : SEAC_FILTERS_MAX;
+				memcpy(r->filter, t.val, r->n_filters * 8);
+			} else {
 				return FAIL(v, "APDU-AR-DO of %zu bytes", t.len);
+			}
 			break;
 		case TAG_NFC_AR:
 			if (r->nfc != SEAC_ABSENT)

@@ -56,6 +56,13 @@ static const char usage[] =
 "                           (default F0534357534757)\n"
 "      --state-dir DIR      where card-rules.conf and policy.conf are\n"
 "                           written (default /run/scws)\n"
+"\n"
+"APDU access for local applications (docs/apdu-access.md):\n"
+"      --se-socket PATH     serve the card's applets on this Unix socket\n"
+"                           (e.g. /run/scws/se.sock; default: off)\n"
+"      --se-rules FILE      the admin's rules (default /etc/scws/se-rules)\n"
+"      --se-trust-dir DIR   manufacturer certificates that sign\n"
+"                           applications (default /etc/scws/trusted.d)\n"
 "  -f, --foreground         do not detach (systemd, tests)\n"
 "      --syslog             log to syslog instead of stderr\n"
 "  -v, --verbose            more log (-v connections and counters,\n"
@@ -92,6 +99,9 @@ enum {
 	OPT_CARD_RULES_POLL,
 	OPT_SCWS_AID,
 	OPT_STATE_DIR,
+	OPT_SE_SOCKET,
+	OPT_SE_RULES,
+	OPT_SE_TRUST_DIR,
 };
 
 static const struct option long_opts[] = {
@@ -119,6 +129,9 @@ static const struct option long_opts[] = {
 	{ "card-rules-poll-ms", required_argument, NULL, OPT_CARD_RULES_POLL },
 	{ "scws-aid", required_argument, NULL, OPT_SCWS_AID },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "se-socket", required_argument, NULL, OPT_SE_SOCKET },
+	{ "se-rules", required_argument, NULL, OPT_SE_RULES },
+	{ "se-trust-dir", required_argument, NULL, OPT_SE_TRUST_DIR },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -318,6 +331,15 @@ int opts_parse(struct bipd_opts *o, int argc, char **argv)
 			break;
 		case OPT_STATE_DIR:
 			o->state_dir = optarg;
+			break;
+		case OPT_SE_SOCKET:
+			o->se_socket = optarg;
+			break;
+		case OPT_SE_RULES:
+			o->se_rules = optarg;
+			break;
+		case OPT_SE_TRUST_DIR:
+			o->se_trust_dir = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);

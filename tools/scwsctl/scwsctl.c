@@ -28,6 +28,7 @@ static const char usage[] =
 	"                       denied caller (else the netfilter hook refuses)\n"
 	"  sign, verify FILE    sign an executable, check its signature\n"
 	"  trust add|clear|list|load-dir  the trusted certificates\n"
+	"  se list|open|exec|script  the card's applets through scws-bipd\n"
 	"\n"
 	"Options:\n"
 	"  -j, --json      JSON output (read commands)\n"
@@ -95,6 +96,7 @@ static const struct {
 	{ "sign", cmd_sign },
 	{ "verify", cmd_verify },
 	{ "trust", cmd_trust },
+	{ "se", cmd_se },
 };
 
 int main(int argc, char **argv)
