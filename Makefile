@@ -271,4 +271,4 @@ DMC_LIBS = $(shell pkg-config --libs libxml-2.0 libcurl 2>/dev/null) $(CRYPTO_LI
 tools: $(SCWS_DMC)
 $(SCWS_DMC): $(wildcard tools/scws-dmc/*.c tools/scws-dmc/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(DMC_CFLAGS) -o $@ $(wildcard tools/scws-dmc/*.c) $(DMC_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(DMC_CFLAGS) -o $@ $(wildcard tools/scws-dmc/*.c) $(DMC_LIBS)
