@@ -272,3 +272,11 @@ tools: $(SCWS_DMC)
 $(SCWS_DMC): $(wildcard tools/scws-dmc/*.c tools/scws-dmc/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(DMC_CFLAGS) -o $@ $(wildcard tools/scws-dmc/*.c) $(DMC_LIBS)
+# Not part of `install` (nor of the Debian packages) yet: it needs
+# libxml2-dev and libcurl4-openssl-dev at build time.  Its man page lives
+# next to its sources so that install-tools' tools/*.8 does not ship it
+# without the program.
+.PHONY: install-dmc
+install-dmc: $(SCWS_DMC)
+	install -D -m 0755 $(SCWS_DMC) $(DESTDIR)$(SBINDIR)/scws-dmc
+	$(call install_man,tools/scws-dmc/scws-dmc.8)
