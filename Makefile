@@ -279,3 +279,21 @@ install-dkms:
 	sed 's/@VERSION@/$(VERSION)/' dkms/dkms.conf.in >$(DESTDIR)$(DKMSDIR)/dkms.conf
 	install -D -m 0644 tools/etc/modprobe-softdep.conf $(DESTDIR)$(MODPROBEDIR)/scws.conf
 	install -D -m 0644 tools/etc/modules-load.conf $(DESTDIR)$(MODULESLOADDIR)/scws.conf
+
+# The OMA DM 1.2 client (issue 16): libxml2 for SyncML and the tree,
+# libcurl for HTTP(S), libcrypto for the MD5 digests.
+SCWS_DMC := $(BUILD)/scws-dmc
+DMC_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libcurl 2>/dev/null)
+DMC_LIBS = $(shell pkg-config --libs libxml-2.0 libcurl 2>/dev/null) $(CRYPTO_LIBS)
+tools: $(SCWS_DMC)
+$(SCWS_DMC): $(wildcard tools/scws-dmc/*.c tools/scws-dmc/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(DMC_CFLAGS) -o $@ $(wildcard tools/scws-dmc/*.c) $(DMC_LIBS)
+# Not part of `install` (nor of the Debian packages) yet: it needs
+# libxml2-dev and libcurl4-openssl-dev at build time.  Its man page lives
+# next to its sources so that install-tools' tools/*.8 does not ship it
+# without the program.
+.PHONY: install-dmc
+install-dmc: $(SCWS_DMC)
+	install -D -m 0755 $(SCWS_DMC) $(DESTDIR)$(SBINDIR)/scws-dmc
+	$(call install_man,tools/scws-dmc/scws-dmc.8)

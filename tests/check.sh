@@ -48,6 +48,7 @@ layer bipd bash tests/bipd/run.sh
 layer cardrules bash tests/bipd/card-rules.sh
 layer admin bash tests/admin/run.sh
 layer push bash tests/push/run.sh
+layer dm bash tests/dm/run.sh
 layer kunit bash tests/kunit/run.sh
 layer static bash tests/static.sh
 layer netns bash tests/netns/run.sh

@@ -29,6 +29,8 @@ packages=(
 	debhelper dh-dkms dkms devscripts lintian
 	# the SCWS Push Gateway (scws-pushd): libosip2; SIPp sends it SIP
 	libosip2-dev sip-tester
+	# the OMA DM client scws-dmc: SyncML (XML) and HTTP(S)
+	libxml2-dev libcurl4-openssl-dev
 )
 
 missing=()
