@@ -6,10 +6,12 @@
  *             files, PIN, TERMINAL PROFILE, FETCH, TERMINAL RESPONSE,
  *             ENVELOPE, MANAGE CHANNEL; the file tree and the PIN
  *   aram/     the ARA-M applet
+ *   arf/      the same rules as ARF files in a PKCS#15 application
  *   cat/      proactive engine + BIP channels (UICC server and TCP client)
  *   http/     the Smart Card Web Server: one struct scws_http per channel
  *   site/     its content store and /cgi/ applications
  *   tls/      TLS 1.2 server (mbed TLS) between a channel and its HTTP
+ *   ota/      SMS-PP data download, TS 102 225 secured packets, PoR
  *   state.c   the state file: named blobs, written atomically
  *   clock.c   the time, when the card has one
  *

@@ -7,6 +7,7 @@
 #include "debug_port.h"
 #include "card.h"
 #include "log.h"
+#include "site/site.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -52,6 +53,9 @@ struct debug_port *debug_port_new(int port, struct scws_site *site)
 		free(d);
 		return NULL;
 	}
+	/* Its pages are the card's pages: they may change its data. */
+	http_origins_add(&site->origins, "http", "127.0.0.1", (unsigned)port);
+	http_origins_add(&site->origins, "http", "localhost", (unsigned)port);
 	card_info("TEST TOOLING: HTTP on 127.0.0.1:%d without BIP", port);
 	return d;
 }

@@ -7,8 +7,13 @@
 #include "card.h"
 #include "debug_port.h"
 #include "log.h"
+#include "admin/admin.h"
+#include "admin/agent.h"
 #include "aram/aram.h"
+#include "arf/arf.h"
 #include "cat/cat.h"
+#include "ota/keysets.h"
+#include "ota/ota.h"
 #include "tls/tls.h"
 #include "uicc/apdu.h"
 #include "uicc/baud.h"
@@ -16,6 +21,7 @@
 #include "uicc/pin.h"
 #include "uicc/uicc.h"
 #include "uicc/vpcd.h"
+#include "test_client.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -35,13 +41,21 @@ struct options {
 	char host[256], port[8];
 	const char *state, *content;
 	bool reset_state, extended_apdu;
+	bool rules_aram, rules_arf;	/* --access-rules */
 	unsigned int http_channels, https_channels;
 	uint16_t http_port, https_port;
 	unsigned long baud;
 	int debug_port;			/* 0 = off */
 	const char *aram_inbox;		/* TEST TOOLING, on SIGUSR2 */
+	const char *test_client;	/* TEST TOOLING, on SIGUSR2 */
 	unsigned int faults;
 	int verbose;
+	/* --ota-keyset: provisioned into the state at start */
+	struct ota_keyset ota_keysets[15];
+	unsigned int ota_nkeysets;
+	const char *admin_set[32];	/* --admin NAME=VALUE, stored */
+	unsigned int admin_nset;
+	bool admin_on_signal;		/* TEST TOOLING, on SIGUSR1 */
 };
 
 struct card {
@@ -53,9 +67,12 @@ struct card {
 	struct card_tls *tls;
 	struct cat *cat;
 	struct aram *aram;
+	struct arf *arf;
 	struct uicc *uicc;
 	struct vpcd *vpcd;
 	struct debug_port *debug;
+	struct ota *ota;
+	struct admin_agent *agent;
 	unsigned long apdus;
 };
 
@@ -71,9 +88,16 @@ static void usage(FILE *to)
 "  --content DIR         web content imported into a fresh state\n"
 "  --channels P=N[,P=M]  BIP server channels: first port plain HTTP, second\n"
 "                        HTTPS (default 3516=2,4116=2)\n"
+"  --access-rules STORE  where the access rules are: aram (default), arf\n"
+"                        (PKCS#15 files, no ARA-M) or both\n"
 "  --extended-apdu       assume the terminal sends extended APDUs\n"
 "  --baud N              emulate an ISO 7816 T=1 link at N bit/s\n"
 "  --no-clock            be a card without a clock: no Date, no Last-Modified\n"
+"  --ota-keyset N:KIC:KID  store OTA key set N (1-F): AES keys in hex for\n"
+"                        ciphering (KIc) and checksums (KID); repeatable\n"
+"  --admin NAME=VALUE    store a remote admin parameter: host, agent-id, uri,\n"
+"                        psk-id, key=KVN:KID:HEX, use-key=KVN:KID,\n"
+"                        retry=COUNT,SECONDS, dest=ADDR:PORT, nan\n"
 "  -v, --verbose         more logging on stderr (-vv: every APDU)\n"
 "  -h, --help            this text\n"
 "\n"
@@ -82,6 +106,10 @@ static void usage(FILE *to)
 "  --fault MODE[,MODE]   misbehave on purpose: bad-tlv, bad-length, busy\n"
 "  --aram-inbox FILE     on SIGUSR2, apply the ARA-M STORE DATA commands in\n"
 "                        FILE (hex, one per line; 'corrupt' / 'repair')\n"
+"  --admin-on-signal     on SIGUSR1, start a remote admin session with the\n"
+"                        stored parameters, as an SMS trigger would\n"
+"  --test-client ADDR:PORT  on SIGUSR2, open a TCP client channel to\n"
+"                        ADDR:PORT ([IPv6]:PORT), send a line, read one\n"
 "\n"
 "See scws-card(1).\n", to);
 }
@@ -147,11 +175,15 @@ static bool parse_faults(const char *s, unsigned int *faults)
 	return true;
 }
 
+/* --access-rules, numbered apart from parse_options()' own options. */
+enum { O_ACCESS_RULES = 0x1000 };
+
 /* 0 to run, 1 to exit successfully (--help), 2 on a usage error. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_VPCD = 256, O_STATE, O_RESET, O_CONTENT, O_CHANNELS, O_BAUD,
-	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX };
+	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX,
+	       O_OTA_KEYSET, O_ADMIN, O_ADMIN_ON_SIGNAL, O_TEST_CLIENT };
 	static const struct option longopts[] = {
 		{ "vpcd", required_argument, NULL, O_VPCD },
 		{ "state", required_argument, NULL, O_STATE },
@@ -160,10 +192,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "channels", required_argument, NULL, O_CHANNELS },
 		{ "extended-apdu", no_argument, NULL, O_EXTENDED },
 		{ "baud", required_argument, NULL, O_BAUD },
+		{ "access-rules", required_argument, NULL, O_ACCESS_RULES },
 		{ "no-clock", no_argument, NULL, O_NO_CLOCK },
 		{ "debug-port", required_argument, NULL, O_DEBUG_PORT },
 		{ "fault", required_argument, NULL, O_FAULT },
 		{ "aram-inbox", required_argument, NULL, O_ARAM_INBOX },
+		{ "ota-keyset", required_argument, NULL, O_OTA_KEYSET },
+		{ "admin", required_argument, NULL, O_ADMIN },
+		{ "admin-on-signal", no_argument, NULL, O_ADMIN_ON_SIGNAL },
+		{ "test-client", required_argument, NULL, O_TEST_CLIENT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -181,6 +218,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->https_channels = defaults.https_channels;
 	o->http_port = defaults.http_port;
 	o->https_port = defaults.https_port;
+	o->rules_aram = true;
 
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -209,6 +247,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (!parse_ulong(optarg, 100000000, &o->baud) || !o->baud)
 				goto bad;
 			break;
+		case O_ACCESS_RULES:
+			o->rules_aram = !strcmp(optarg, "aram") ||
+					!strcmp(optarg, "both");
+			o->rules_arf = !strcmp(optarg, "arf") ||
+				       !strcmp(optarg, "both");
+			if (!o->rules_aram && !o->rules_arf)
+				goto bad;
+			break;
 		case O_NO_CLOCK:
 			card_clock_disable();
 			break;
@@ -223,6 +269,27 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case O_ARAM_INBOX:
 			o->aram_inbox = optarg;
+			break;
+		case O_OTA_KEYSET:
+			if (o->ota_nkeysets == 15 ||
+			    !ota_keyset_parse(optarg,
+					      &o->ota_keysets[o->ota_nkeysets]))
+				goto bad;
+			o->ota_nkeysets++;
+			break;
+		case O_ADMIN:
+			if (o->admin_nset == sizeof(o->admin_set) /
+					     sizeof(o->admin_set[0]))
+				goto bad;
+			o->admin_set[o->admin_nset++] = optarg;
+			break;
+		case O_ADMIN_ON_SIGNAL:
+			o->admin_on_signal = true;
+			break;
+		case O_TEST_CLIENT:
+			if (!test_client_check(optarg))
+				goto bad;
+			o->test_client = optarg;
 			break;
 		case 'v':
 			o->verbose++;
@@ -300,12 +367,32 @@ static void card_close(struct card *card)
 	debug_port_free(card->debug);
 	uicc_free(card->uicc);
 	cat_free(card->cat);
+	ota_free(card->ota);
+	admin_agent_free(card->agent);
 	aram_close(card->aram);
+	arf_close(card->arf);	/* a view of the ARA-M: frees only itself */
 	card_tls_free(card->tls);
 	scws_site_close(card->site);
 	card_pin_close(card->pin);
 	card_fs_close(card->fs);
 	card_state_close(card->st);
+}
+
+/* Key sets from the command line go into the state.  Triggers go to
+ * admin_agent_trigger() with the agent given by ota_set_agent() once the
+ * agent exists (it needs the proactive engine, made after this). */
+static bool ota_open(struct card *card)
+{
+	struct ota_config cfg = { card->st, NULL };
+
+	for (unsigned int i = 0; i < card->opt.ota_nkeysets; i++)
+		if (ota_keyset_store(card->st, &card->opt.ota_keysets[i])) {
+			card_err("OTA key set %u not stored",
+				 card->opt.ota_keysets[i].kvn);
+			return false;
+		}
+	card->ota = ota_new(&cfg);
+	return card->ota != NULL;
 }
 
 static bool card_open(struct card *card)
@@ -341,11 +428,36 @@ static bool card_open(struct card *card)
 	cfg.site = card->site;
 	cfg.tls = card->tls;
 	cfg.verbose = o->verbose;
+	if (!ota_open(card))
+		return false;
+	cfg.sms_pp = ota_sms_pp_cb;
+	cfg.sms_pp_arg = card->ota;
 	card->cat = cat_new(&cfg);
 	if (!card->cat)
 		return false;
-	parts = (struct uicc_parts){ card->fs, card->pin, card->cat,
-				     card->aram, o->faults };
+	for (unsigned int i = 0; i < o->admin_nset; i++) {
+		if (admin_params_set(card->st, o->admin_set[i])) {
+			card_err("invalid --admin setting '%s'", o->admin_set[i]);
+			return false;
+		}
+	}
+	if (o->admin_nset && card_state_save(card->st))
+		return false;
+	card->agent = admin_agent_new(card->st, card->cat, card->site,
+				      card->aram);
+	if (!card->agent)
+		return false;
+	ota_set_agent(card->ota, card->agent);
+	parts = (struct uicc_parts){ .fs = card->fs, .pin = card->pin,
+				     .cat = card->cat, .aram = card->aram,
+				     .faults = o->faults };
+	if (o->rules_arf) {
+		card->arf = arf_open(card->aram);
+		if (!card->arf)
+			return false;
+		parts.arf = card->arf;
+		parts.no_aram = !o->rules_aram;
+	}
 	card->uicc = uicc_new(&parts);
 	if (!card->uicc)
 		return false;
@@ -360,6 +472,21 @@ static bool card_open(struct card *card)
 
 /* ---- the loop ---- */
 
+/* TEST TOOLING (--admin-on-signal): an empty trigger, so the session runs
+ * on the stored parameters, as a bare SMS trigger would. */
+static void admin_test_trigger(struct card *card)
+{
+	struct admin_trigger t;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	rc = admin_agent_trigger(card->agent, &t);
+	card_info("SIGUSR1: admin session %s%s", rc ? "not started: " :
+		  "started", rc ? strerror(-rc) : "");
+	if (!rc)
+		cat_poll(card->cat);
+}
+
 static int signal_fd(void)
 {
 	sigset_t set;
@@ -369,6 +496,7 @@ static int signal_fd(void)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
 		return -1;
 	signal(SIGPIPE, SIG_IGN);
@@ -383,8 +511,11 @@ static int run(struct card *card, int sfd)
 
 	for (;;) {
 		int timeout = vpcd_timeout_ms(card->vpcd), n = PFD_DEBUG;
+		int admin_ms = admin_agent_timeout_ms(card->agent);
 		short ev = 0;
 
+		if (admin_ms >= 0 && (timeout < 0 || admin_ms < timeout))
+			timeout = admin_ms;
 		pfd[PFD_SIGNAL] = (struct pollfd){ sfd, POLLIN, 0 };
 		pfd[PFD_VPCD].fd = vpcd_pollfd(card->vpcd, &ev);
 		pfd[PFD_VPCD].events = ev;
@@ -407,12 +538,21 @@ static int run(struct card *card, int sfd)
 				if (card->opt.aram_inbox)
 					aram_inbox_apply(card->aram,
 							 card->opt.aram_inbox);
+				if (card->opt.test_client)
+					test_client_start(card->cat,
+							  card->opt.test_client);
+				continue;
+			}
+			if (si.ssi_signo == SIGUSR1) {
+				if (card->opt.admin_on_signal)
+					admin_test_trigger(card);
 				continue;
 			}
 			card_info("signal %u: shutting down", si.ssi_signo);
 			return 0;
 		}
 		vpcd_service(card->vpcd, pfd[PFD_VPCD].revents);
+		admin_agent_service(card->agent);
 		if (card->debug)
 			debug_port_service(card->debug, pfd + PFD_DEBUG,
 					   n - PFD_DEBUG);

@@ -80,6 +80,7 @@ static void scws_conn_free(struct scws_conn *conn)
 	}
 	scws_caller_release(&conn->caller);
 	kfree(conn);
+	atomic_dec(&scws_live.conns);
 }
 
 static void scws_conns_free(struct list_head *dead)
@@ -297,6 +298,7 @@ void scws_conn_accepted(struct scws_net *sn, struct scws_port *port,
 		sock_release(sock);
 		return;
 	}
+	atomic_inc(&scws_live.conns);
 	INIT_LIST_HEAD(&conn->node);
 	conn->port = port;
 	conn->sock = sock;

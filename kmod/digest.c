@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * SHA-256 of callers' executables, computed with the crypto API and cached
- * per file identity (device, inode, size, mtime, ctime: any write or
- * metadata change moves ctime).
+ * per file identity: device, inode, size, mtime, ctime and i_version.  Any
+ * write or metadata change moves ctime, but only to the coarse clock's
+ * tick; so, as IMA does, the hasher queries i_version before it reads
+ * (inode_query_iversion()), which makes the next write move it, and every
+ * lookup compares it.  File systems without i_version (9p, FUSE, overlayfs
+ * in 6.1; tmpfs, ext4, xfs and btrfs keep it) are left with the times: a
+ * rewrite in the same tick as the hash, or a change the inode never sees
+ * (a 9p or FUSE server changing the file behind the client), goes unseen.
  *
  * A file is read by one job at a time: every caller that needs the same
  * file while it is hashed waits for that job and shares its result.
@@ -318,6 +324,10 @@ static int scws_digest_read(struct file *f, const struct scws_file_id *id,
 	void *buf;
 	int err;
 
+	/* Make any write from now on move i_version (IMA's way), then read. */
+	scws_file_id(f, &now, true);
+	if (memcmp(&now, id, sizeof(now)))
+		return -ESTALE;
 	buf = kvmalloc(SCWS_DIGEST_CHUNK, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;

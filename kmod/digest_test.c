@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 #include <linux/fcntl.h>
 #include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
 
 /* SHA-256("abc"), FIPS 180-2 appendix B.1. */
 static const u8 scws_test_abc[SCWS_SHA256_LEN] = {
@@ -199,10 +200,72 @@ static void scws_digest_test_shared(struct kunit *test)
 			started + 1);
 }
 
+/* Rewrite "abc" as "abd" in place: same size; then put mtime back. */
+static void scws_test_rewrite(struct kunit *test, struct file *f)
+{
+	struct inode *inode = file_inode(f);
+	struct timespec64 mtime = inode->i_mtime;
+	loff_t pos = 0;
+
+	KUNIT_ASSERT_EQ(test, kernel_write(f, "abd", 3, &pos), (ssize_t)3);
+	inode->i_mtime = mtime;	/* as touch -r would */
+	KUNIT_ASSERT_EQ(test, i_size_read(inode), (loff_t)3);
+}
+
+/*
+ * A same-size rewrite with the old mtime is a new file to the cache: its
+ * ctime moved (ramfs has no i_version; the times are backdated first so
+ * that the rewrite cannot fall in the clock tick of the hash).
+ */
+static void scws_digest_test_rewrite_ctime(struct kunit *test)
+{
+	struct file *f = scws_test_file(test, "abc", 0);
+	struct inode *inode = file_inode(f);
+	u8 digest[SCWS_SHA256_LEN];
+
+	inode->i_ctime.tv_sec -= 10;
+	inode->i_mtime = inode->i_ctime;
+	KUNIT_ASSERT_EQ(test, scws_digest_compute(f, current_cred(), digest), 0);
+	KUNIT_ASSERT_TRUE(test, scws_digest_lookup(f, digest));
+	scws_test_rewrite(test, f);
+	KUNIT_EXPECT_FALSE(test, scws_digest_lookup(f, digest));
+	KUNIT_ASSERT_EQ(test, scws_digest_compute(f, current_cred(), digest), 0);
+	KUNIT_EXPECT_NE(test, memcmp(digest, scws_test_abc, SCWS_SHA256_LEN), 0);
+}
+
+/*
+ * The same rewrite within the clock tick of the hash (ctime put back too)
+ * is seen through i_version, which the hasher queried before it read.
+ * Needs a file system that keeps i_version: shmem, with CONFIG_TMPFS.
+ */
+static void scws_digest_test_rewrite_iversion(struct kunit *test)
+{
+	struct scws_digest_test_ctx *ctx = test->priv;
+	struct file *f = shmem_file_setup("scws-digest-iversion", 0, 0);
+	struct timespec64 ctime;
+	u8 digest[SCWS_SHA256_LEN];
+	loff_t pos = 0;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	ctx->files[ctx->nfiles++] = f;
+	if (!IS_I_VERSION(file_inode(f)))
+		kunit_skip(test, "shmem keeps no i_version here (CONFIG_TMPFS=n)");
+	KUNIT_ASSERT_EQ(test, kernel_write(f, "abc", 3, &pos), (ssize_t)3);
+	KUNIT_ASSERT_EQ(test, scws_digest_compute(f, current_cred(), digest), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(digest, scws_test_abc, SCWS_SHA256_LEN), 0);
+	KUNIT_ASSERT_TRUE(test, scws_digest_lookup(f, digest));
+	ctime = file_inode(f)->i_ctime;
+	scws_test_rewrite(test, f);
+	file_inode(f)->i_ctime = ctime;
+	KUNIT_EXPECT_FALSE(test, scws_digest_lookup(f, digest));
+}
+
 static struct kunit_case scws_digest_test_cases[] = {
 	KUNIT_CASE(scws_digest_test_hash),
 	KUNIT_CASE(scws_digest_test_size_cap),
 	KUNIT_CASE(scws_digest_test_shared),
+	KUNIT_CASE(scws_digest_test_rewrite_ctime),
+	KUNIT_CASE(scws_digest_test_rewrite_iversion),
 	{}
 };
 

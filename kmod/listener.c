@@ -111,6 +111,7 @@ static struct scws_listener *scws_listener_create(struct scws_net *sn,
 	err = kernel_listen(l->sock, SCWS_BACKLOG);
 	if (err)
 		goto restore;
+	atomic_inc(&scws_live.listeners);
 	return l;
 
 restore:
@@ -129,6 +130,7 @@ static void scws_listener_destroy(struct scws_listener *l)
 	/* Closes the children not accepted yet; they still point at @l. */
 	sock_release(l->sock);
 	kfree(l);
+	atomic_dec(&scws_live.listeners);
 }
 
 /*

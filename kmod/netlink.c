@@ -19,7 +19,8 @@ enum scws_mcgrp {
 static struct genl_family scws_family;
 static bool scws_family_live;
 
-static const struct nla_policy scws_policy[SCWS_A_MAX + 1] = {
+/* Not static: the KUnit suite of policy.c validates against this very table. */
+const struct nla_policy scws_nl_policy[SCWS_A_MAX + 1] = {
 	/* Everything not listed here is rejected. */
 	[SCWS_A_UNSPEC] = { .strict_start_type = 1 },
 	[SCWS_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
@@ -444,7 +445,7 @@ static struct genl_family scws_family __ro_after_init = {
 	.name = SCWS_GENL_NAME,
 	.version = SCWS_GENL_VERSION,
 	.maxattr = SCWS_A_MAX,
-	.policy = scws_policy,
+	.policy = scws_nl_policy,
 	.netnsok = true,
 	.parallel_ops = true,
 	.module = THIS_MODULE,

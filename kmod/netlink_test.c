@@ -49,7 +49,7 @@ static int scws_nl_parse(struct scws_nl_ctx *ctx)
 	memset(&ctx->extack, 0, sizeof(ctx->extack));
 	memset(ctx->tb, 0, sizeof(ctx->tb));
 	return nla_parse(ctx->tb, SCWS_A_MAX, (struct nlattr *)ctx->skb->data,
-			 ctx->skb->len, scws_policy, &ctx->extack);
+			 ctx->skb->len, scws_nl_policy, &ctx->extack);
 }
 
 /* As userspace sends it: 8 bytes, no pad attribute. */
@@ -63,45 +63,99 @@ static void scws_nl_reset(struct scws_nl_ctx *ctx)
 	skb_trim(ctx->skb, 0);
 }
 
+/*
+ * One bad attribute and what the family's real policy answers, exactly as
+ * uapi/linux/scws.h documents it: -ERANGE for a value or length out of its
+ * range, -EINVAL for a wrong size, type or an attribute that is not taken.
+ */
+struct scws_nl_bad {
+	const char *what;
+	int type;		/* top level; SCWS_A_POLICY_RULE: nested */
+	int rule_type;		/* inside the rule, with ACTION allow */
+	u32 len;		/* payload bytes, the first 4 from @val */
+	u32 val;
+	int err;
+	const char *msg;
+};
+
+static const struct scws_nl_bad scws_nl_bad_cases[] = {
+	{ "port 0", SCWS_A_PORT, 0, 2, 0, -ERANGE, "integer out of range" },
+	{ "port as a u32", SCWS_A_PORT, 0, 4, 3516, -EINVAL,
+	  "invalid attribute length" },
+	{ "256 channels", SCWS_A_PORT_CHANNELS, 0, 4, SCWS_CHANNELS_MAX + 1,
+	  -ERANGE, "integer out of range" },
+	{ "capacity U32_MAX", SCWS_A_PORT_CAPACITY, 0, 4, U32_MAX, -ERANGE,
+	  "integer out of range" },
+	{ "connection id 0", SCWS_A_CONN_ID, 0, 8, 0, -ERANGE,
+	  "integer out of range" },
+	{ "connection id of 16 bytes", SCWS_A_CONN_ID, 0, 16, 1, -EINVAL,
+	  "invalid attribute length" },
+	{ "default 2", SCWS_A_POLICY_DEFAULT, 0, 1, 2, -ERANGE,
+	  "integer out of range" },
+	{ "trust anchor 0", SCWS_A_TRUST_ANCHOR, 0, 1, 0, -ERANGE,
+	  "integer out of range" },
+	{ "rule action 7", SCWS_A_POLICY_RULE, SCWS_RULE_A_ACTION, 1, 7,
+	  -ERANGE, "integer out of range" },
+	{ "rule port 0", SCWS_A_POLICY_RULE, SCWS_RULE_A_PORT, 2, 0, -ERANGE,
+	  "integer out of range" },
+	{ "rule trusted 7", SCWS_A_POLICY_RULE, SCWS_RULE_A_TRUSTED, 1, 7,
+	  -ERANGE, "integer out of range" },
+	{ "exe-sha256 of 31 bytes", SCWS_A_POLICY_RULE, SCWS_RULE_A_EXE_SHA256,
+	  31, 0, -ERANGE, "binary attribute size out of range" },
+	{ "exe-sha256 of 33 bytes", SCWS_A_POLICY_RULE, SCWS_RULE_A_EXE_SHA256,
+	  33, 0, -ERANGE, "binary attribute size out of range" },
+	{ "signer-sha1 of 21 bytes", SCWS_A_POLICY_RULE,
+	  SCWS_RULE_A_SIGNER_SHA1, 21, 0, -ERANGE,
+	  "binary attribute size out of range" },
+	{ "flag with a payload", SCWS_A_POLICY_RULE, SCWS_RULE_A_ALL, 4, 1,
+	  -ERANGE, "Attribute failed policy validation" },
+	{ "label without its NUL", SCWS_A_POLICY_RULE, SCWS_RULE_A_LABEL, 4,
+	  0x64636261, -EINVAL, "Attribute failed policy validation" },
+	{ "output-only attribute", SCWS_A_PUMP_PORTID, 0, 4, 1, -EINVAL,
+	  "Unsupported attribute" },
+	{ "empty output-only nest", SCWS_A_CONN, 0, 0, 0, -EINVAL,
+	  "Unsupported attribute" },
+	{ "unknown attribute", SCWS_A_MAX + 1, 0, 1, 1, -EINVAL,
+	  "Unknown attribute type" },
+};
+
+static void scws_nl_put_bad(struct kunit *test, struct sk_buff *skb,
+			    const struct scws_nl_bad *c)
+{
+	u8 buf[64] = {};
+	struct nlattr *nest;
+	int type = c->rule_type ?: c->type;
+
+	memcpy(buf, &c->val, sizeof(c->val));
+	if (c->rule_type) {
+		nest = nla_nest_start(skb, SCWS_A_POLICY_RULE);
+		KUNIT_ASSERT_NOT_NULL(test, nest);
+		if (c->rule_type != SCWS_RULE_A_ACTION)
+			KUNIT_ASSERT_EQ(test, nla_put_u8(skb, SCWS_RULE_A_ACTION,
+							 SCWS_ACTION_ALLOW), 0);
+	}
+	KUNIT_ASSERT_LE(test, c->len, sizeof(buf));
+	KUNIT_ASSERT_EQ(test, nla_put(skb, type, c->len, buf), 0);
+	if (c->rule_type)
+		nla_nest_end(skb, nest);
+}
+
 static void scws_nl_test_policy_rejects(struct kunit *test)
 {
 	struct scws_nl_ctx *ctx = test->priv;
-	u8 junk[16] = {};
+	const struct scws_nl_bad *c;
+	size_t i;
 
-	/* Wrong size for a u16. */
-	KUNIT_ASSERT_EQ(test, nla_put_u32(ctx->skb, SCWS_A_PORT, 3516), 0);
-	KUNIT_EXPECT_LT(test, scws_nl_parse(ctx), 0);
-	KUNIT_EXPECT_NOT_NULL(test, ctx->extack._msg);
-	scws_nl_reset(ctx);
-	/* Out of range: port 0, 256 channels, connection id 0. */
-	KUNIT_ASSERT_EQ(test, nla_put_u16(ctx->skb, SCWS_A_PORT, 0), 0);
-	KUNIT_EXPECT_LT(test, scws_nl_parse(ctx), 0);
-	scws_nl_reset(ctx);
-	KUNIT_ASSERT_EQ(test, nla_put_u32(ctx->skb, SCWS_A_PORT_CHANNELS,
-					  SCWS_CHANNELS_MAX + 1), 0);
-	KUNIT_EXPECT_LT(test, scws_nl_parse(ctx), 0);
-	scws_nl_reset(ctx);
-	KUNIT_ASSERT_EQ(test, nla_put_u32(ctx->skb, SCWS_A_PORT_CAPACITY,
-					  U32_MAX), 0);
-	KUNIT_EXPECT_LT(test, scws_nl_parse(ctx), 0);
-	scws_nl_reset(ctx);
-	KUNIT_ASSERT_EQ(test, scws_nl_put_id(ctx->skb, 0), 0);
-	KUNIT_EXPECT_LT(test, scws_nl_parse(ctx), 0);
-	scws_nl_reset(ctx);
-	/* Oversized: 16 bytes where a u64 belongs. */
-	KUNIT_ASSERT_EQ(test, nla_put(ctx->skb, SCWS_A_CONN_ID, sizeof(junk),
-				      junk), 0);
-	KUNIT_EXPECT_LT(test, scws_nl_parse(ctx), 0);
-	scws_nl_reset(ctx);
-	/* Output-only and unknown attributes. */
-	KUNIT_ASSERT_EQ(test, nla_put_u32(ctx->skb, SCWS_A_PUMP_PORTID, 1), 0);
-	KUNIT_EXPECT_LT(test, scws_nl_parse(ctx), 0);
-	scws_nl_reset(ctx);
-	KUNIT_ASSERT_EQ(test, nla_put(ctx->skb, SCWS_A_CONN, 0, NULL), 0);
-	KUNIT_EXPECT_LT(test, scws_nl_parse(ctx), 0);
-	scws_nl_reset(ctx);
-	KUNIT_ASSERT_EQ(test, nla_put_u8(ctx->skb, SCWS_A_MAX + 1, 1), 0);
-	KUNIT_EXPECT_LT(test, scws_nl_parse(ctx), 0);
+	for (i = 0; i < ARRAY_SIZE(scws_nl_bad_cases); i++) {
+		c = &scws_nl_bad_cases[i];
+		scws_nl_reset(ctx);
+		scws_nl_put_bad(test, ctx->skb, c);
+		KUNIT_EXPECT_EQ_MSG(test, scws_nl_parse(ctx), c->err, "%s", c->what);
+		KUNIT_EXPECT_STREQ_MSG(test, ctx->extack._msg ?: "(none)", c->msg,
+				       "%s", c->what);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, ctx->extack.bad_attr, "%s",
+					  c->what);
+	}
 }
 
 static void scws_nl_test_policy_accepts(struct kunit *test)
@@ -205,7 +259,10 @@ static void scws_nl_test_urelease(struct kunit *test)
 		.portid = ctx->info.snd_portid,
 		.protocol = NETLINK_ROUTE,
 	};
+	/* Not init_net: a live pump there could have the same port id. */
+	struct net *other = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
 
+	KUNIT_ASSERT_FALSE(test, IS_ERR(other));
 	scws_nl_register(test, ctx);
 	/* Another protocol's socket with the same port id: not the pump. */
 	scws_netlink_notify(NULL, NETLINK_URELEASE, &n);
@@ -217,8 +274,9 @@ static void scws_nl_test_urelease(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->sn->pump_portid, ctx->info.snd_portid);
 	/* The same port id in another namespace. */
 	n.portid--;
-	n.net = &init_net;
+	n.net = other;
 	scws_netlink_notify(NULL, NETLINK_URELEASE, &n);
+	put_net(other);
 	KUNIT_EXPECT_EQ(test, ctx->sn->pump_portid, ctx->info.snd_portid);
 	/* The pump itself. */
 	n.net = ctx->net;
@@ -233,6 +291,7 @@ static void scws_nl_fake_conn(struct kunit *test, struct scws_nl_ctx *ctx,
 	struct scws_conn *conn = kzalloc(sizeof(*conn), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, conn);
+	atomic_inc(&scws_live.conns);	/* scws_conn_free() counts it down */
 	conn->id = id;
 	conn->port = port;
 	conn->accepted_at = jiffies;
@@ -321,6 +380,7 @@ static void scws_nl_test_conn_dump_cursor(struct kunit *test)
 	scws_conns_changed(ctx->sn);
 	mutex_unlock(&ctx->sn->lock);
 	kfree(first);
+	atomic_dec(&scws_live.conns);
 
 	n = scws_nl_dump_step(test, ctx, &cb, room, ids, 4, &intr, NULL);
 	KUNIT_ASSERT_EQ(test, n, 1);

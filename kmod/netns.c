@@ -88,6 +88,7 @@ static int __net_init scws_net_init(struct net *net)
 	}
 	sn->hooked = !err;
 	scws_listeners_start(sn);
+	atomic_inc(&scws_live.nets);
 	return 0;
 }
 
@@ -109,6 +110,7 @@ static void __net_exit scws_net_exit(struct net *net)
 	scws_records_destroy(sn->records);
 	sn->records = NULL;
 	scws_policy_free_rcu(rcu_replace_pointer(sn->policy, NULL, true));
+	atomic_dec(&scws_live.nets);
 }
 
 static struct pernet_operations scws_net_ops = {

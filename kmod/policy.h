@@ -147,6 +147,7 @@ const struct scws_index_entry *
 scws_index_find(const struct scws_policy *p, int kind,
 		const struct scws_subject *s);
 extern const struct nla_policy scws_rule_policy[SCWS_RULE_A_MAX + 1];
+extern const struct nla_policy scws_nl_policy[SCWS_A_MAX + 1];
 size_t scws_label_mode_len(const char *label, size_t len);
 bool scws_rule_matches(const struct scws_policy *p, const struct scws_rule *r,
 		       const struct scws_subject *s);

@@ -9,14 +9,6 @@
 #include <linux/kthread.h>
 #include <linux/random.h>
 
-/* The family's top-level policy for the POLICY_SET attributes. */
-static const struct nla_policy scws_test_family_policy[SCWS_A_MAX + 1] = {
-	[SCWS_A_UNSPEC] = { .strict_start_type = 1 },
-	[SCWS_A_POLICY_DEFAULT] = NLA_POLICY_MAX(NLA_U8, SCWS_ACTION_ALLOW),
-	[SCWS_A_POLICY_RULE] = NLA_POLICY_NESTED(scws_rule_policy),
-	[SCWS_A_POLICY_TRUST] = NLA_POLICY_EXACT_LEN(SCWS_SHA256_LEN),
-};
-
 static struct scws_policy *scws_test_policy(struct kunit *test, u32 n,
 					    u8 default_action)
 {
@@ -569,7 +561,7 @@ static int scws_policy_test_load(struct kunit *test, struct sk_buff *skb,
 
 	memset(extack, 0, sizeof(*extack));
 	err = nla_validate((struct nlattr *)skb->data, skb->len, SCWS_A_MAX,
-			   scws_test_family_policy, extack);
+			   scws_nl_policy, extack);
 	if (err)
 		return err;
 	p = scws_policy_from_attrs((struct nlattr *)skb->data, skb->len,

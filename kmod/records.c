@@ -81,6 +81,7 @@ static void scws_records_free(struct list_head *dead)
 	list_for_each_entry_safe(rec, tmp, dead, lru) {
 		scws_caller_release(&rec->caller);
 		kfree(rec);
+		atomic_dec(&scws_live.records);
 	}
 }
 
@@ -106,6 +107,7 @@ bool scws_records_add(struct scws_records *r, const struct sock *sk,
 		scws_caller_release(c);
 		return false;
 	}
+	atomic_inc(&scws_live.records);
 	rec->sk = sk;
 	rec->ino = scws_sock_ino(sk);
 	rec->born = jiffies;

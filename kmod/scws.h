@@ -108,6 +108,16 @@ struct scws_conn {
 	bool offered;
 };
 
+/* Objects alive now, all namespaces (live.c, parameter "live"). */
+struct scws_live {
+	atomic_t nets;
+	atomic_t listeners;
+	atomic_t conns;
+	atomic_t records;
+};
+
+extern struct scws_live scws_live;
+
 struct scws_net {
 	struct net *net;
 	/* Protects everything below but the caller records. Never held

@@ -4,6 +4,11 @@
  * namespaces, real loopback TCP connections through the hook and the
  * listeners, the per-port queue, its bound and its timeout.  The pump is a
  * netlink port id nobody owns, so offers fail and connections stay queued.
+ *
+ * Every test works in network namespaces of its own, never in init_net.
+ * They do change module-wide state (scws_params, restored at exit), which
+ * is why CONFIG_SCWS_KUNIT_TEST needs SCWS=y: the suites run in a test
+ * kernel at boot, never at the load of scws.ko on a live system.
  */
 #include <kunit/test.h>
 #include <linux/cred.h>
@@ -308,10 +313,15 @@ static void scws_test_claim_other_netns(struct kunit *test)
 {
 	struct scws_test_ctx *ctx = test->priv;
 	struct scws_port *port = &ctx->sn->ports[0];
-	struct scws_net *init_sn = scws_net(&init_net);
 	struct genl_info info = {};
-	u32 init_pump;
+	struct scws_net *other_sn;
+	struct net *other;
 	u64 id;
+
+	/* A second namespace of our own: never touch init_net's pump. */
+	other = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(other));
+	other_sn = scws_net(other);
 
 	scws_test_fake_pump(ctx, 1);
 	KUNIT_ASSERT_EQ(test, scws_test_connect(test, AF_INET), 0);
@@ -319,16 +329,16 @@ static void scws_test_claim_other_netns(struct kunit *test)
 	id = scws_test_offer_first(ctx, port);
 
 	/* Another namespace's pump never finds it, whatever its port id. */
-	mutex_lock(&init_sn->lock);
-	init_pump = init_sn->pump_portid;
-	init_sn->pump_portid = FAKE_PUMP;
-	mutex_unlock(&init_sn->lock);
+	mutex_lock(&other_sn->lock);
+	other_sn->pump_portid = FAKE_PUMP;
+	mutex_unlock(&other_sn->lock);
 	info.snd_portid = FAKE_PUMP;
-	genl_info_net_set(&info, &init_net);
-	KUNIT_EXPECT_EQ(test, scws_conn_claim(init_sn, id, &info), -ENOENT);
-	mutex_lock(&init_sn->lock);
-	init_sn->pump_portid = init_pump;
-	mutex_unlock(&init_sn->lock);
+	genl_info_net_set(&info, other);
+	KUNIT_EXPECT_EQ(test, scws_conn_claim(other_sn, id, &info), -ENOENT);
+	mutex_lock(&other_sn->lock);
+	other_sn->pump_portid = 0;
+	mutex_unlock(&other_sn->lock);
+	put_net(other);
 
 	/* In its own namespace only the registered pump may claim. */
 	genl_info_net_set(&info, ctx->net);

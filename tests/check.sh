@@ -43,11 +43,17 @@ fi
 layer unit bash tests/unit/run.sh
 layer fuzz bash tests/fuzz/run.sh
 layer card bash tests/card/run.sh
+layer ota bash tests/card/ota.sh
 layer bipd bash tests/bipd/run.sh
 layer cardrules bash tests/bipd/card-rules.sh
+layer admin bash tests/admin/run.sh
+layer push bash tests/push/run.sh
+layer dm bash tests/dm/run.sh
 layer kunit bash tests/kunit/run.sh
 layer static bash tests/static.sh
 layer netns bash tests/netns/run.sh
+layer se bash tests/se/run.sh
+layer package bash tests/package/run.sh
 
 echo "=== summary"
 awk '{ printf "  %-8s %4d passed %4d failed %4d skipped\n", $1, $2, $3, $4 }' "$counts"

@@ -25,6 +25,12 @@ packages=(
 	# a real browser against the gateway (tests/bipd/sched.sh, make bench):
 	# headless Chromium, on the host (large; the tests skip without it)
 	chromium
+	# packaging: dpkg-buildpackage, DKMS, lintian (tests/package/run.sh)
+	debhelper dh-dkms dkms devscripts lintian
+	# the SCWS Push Gateway (scws-pushd): libosip2; SIPp sends it SIP
+	libosip2-dev sip-tester
+	# the OMA DM client scws-dmc: SyncML (XML) and HTTP(S)
+	libxml2-dev libcurl4-openssl-dev
 )
 
 missing=()

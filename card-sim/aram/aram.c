@@ -330,6 +330,16 @@ void aram_set_corrupt(struct aram *a, bool corrupt)
 	card_info("ARA-M: answers %s", corrupt ? "corrupt" : "repaired");
 }
 
+void aram_view(const struct aram *a, const uint8_t **rules, size_t *len,
+	       const uint8_t **refresh, uint64_t *gen, bool *corrupt)
+{
+	*rules = a->rules.buf;
+	*len = a->rules.len;
+	*refresh = a->refresh;
+	*gen = a->gen;
+	*corrupt = a->corrupt;
+}
+
 uint16_t aram_store(struct aram *a, const uint8_t *cmd, size_t len)
 {
 	return apply(a, cmd, len);

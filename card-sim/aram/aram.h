@@ -88,6 +88,12 @@ void aram_set_corrupt(struct aram *a, bool corrupt);
  * (a line "cert HEX" in the inbox); a new refresh tag announces it. */
 uint16_t aram_add_cert(struct aram *a, const uint8_t *der, size_t len);
 
+/* The rules as they stand, for their ARF view (arf/): the stored
+ * REF-AR-DOs, the refresh tag, a generation that changes with either,
+ * and whether answers are made malformed (TEST TOOLING). */
+void aram_view(const struct aram *a, const uint8_t **rules, size_t *len,
+	       const uint8_t **refresh, uint64_t *gen, bool *corrupt);
+
 /* The answer to SELECT (FCI template 6F). */
 void aram_select(struct apdu_resp *r);
 /* One command addressed to the ARA-M on a channel; returns the SW. */

@@ -248,6 +248,11 @@ int cat_channel_state(const struct cat *c, uint8_t channel_id)
 	}
 }
 
+bool cat_client_ready(const struct cat *c)
+{
+	return cat_bip_usable(c) && c->caps.client;
+}
+
 int cat_open_client(struct cat *c, const struct cat_client_params *p,
 		    const struct cat_stream_ops *ops, void *stream)
 {

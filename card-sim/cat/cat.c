@@ -338,9 +338,19 @@ static int event_download(struct cat *c, const struct cat_msg *m)
 
 uint16_t cat_envelope(struct cat *c, const uint8_t *env, size_t len)
 {
+	size_t n;
+
+	return cat_envelope_data(c, env, len, NULL, 0, &n);
+}
+
+uint16_t cat_envelope_data(struct cat *c, const uint8_t *env, size_t len,
+			   uint8_t *resp, size_t cap, size_t *resp_len)
+{
 	struct cat_msg m;
+	uint16_t sw;
 	int err;
 
+	*resp_len = 0;
 	log_hex(c, "ENVELOPE", env, len);
 	err = cat_msg_parse(&m, env, len);
 	if (err) {
@@ -357,8 +367,14 @@ uint16_t cat_envelope(struct cat *c, const uint8_t *env, size_t len)
 		}
 		break;
 	case CAT_BER_SMS_PP:
-		cat_log(c, 0, "SMS-PP data download not supported yet");
-		return CAT_SW_ERROR;
+		if (!c->cfg.sms_pp) {
+			cat_log(c, 0, "SMS-PP data download not supported");
+			return CAT_SW_ERROR;
+		}
+		sw = c->cfg.sms_pp(c->cfg.sms_pp_arg, env, len, resp, cap,
+				   resp_len);
+		cat_schedule(c);	/* a trigger may have queued work */
+		return sw;
 	default:
 		cat_log(c, 0, "ENVELOPE template %02X not supported",
 			m.ber_tag);

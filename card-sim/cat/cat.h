@@ -57,6 +57,11 @@ struct cat_config {
 	struct scws_site *site;		/* what each connection serves */
 	struct card_tls *tls;		/* NULL: no HTTPS channels */
 	int verbose;			/* 0 errors, 1 events, 2 commands */
+	/* SMS-PP data download (ENVELOPE D1): the whole template in, response
+	 * data (at most cap bytes) and status word out.  NULL: refused. */
+	uint16_t (*sms_pp)(void *arg, const uint8_t *env, size_t len,
+			   uint8_t *resp, size_t cap, size_t *resp_len);
+	void *sms_pp_arg;
 };
 
 /* 2 + 2 channels on 3516 / 4116, buffer 1400, short APDUs, quiet. */
@@ -92,10 +97,15 @@ size_t cat_fetched_len(const struct cat *c);
 uint16_t cat_terminal_response(struct cat *c, const uint8_t *tr, size_t len);
 
 /* Event download (Data available, Channel status): CAT_SW_OK.  Malformed
- * envelopes and templates the card does not support (SMS-PP download for
- * now): CAT_SW_ERROR.  Events only update channel state, so the card is
- * never busy for them. */
+ * envelopes and templates the card does not support (SMS-PP download
+ * without cfg.sms_pp): CAT_SW_ERROR.  Events only update channel state,
+ * so the card is never busy for them. */
 uint16_t cat_envelope(struct cat *c, const uint8_t *env, size_t len);
+
+/* The same for envelopes that may answer with data (SMS-PP download goes
+ * to cfg.sms_pp): *resp_len bytes of resp (cap) are the response data. */
+uint16_t cat_envelope_data(struct cat *c, const uint8_t *env, size_t len,
+			   uint8_t *resp, size_t cap, size_t *resp_len);
 
 /* Looks for work again after something outside the engine changed (a
  * client stream that produced output on its own). */
@@ -130,6 +140,10 @@ struct cat_client_params {
 	const uint8_t *nan;		/* network access name, may be NULL */
 	size_t nan_len;
 };
+
+/* Whether the terminal's profile allows TCP client channels now (BIP set
+ * up, TCP client mode announced): what cat_open_client() needs. */
+bool cat_client_ready(const struct cat *c);
 
 /* Queues an OPEN CHANNEL for a TCP client channel carrying stream.
  * Returns 0, or -ENOTSUP (terminal lacks BIP or TCP client mode), -EBUSY

@@ -11,6 +11,7 @@
  *   http_router.c    method, path and protection -> static file or /cgi/
  *   http_conn.c      struct scws_http (card.h): bytes in, bytes out
  *   auth.c           HTTP Basic and Digest against the card PIN
+ *   http_origin.c    the card's own origins, Origin/Referer, CORS preflights
  *
  * Limits (RFC 9110/9112 status in brackets):
  *   method            16 characters; unknown methods          [405 + Allow]
@@ -186,6 +187,45 @@ const char *http_status_reason(int status);
  * HTTP/1.1 clients.  0 or -ENOMEM. */
 int http_reply_write(const struct http_reply *r, const struct http_request *req,
 		     struct http_buf *out);
+
+/* ---- http_origin.c: origin protection ---- */
+#define HTTP_PORT_SCWS 3516	/* ETSI TS 102 588: HTTP */
+#define HTTP_PORT_SCWS_TLS 4116	/* and HTTPS */
+#define HTTP_MAX_ORIGINS 8
+
+/* The origins whose pages may change the card's data. */
+struct http_origins {
+	size_t n;
+	char list[HTTP_MAX_ORIGINS][48];	/* "http://127.0.0.1:3516" */
+};
+
+/* http and https on 127.0.0.1 and localhost, on 3516 and 4116. */
+void http_origins_init(struct http_origins *o);
+/* Adds scheme://host:port; false when full or malformed. */
+bool http_origins_add(struct http_origins *o, const char *scheme,
+		      const char *host, unsigned port);
+/* Whether an Origin value is exactly one of o (ASCII case ignored). */
+bool http_origin_own(const struct http_origins *o, const char *origin);
+/* Whether a Referer URL's scheme://host:port is one of o. */
+bool http_referer_own(const struct http_origins *o, const char *referer);
+
+enum http_origin_verdict { ORIGIN_OWN, ORIGIN_FOREIGN, ORIGIN_MISSING };
+
+/* Where req comes from: its Origin if it has one, else its Referer.  A
+ * repeated field, "null" or anything not exactly an own origin is
+ * ORIGIN_FOREIGN; neither field is ORIGIN_MISSING. */
+enum http_origin_verdict http_request_origin(const struct http_origins *o,
+					     const struct http_request *req);
+/* Vary: Origin, and for an own Origin the CORS fields that let that page
+ * read the answer with credentials. */
+void http_cors_allow(const struct http_origins *o,
+		     const struct http_request *req, struct http_reply *r);
+/* OPTIONS with Access-Control-Request-Method: a CORS preflight. */
+bool http_is_preflight(const struct http_request *req);
+/* 204 granting an own origin (and its Private Network Access request),
+ * 403 without any Access-Control-* field for everyone else. */
+void http_cors_preflight(const struct http_origins *o,
+			 const struct http_request *req, struct http_reply *r);
 
 /* ---- http_router.c ---- */
 void http_route(struct scws_site *site, const struct http_request *req,

@@ -5,12 +5,17 @@
  * answer while the card knows the time (card_clock_now()); without a
  * clock none, as RFC 9110 6.6.1 allows.  A 304 carries Date, ETag and
  * Cache-Control and nothing about the body it stands for (RFC 9110
- * 15.4.5): Last-Modified only when there is no ETag.
+ * 15.4.5): Last-Modified only when there is no ETag.  HTML answers,
+ * errors included, may be framed only by the card's own pages:
+ * X-Frame-Options for older browsers, CSP frame-ancestors for the rest
+ * (which wins where both are known), so no foreign page can lay the
+ * card's forms under its own and have them clicked.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http.h"
 
@@ -23,6 +28,7 @@ static const struct {
 } reasons[] = {
 	{ 100, "Continue" },
 	{ 200, "OK" },
+	{ 201, "Created" },
 	{ 204, "No Content" },
 	{ 301, "Moved Permanently" },
 	{ 303, "See Other" },
@@ -188,6 +194,10 @@ int http_reply_write(const struct http_reply *r, const struct http_request *req,
 		http_date_format(modified, date);
 		http_buf_printf(out, "Last-Modified: %s\r\n", date);
 	}
+	if (r->content_type &&
+	    !strncasecmp(r->content_type, "text/html", strlen("text/html")))
+		http_buf_puts(out, "X-Frame-Options: SAMEORIGIN\r\n"
+			      "Content-Security-Policy: frame-ancestors 'self'\r\n");
 	http_buf_put(out, r->fields.data, r->fields.len);
 	if (r->close)
 		http_buf_puts(out, "Connection: close\r\n");

@@ -2,7 +2,9 @@
 /*
  * One parsed request to its handler: the method, the path (decoded and
  * normalised, so protection prefixes hold), the protection list, then
- * /cgi/ applications or the content store.
+ * /cgi/ applications or the content store.  OPTIONS is a CORS preflight
+ * (http_origin.c) or, without Access-Control-Request-Method, a question
+ * about the methods (RFC 9110 9.3.7: 204 with Allow).
  */
 #include <string.h>
 
@@ -19,9 +21,19 @@ void http_route(struct scws_site *site, const struct http_request *req,
 	const char *query;
 	int status;
 
+	if (http_is_preflight(req)) {
+		http_cors_preflight(&site->origins, req, r);
+		return;
+	}
+	if (req->method == HTTP_OTHER && !strcmp(req->method_name, "OPTIONS")) {
+		r->status = 204;
+		http_reply_field(r, "Allow", "GET, HEAD, POST, OPTIONS");
+		return;
+	}
 	if (req->method == HTTP_OTHER) {
-		http_reply_error(r, 405, "This server knows GET, HEAD and POST.");
-		http_reply_field(r, "Allow", "GET, HEAD, POST");
+		http_reply_error(r, 405, "This server knows GET, HEAD, POST "
+				 "and OPTIONS.");
+		http_reply_field(r, "Allow", "GET, HEAD, POST, OPTIONS");
 		return;
 	}
 	status = http_target_split(req->target, path, sizeof(path), &query);

@@ -74,6 +74,7 @@ struct scws_site *scws_site_open(struct card_state *st, struct card_pin *pin,
 	s->pin = pin;
 	s->fs = card_fs_open(st);
 	s->auth = http_auth_new(pin);
+	http_origins_init(&s->origins);
 	if (!s->fs || !s->auth)
 		goto fail;
 	if (content_dir && card_state_get(st, SITE_IMPORTED_KEY, &val, &len)) {
@@ -244,6 +245,7 @@ void site_serve_static(struct scws_site *s, const struct http_request *req,
 	}
 	r->status = 200;
 	r->content_type = res.content_type;
+	site_resource_fields(s, full, r);
 	r->body_ref = res.body;
 	r->body_ref_len = res.len;
 	if (r->no_store)	/* protected: never kept, never validated */

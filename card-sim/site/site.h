@@ -9,6 +9,7 @@
  *   site_cgi_fs.c    /cgi/display, /cgi/update (the card's files)
  *   site_phonebook.c /cgi/phonebook, /cgi/unblock
  *   site_adn.c       EF_ADN record codec
+ *   site_csrf.c      the anti-CSRF token of the card's forms
  */
 #ifndef SCWS_CARD_SITE_H
 #define SCWS_CARD_SITE_H
@@ -22,6 +23,7 @@ struct scws_site {
 	struct card_pin *pin;
 	struct card_fs *fs;
 	struct http_auth *auth;
+	struct http_origins origins;	/* whose pages may change data */
 };
 
 #define SITE_CONTENT_PREFIX "content/"
@@ -46,6 +48,21 @@ int site_resource_get(const struct scws_site *s, const char *path,
 /* Stores a resource, stamped with its tag and card_clock_now(). */
 int site_resource_put(struct scws_site *s, const char *path,
 		      const char *content_type, const void *body, size_t len);
+/* site_admin.c: what the administration agent changes.  Deletes one
+ * resource (and its extra fields): 0 or -ENOENT. */
+int site_resource_delete(struct scws_site *s, const char *path);
+/* Deletes every resource under dir ("/a/b/"); how many, or < 0. */
+int site_dir_delete(struct scws_site *s, const char *dir);
+/* Extra representation fields kept with a resource ("Content-Encoding:
+ * gzip\r\nContent-Language: fr\r\n"); empty or NULL removes them. */
+int site_resource_set_fields(struct scws_site *s, const char *path,
+			     const char *fields);
+/* Adds a resource's extra fields to a reply. */
+void site_resource_fields(const struct scws_site *s, const char *path,
+			  struct http_reply *r);
+/* Resources under dir, one path a line, into out. */
+int site_dir_list(const struct scws_site *s, const char *dir,
+		  struct http_buf *out);
 /* Whether path falls under a prefix listed in the protection list. */
 bool site_is_protected(const struct scws_site *s, const char *path);
 /* Imports a content folder into the state (regular files; ".protected"
@@ -92,6 +109,21 @@ void cgi_display(struct cgi_call *c);
 void cgi_update(struct cgi_call *c);
 void cgi_phonebook(struct cgi_call *c);
 void cgi_unblock(struct cgi_call *c);
+
+/* site_csrf.c: the token every state-changing POST must carry as the
+ * form field "csrf".  HMAC-SHA256 under a random per-card key (state
+ * "site/csrf-key", made on first use), over the card's PIN record, so any
+ * change of the PIN, the PUK or their counters retires every token. */
+#define SITE_CSRF_FIELD "csrf"
+#define SITE_CSRF_KEY "site/csrf-key"
+#define SITE_CSRF_LEN 32	/* hex digits */
+
+/* 0, or -errno (no key could be made). */
+int site_csrf_token(struct scws_site *s, char out[SITE_CSRF_LEN + 1]);
+/* Whether token is the card's current one (constant time). */
+bool site_csrf_valid(struct scws_site *s, const char *token);
+/* <input type="hidden" name="csrf" value="..."> into b. */
+void site_csrf_input(struct scws_site *s, struct http_buf *b);
 
 /* site_adn.c: TS 31.102 4.4.2.3 records of 14 + alpha bytes. */
 #define ADN_MAX_NAME 64		/* UTF-8 bytes incl. NUL */

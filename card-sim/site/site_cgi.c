@@ -5,6 +5,13 @@
  * application/x-www-form-urlencoded body, decoded strictly: a bad escape,
  * an empty or repeated name, an empty pair or a parameter the application
  * does not know is a 400, never a guess.
+ *
+ * Every application that changes the card takes the change only by POST
+ * (a GET is a 405 naming POST), and such a POST must come from one of the
+ * card's own origins (Origin, else Referer: 403 otherwise, checked before
+ * the PIN so a foreign page cannot spend the PIN's tries) and carry the
+ * card's anti-CSRF token (site_csrf.c: 403 otherwise).  Every /cgi/
+ * answer is no-store and Vary: Origin.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +30,7 @@ static const struct cgi_app {
 	const char *allow;
 } apps[] = {
 	{ "display", cgi_display, M_GET | M_HEAD, "GET, HEAD" },
-	{ "update", cgi_update, M_GET | M_POST, "GET, POST" },
+	{ "update", cgi_update, M_POST, "POST" },
 	{ "phonebook", cgi_phonebook, M_GET | M_HEAD | M_POST, "GET, HEAD, POST" },
 	{ "unblock", cgi_unblock, M_GET | M_HEAD | M_POST, "GET, HEAD, POST" },
 };
@@ -112,6 +119,46 @@ static bool is_form(const char *type)
 		type[n] == '\t');
 }
 
+static void forbidden(struct http_reply *r, const char *why)
+{
+	http_reply_error(r, 403, why);
+	r->no_store = true;
+}
+
+/* A POST's origin, checked before anything else looks at the request. */
+static bool from_own_origin(struct cgi_call *c)
+{
+	switch (http_request_origin(&c->site->origins, c->req)) {
+	case ORIGIN_OWN:
+		return true;
+	case ORIGIN_MISSING:
+		forbidden(c->reply, "Changes need an Origin (or Referer) "
+			  "naming one of the card's own pages.");
+		return false;
+	default:
+		forbidden(c->reply, "Only the card's own pages may change "
+			  "its data.");
+		return false;
+	}
+}
+
+/* The POST's anti-CSRF token, then taken out of the parameters so the
+ * applications never see it. */
+static bool token_ok(struct cgi_call *c)
+{
+	for (size_t i = 0; i < c->nparams; i++) {
+		if (strcmp(c->params[i].name, SITE_CSRF_FIELD))
+			continue;
+		if (!site_csrf_valid(c->site, c->params[i].value))
+			break;
+		c->params[i] = c->params[--c->nparams];
+		return true;
+	}
+	forbidden(c->reply, "The form is out of date or did not come from "
+		  "this card: load the page again.");
+	return false;
+}
+
 static bool parse_all(struct cgi_call *c, const char *query)
 {
 	const struct http_request *req = c->req;
@@ -139,6 +186,22 @@ static bool parse_all(struct cgi_call *c, const char *query)
 	return true;
 }
 
+/* The checks before the application runs; false with the reply set. */
+static bool admit(struct cgi_call *c, const struct cgi_app *a, unsigned method)
+{
+	char path[sizeof("/cgi/") + 32];
+
+	if (!(a->methods & method)) {
+		http_reply_error(c->reply, 405, NULL);
+		http_reply_field(c->reply, "Allow", "%s", a->allow);
+		return false;
+	}
+	if (method == M_POST && !from_own_origin(c))
+		return false;
+	snprintf(path, sizeof(path), "/cgi/%s", a->name);
+	return !site_is_protected(c->site, path) || cgi_require_pin(c);
+}
+
 void site_cgi(struct scws_site *s, const struct http_request *req,
 	      const char *app, const char *query, struct http_reply *r)
 {
@@ -147,27 +210,19 @@ void site_cgi(struct scws_site *s, const struct http_request *req,
 	const struct cgi_app *a = NULL;
 	unsigned method = req->method == HTTP_GET ? M_GET :
 			  req->method == HTTP_HEAD ? M_HEAD : M_POST;
-	char path[sizeof("/cgi/") + 32];
 
 	for (size_t i = 0; i < sizeof(apps) / sizeof(apps[0]); i++)
 		if (!strcmp(app, apps[i].name))
 			a = &apps[i];
-	if (!a) {
+	if (!a)
 		http_reply_error(r, 404, "There is no such application.");
-		return;
-	}
-	if (!(a->methods & method)) {
-		http_reply_error(r, 405, NULL);
-		http_reply_field(r, "Allow", "%s", a->allow);
-		return;
-	}
-	snprintf(path, sizeof(path), "/cgi/%s", a->name);
-	if (site_is_protected(s, path) && !cgi_require_pin(&c))
-		return;
-	if (parse_all(&c, query)) {
+	else if (admit(&c, a, method) && parse_all(&c, query) &&
+		 (method != M_POST || token_ok(&c))) {
 		r->dynamic = true;
-		r->no_store = true;
 		a->run(&c);
 	}
 	free(c.storage);
+	/* Answers of applications are never kept, and depend on Origin. */
+	r->no_store = true;
+	http_cors_allow(&s->origins, req, r);
 }

@@ -12,6 +12,9 @@
  *   POST puk=..&pin=..                   unblock and set a new PIN
  * It cannot be PIN-protected: it is for when the PIN is blocked.  The PUK
  * has its own 10 tries.
+ *
+ * Every form carries the anti-CSRF token (site_csrf.c); site_cgi.c checks
+ * it, and the origin, before these run.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -62,8 +65,9 @@ static void list_entries(struct cgi_call *c, const struct card_file *f,
 		http_buf_printf(b, "</td><td><form method=\"post\" action=\""
 				PHONEBOOK "\"><input type=\"hidden\" name=\"action\" "
 				"value=\"delete\"><input type=\"hidden\" "
-				"name=\"record\" value=\"%zu\"><button>Delete"
-				"</button></form></td></tr>\n", i);
+				"name=\"record\" value=\"%zu\">", i);
+		site_csrf_input(c->site, b);
+		http_buf_puts(b, "<button>Delete</button></form></td></tr>\n");
 	}
 	http_buf_printf(b, "</table>\n<p>%zu of %zu entries used.</p>\n",
 			used, info->records);
@@ -72,9 +76,10 @@ static void list_entries(struct cgi_call *c, const struct card_file *f,
 			"<input type=\"hidden\" name=\"action\" value=\"add\">\n"
 			"<label>Name <input name=\"name\" maxlength=\"%zu\">"
 			"</label>\n<label>Number <input name=\"number\" "
-			"required pattern=\"[+]?[0-9*#p]{1,20}\"></label>\n"
-			"<button>Add</button>\n</form>\n",
+			"required pattern=\"[+]?[0-9*#p]{1,20}\"></label>\n",
 			info->rec_len - 14);
+	site_csrf_input(c->site, b);
+	http_buf_puts(b, "\n<button>Add</button>\n</form>\n");
 	http_reply_html_end(c->reply);
 }
 
@@ -192,13 +197,15 @@ static void unblock_form(struct cgi_call *c, const char *title,
 			"left.</p>\n", card_pin_tries_left(pin),
 			CARD_PIN_MAX_TRIES, card_pin_puk_tries_left(pin),
 			CARD_PUK_MAX_TRIES);
-	if (card_pin_puk_tries_left(pin) > 0)
+	if (card_pin_puk_tries_left(pin) > 0) {
 		http_buf_puts(b, "<form method=\"post\" action=\"/cgi/unblock\">\n"
 			      "<label>PUK <input name=\"puk\" inputmode=\"numeric\" "
 			      "required pattern=\"[0-9]{8}\"></label>\n"
 			      "<label>New PIN <input name=\"pin\" inputmode=\"numeric\" "
-			      "required pattern=\"[0-9]{4,8}\"></label>\n"
-			      "<button>Unblock</button>\n</form>\n");
+			      "required pattern=\"[0-9]{4,8}\"></label>\n");
+		site_csrf_input(c->site, b);
+		http_buf_puts(b, "\n<button>Unblock</button>\n</form>\n");
+	}
 	http_reply_html_end(c->reply);
 }
 

@@ -10,6 +10,7 @@
 
 #include "apdu.h"
 #include "aram/aram.h"
+#include "arf/arf.h"
 #include "uicc.h"
 
 /* Logical channels 0..3: what CLA '0X'/'8X' can address (TS 102 221
@@ -17,7 +18,7 @@
 #define UICC_CHANNELS 4
 
 /* What a channel has selected by AID (none = the MF's file system). */
-enum uicc_app { APP_NONE, APP_USIM, APP_ARAM };
+enum uicc_app { APP_NONE, APP_USIM, APP_ARAM, APP_ARF, APP_TEST };
 
 struct uicc_channel {
 	bool open;
@@ -26,6 +27,7 @@ struct uicc_channel {
 	size_t record;			/* current record, 0 = none */
 	enum uicc_app app;
 	struct aram_session aram;
+	struct arf_session arf;
 };
 
 struct uicc {

@@ -15,6 +15,7 @@
  * proactive command waits to be fetched.
  */
 #include "uicc-int.h"
+#include "applet/test_applet.h"
 #include "cat/cat.h"
 #include "fs.h"
 #include "log.h"
@@ -211,6 +212,10 @@ static uint16_t dispatch(struct uicc *u, const struct apdu *c,
 	/* An applet gets what the UICC runtime does not handle itself. */
 	if (ch->app == APP_ARAM && (!cmd || cmd->to_applet))
 		return aram_command(u->p.aram, &ch->aram, c, r);
+	if (ch->app == APP_ARF && arf_handles(c))
+		return arf_command(u->p.arf, &ch->arf, c, r);
+	if (ch->app == APP_TEST && (!cmd || cmd->to_applet))
+		return test_applet_command(c, r);
 	if (!cmd)
 		return SW_INS_UNSUPPORTED;
 	if (cmd->cla != kind)
@@ -308,7 +313,8 @@ static uint16_t manage_channel(struct uicc *u, struct uicc_channel *ch,
 		}
 		to = &u->ch[n];
 		uicc_channel_reset(u, to);
-		if (ch != &u->ch[0] && ch->app != APP_ARAM) {
+		if (ch != &u->ch[0] && ch->app != APP_ARAM &&
+		    ch->app != APP_ARF && ch->app != APP_TEST) {
 			to->df = ch->df;
 			to->ef = ch->ef;
 			to->app = ch->app;

@@ -15,6 +15,7 @@ struct card_fs;
 struct card_pin;
 struct cat;
 struct aram;
+struct arf;
 
 /* TEST TOOLING: deliberate misbehaviour for the pump's fault tests. */
 enum uicc_fault {
@@ -29,6 +30,11 @@ struct uicc_parts {
 	struct cat *cat;
 	struct aram *aram;
 	unsigned int faults;		/* enum uicc_fault bits */
+	/* Where the access rules are (--access-rules): the PKCS#15
+	 * application with the ARF (NULL: none), and whether SELECT ARA-M
+	 * is refused (a card with ARF only). */
+	struct arf *arf;
+	bool no_aram;
 };
 
 struct uicc;

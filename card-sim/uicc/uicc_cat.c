@@ -137,9 +137,9 @@ uint16_t uicc_envelope(struct uicc *u, struct uicc_channel *ch,
 		       const struct apdu *c, struct apdu_resp *r)
 {
 	uint16_t sw = toolkit_p1p2(c);
+	size_t n = 0;
 
 	(void)ch;
-	(void)r;
 	if (sw)
 		return sw;
 	if (!c->nc)
@@ -150,5 +150,9 @@ uint16_t uicc_envelope(struct uicc *u, struct uicc_channel *ch,
 		card_info("fault: ENVELOPE refused with 9300");
 		return SW_TOOLKIT_BUSY;
 	}
-	return cat_envelope(u->p.cat, c->data, c->nc);
+	/* SMS-PP data download answers with its Proof of Receipt. */
+	sw = cat_envelope_data(u->p.cat, c->data, c->nc, r->data + r->len,
+			       r->cap - r->len, &n);
+	r->len += n;
+	return sw;
 }

@@ -5,6 +5,7 @@
  * also reaches the ARA-M applet, which is not a file.
  */
 #include "uicc-int.h"
+#include "applet/test_applet.h"
 #include "cat/cat.h"
 #include "fs.h"
 #include "log.h"
@@ -80,7 +81,17 @@ static uint16_t select_aid(struct uicc *u, struct uicc_channel *ch,
 	/* Every application exists once: "next" finds no other. */
 	if (occ != 0x00)
 		return occ == 0x02 ? SW_FILE_NOT_FOUND : SW_WRONG_P1P2;
-	if (is_aram_aid(c->data, c->nc)) {
+	if (u->p.arf && arf_is_aid(c->data, c->nc)) {
+		aram_session_end(&ch->aram);
+		ch->app = APP_ARF;
+		ch->ef = NULL;
+		ch->record = 0;
+		arf_select(&ch->arf, (c->p2 & SEL_RESP_MASK) != SEL_RESP_NONE ?
+			   r : NULL);
+		card_info("PKCS#15 (ARF) selected on channel %td", ch - u->ch);
+		return SW_OK;
+	}
+	if (is_aram_aid(c->data, c->nc) && !u->p.no_aram) {
 		aram_session_end(&ch->aram);
 		ch->app = APP_ARAM;
 		ch->ef = NULL;
@@ -88,6 +99,16 @@ static uint16_t select_aid(struct uicc *u, struct uicc_channel *ch,
 		if ((c->p2 & SEL_RESP_MASK) != SEL_RESP_NONE)
 			aram_select(r);
 		card_info("ARA-M selected on channel %td", ch - u->ch);
+		return SW_OK;
+	}
+	if (test_applet_is_aid(c->data, c->nc)) {
+		aram_session_end(&ch->aram);
+		ch->app = APP_TEST;
+		ch->ef = NULL;
+		ch->record = 0;
+		if ((c->p2 & SEL_RESP_MASK) != SEL_RESP_NONE)
+			test_applet_select(r);
+		card_info("test applet selected on channel %td", ch - u->ch);
 		return SW_OK;
 	}
 	f = card_fs_select_aid(u->p.fs, c->data, c->nc);
@@ -140,10 +161,12 @@ uint16_t uicc_select(struct uicc *u, struct uicc_channel *ch,
 	if (!f)
 		return SW_FILE_NOT_FOUND;
 	/* A file selection leaves any applet for the file system. */
-	if (ch->app == APP_ARAM) {
+	if (ch->app == APP_ARAM || ch->app == APP_TEST) {
 		aram_session_end(&ch->aram);
 		ch->app = APP_NONE;
 	}
+	if (ch->app == APP_ARF)
+		ch->app = APP_NONE;
 	card_fs_info(f, &info);
 	if (info.type == CARD_FILE_DF) {
 		ch->df = f;

@@ -14,7 +14,7 @@ OUT=$TOP/build/bipd-card-rules
 PUMP=$OUT/scws-bipd
 CARD=$OUT/scws-card
 CTL=${SCWS_BUILD:-$PWD/build}/scwsctl	# make all builds it (BPF skeleton, libcrypto)
-PLAN=20
+PLAN=27
 
 TAP_NAME=cardrules TAP_WHAT="card rules"
 . tests/lib/host-tap.sh
@@ -194,4 +194,48 @@ check "the demo's rules: allow signer-sha256 of demo-signer.crt, deny signer-sha
 stop_pid "$PUMP_PID"
 PUMP_PID=""
 check "the pump exits without ASan/UBSan reports" \
+	bash -c "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error' '$TMP/pump.log'"
+
+# A card without ARA-M: the rules come from its ARF (PKCS#15 files,
+# scws-card --access-rules arf builds them from the same rule store)
+stop_pid "$CARD_PID"
+"$CARD" -v --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card-arf.state" --reset-state \
+	--content card-sim/content --aram-inbox "$INBOX" --access-rules arf \
+	>"$TMP/card.log" 2>&1 &
+CARD_PID=$!
+sleep 0.3
+store "$(grep -v '^#' card-sim/aram/examples/demo.store | grep -v '^cert')"
+printf 'default deny\nallow uid 0\n' >"$TMP/local.conf"
+: >"$TMP/pump.log"
+"$PUMP" --foreground -v --no-module "3516=$HTTP_PORT" --policy "$TMP/local.conf" \
+	--state-dir "$STATE" --card-rules-poll-ms 200 >"$TMP/pump.log" 2>&1 &
+PUMP_PID=$!
+check "ARF card: the pump reads the rules from the ARF and puts them in force" \
+	bash -c "$(declare -f waitfor); waitfor '$TMP/pump.log' 'card rules in force.*: 2 from the card' 1 400 &&
+		grep -q 'no ARA-M (SELECT 6A82): reading the ARF' '$TMP/pump.log' &&
+		grep -q 'card rules: read from the ARF (PKCS#15), refresh tag [0-9a-f]\{16\}, 1 rule$' '$TMP/pump.log'"
+check "ARF card: card-rules.conf says ARF: allow signer-sha256 of demo-signer.crt, deny all" \
+	bash -c "grep -q '(GP SE Access Control, ARF), refresh tag' '$STATE/card-rules.conf' &&
+		grep -v '^#' '$STATE/card-rules.conf' | tr '\n' '|' | grep -qx 'allow signer-sha256 $DEMO_HASH|deny all|'"
+tag1=$(sed -n 's/.*refresh tag \([0-9a-f]*\).*/\1/p' "$STATE/card-rules.conf")
+m=$(mark)
+store "$(rule $SCWS_AID a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3 "" 0)"
+check "ARF card: a rule change moves ACMain's refresh tag; the pump reloads" \
+	since "$m" "card rules in force.*: 3 from the card"
+tag2=$(sed -n 's/.*refresh tag \([0-9a-f]*\).*/\1/p' "$STATE/card-rules.conf")
+check "... with the new rule and tag ($tag1 -> $tag2)" \
+	bash -c "[ -n '$tag1' ] && [ '$tag1' != '$tag2' ] &&
+		grep -qx 'deny signer-sha1 a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3' '$STATE/card-rules.conf'"
+cp "$STATE/policy.conf" "$TMP/good-policy.conf"
+m=$(mark)
+store corrupt
+check "ARF card: a malformed EF ACRules is refused, the policy in force stays" \
+	since "$m" "card rules refused \(malformed ARF: EF ACRules 4300: .*\): the policy in force stays"
+sleep 0.5
+check "... refused once, policy.conf unchanged" \
+	bash -c "[ \$(tail -n +$((m + 1)) '$TMP/pump.log' | grep -c 'card rules refused') = 1 ] &&
+		cmp -s '$STATE/policy.conf' '$TMP/good-policy.conf'"
+stop_pid "$PUMP_PID"
+PUMP_PID=""
+check "the ARF pump exits without ASan/UBSan reports" \
 	bash -c "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error' '$TMP/pump.log'"

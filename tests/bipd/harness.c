@@ -187,7 +187,7 @@ void h_run(void)
 	fail_msg("the engine does not settle (busy loop?)");
 }
 
-#define TP "80 10 00 00 11 01 01 00 00 01 0C 00 00 00 00 00 1F E2 00 00 00 05"
+#define TP "80 10 00 00 11 13 01 00 00 01 0C 00 00 00 00 00 1F E2 00 00 00 07"
 
 void h_attach(void)
 {

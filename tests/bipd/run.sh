@@ -139,8 +139,11 @@ check "keep-alive: two URLs in one curl share one connection ($conns)" \
 		 cmp -s '$TMP/ka2' card-sim/content/style.css"
 
 # --- 9-10: a chunked POST to a /cgi/ application
+# As the card's own page would send it: its Origin, the form's token.
+token=$(curl -s -m 20 "$HTTP/cgi/unblock" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
 code=$(curl -s -m 20 -u user:0000 -H 'Transfer-Encoding: chunked' \
-	--data-binary 'action=add&name=Bipd+Test&number=%2B4930123456' \
+	-H 'Origin: http://127.0.0.1:3516' \
+	--data-binary "action=add&name=Bipd+Test&number=%2B4930123456&csrf=$token" \
 	-o /dev/null -w '%{http_code}' "$HTTP/cgi/phonebook")
 check "chunked POST to /cgi/phonebook is answered 303 ($code)" test "$code" = 303
 check "... and the new entry is in the phonebook" \

@@ -17,7 +17,7 @@ CARD=$OUT/scws-card
 APDU=$OUT/pcsc-apdu
 SCRIPTS=$TOP/tests/card/scripts
 ATR="3b:9f:96:80:b1:fe:45:1f:c7:80:31:e0:73:fa:21:5b:64:53:43:57:53:82:90:00:9b"
-PLAN=22
+PLAN=31
 
 TAP_NAME=card TAP_WHAT="card"
 . tests/lib/host-tap.sh
@@ -169,6 +169,14 @@ check "--baud 1200: 10 STATUS take >= 1558 ms (took $ms ms)" test "$ms" -ge 1558
 check "--baud 1200: and not absurdly more (< 6000 ms)" test "$ms" -lt 6000
 stop_card >/dev/null
 
+# --- the ARF: --access-rules arf
+if start_card --access-rules arf; then
+	check "--access-rules arf: no ARA-M, the PKCS#15 ODF, DODF, ACMain" script arf
+else
+	not_ok "--access-rules arf: no ARA-M, the PKCS#15 ODF, DODF, ACMain"
+fi
+stop_card >/dev/null
+
 # --- 18-20: test tooling
 start_card --debug-port "$DEBUG_PORT" --fault bad-tlv
 check "--debug-port: HTTP straight from the card's server" \
@@ -184,7 +192,46 @@ check "--debug-port: a revisit with curl --etag-compare is a bodiless 304" \
 check "--fault bad-tlv: first FETCH malformed, second intact" script fault-tlv
 stop_card >/dev/null
 
-# --- 21-22: the logs tell what happened and nothing crashed
+# --- 21-28: origin protection, with curl as the browser's stand-in
+start_card --debug-port "$DEBUG_PORT"
+DBG=http://127.0.0.1:$DEBUG_PORT
+EVIL=http://127.0.0.1:8000
+# status URL CURL-ARGS...: the HTTP status only.
+status() { curl -s -m 5 -o /dev/null -w '%{http_code}' "$@"; }
+token=$(curl -s -m 5 "$DBG/cgi/unblock" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
+check "the card's forms carry a CSRF token" test "${#token}" -eq 32
+check "GET /cgi/update: 405, Allow: POST, the file unchanged" \
+	bash -c "curl -s -m 5 -D - -o /dev/null -u user:0000 \
+		'$DBG/cgi/update?df=7F10&ef=6F3A&record=5&data=4142' | tr -d '\r' |
+		 grep -q '^Allow: POST\$' &&
+		 [ \"\$(curl -s -m 5 -u user:0000 '$DBG/cgi/display?df=7F10&ef=6F3A&record=5&length=2&format=hex')\" = FFFF ]"
+check "cross-site POST (foreign Origin, right PIN and token): 403, nothing added" \
+	bash -c "[ \"\$(curl -s -m 5 -o /dev/null -w '%{http_code}' -u user:0000 -H 'Origin: $EVIL' \
+		--data 'action=add&name=Mallory&number=666&csrf=$token' '$DBG/cgi/phonebook')\" = 403 ] &&
+		 ! curl -s -m 5 -u user:0000 '$DBG/cgi/phonebook' | grep -q Mallory"
+check "POST with neither Origin nor Referer: 403" test 403 = \
+	"$(status -u user:0000 --data "action=add&name=Mallory&number=666&csrf=$token" "$DBG/cgi/phonebook")"
+check "POST from the card's origin without the token: 403" test 403 = \
+	"$(status -u user:0000 -H "Origin: $DBG" --data 'action=add&name=Mallory&number=666' "$DBG/cgi/phonebook")"
+check "POST from the card's origin with the token: 303, the entry is there" \
+	bash -c "[ \"\$(curl -s -m 5 -o /dev/null -w '%{http_code}' -u user:0000 -H 'Origin: $DBG' \
+		--data 'action=add&name=Trudy&number=123&csrf=$token' '$DBG/cgi/phonebook')\" = 303 ] &&
+		 curl -s -m 5 -u user:0000 '$DBG/cgi/phonebook' | grep -q Trudy"
+check "CORS + PNA preflight from a foreign origin: 403, no Access-Control-* field" \
+	bash -c "out=\$(curl -s -m 5 -D - -o /dev/null -X OPTIONS -H 'Origin: $EVIL' \
+		-H 'Access-Control-Request-Method: POST' \
+		-H 'Access-Control-Request-Private-Network: true' '$DBG/cgi/phonebook' | tr -d '\r');
+		 grep -q '^HTTP/1.1 403' <<<\"\$out\" && ! grep -qi '^access-control-' <<<\"\$out\""
+check "the same preflight from the card's HTTPS origin: 204, exact grant, PNA allowed" \
+	bash -c "out=\$(curl -s -m 5 -D - -o /dev/null -X OPTIONS -H 'Origin: https://127.0.0.1:4116' \
+		-H 'Access-Control-Request-Method: POST' \
+		-H 'Access-Control-Request-Private-Network: true' '$DBG/cgi/phonebook' | tr -d '\r');
+		 grep -q '^HTTP/1.1 204' <<<\"\$out\" &&
+		 grep -q '^Access-Control-Allow-Origin: https://127.0.0.1:4116\$' <<<\"\$out\" &&
+		 grep -q '^Access-Control-Allow-Private-Network: true\$' <<<\"\$out\""
+stop_card >/dev/null
+
+# --- 29-30: the logs tell what happened and nothing crashed
 check "card log: no sanitizer or assertion report" \
 	bash -c "! grep -qE 'AddressSanitizer|runtime error|Assertion' '$TMP/card.log'"
 check "card log: shutdown on SIGTERM" grep -q "shutting down" "$TMP/card.log"

@@ -3,7 +3,7 @@
 # connections: nothing leaks, nothing oopses (the VM runner fails the run
 # on any kernel warning).
 cd "$(dirname "$0")/../.." && . tests/lib/tap.sh
-tap_begin 12
+tap_begin 17
 tmp=$(mktemp -d)
 TAP_CLEANUP_EXTRA="rm -rf $tmp"
 
@@ -32,16 +32,34 @@ grep -v '^loaded-cap\|^refused-big' <<<"$out" | head -n 3 | sed 's/^/# /'
 ns=$(netns_new cap)
 check "the initial namespace's admin loads 1025 rules there" in_ns "$ns" "$BUILD/scwsctl" policy load "$tmp/big.conf"
 
-# ip netns del with live connections of every kind.
+# ip netns del with live connections of every kind, then the teardown: the
+# module counts what it holds in every namespace ("live" parameter).
+live() { sed -n "s/.*\<$1=\([0-9]*\).*/\1/p" /sys/module/scws/parameters/live; }
+nets0=$(live nets) listeners0=$(live listeners) conns0=$(live conns) records0=$(live records)
+ref0=$(cat /sys/module/scws/refcnt)
 ns=$(netns_new del)
 check "pump registered" start_pump "$ns" "$tmp/p1" --port 3516:2:2 --mode hold
 in_ns "$ns" $CLIENT hold 6 127.0.0.1 3516 --wait 1 >"$tmp/h1" &
 client=$!
 check "2 handed off, 4 queued" wait_for "$ns" "port=3516 .*queued=4 .*handed_off=2"
+# (The 6 callers' records went to their connections at accept.)
+check "the namespace holds its listeners and the 4 queued connections" \
+	test "$(live nets) $(live conns)" = "$((nets0 + 1)) $((conns0 + 4))" -a \
+	"$(live listeners)" -gt "$listeners0"
 ip netns del "$ns"
 wait "$client"
 kill "$PUMP_PID"
+wait "$PUMP_PID" 2>/dev/null
 check "netns deleted under live connections" grep -q "held connected=6" "$tmp/h1"
+# The namespace goes once its last process has left (cleanup_net, a worker).
+for _ in $(seq 300); do [ "$(live nets)" = "$nets0" ] && break; sleep 0.1; done
+echo "# live before: nets=$nets0 listeners=$listeners0 conns=$conns0 records=$records0 refcnt=$ref0;" \
+	"after: $(cat /sys/module/scws/parameters/live) refcnt=$(cat /sys/module/scws/refcnt)"
+check "teardown: the namespace's state is gone" test "$(live nets)" = "$nets0"
+expect "teardown: its listeners and connections are freed" "$listeners0 $conns0" \
+	"$(live listeners) $(live conns)"
+check "teardown: its caller records are freed" test "$(live records)" -le "$records0"
+expect "teardown: the module's refcount is back" "$ref0" "$(cat /sys/module/scws/refcnt)"
 
 # rmmod with 100 live connections: claimed by pumps and queued, in two
 # namespaces.

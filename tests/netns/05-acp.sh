@@ -3,7 +3,7 @@
 # path, exe digest, a manufacturer-signed executable, AppArmor labels, reloads
 # under load, and scwsctl's errors.
 cd "$(dirname "$0")/../.." && . tests/lib/tap.sh
-tap_begin 32
+tap_begin 35
 SCWSCTL=$BUILD/scwsctl
 ns=$(netns_new acp)
 tmp=$(mktemp -d /tmp/acp.XXXXXX)
@@ -76,6 +76,16 @@ expect "and again, from the cache" hello "$(get 3516 "$tmp/curl-b")"
 expect "another binary is denied" refused "$(in_ns "$ns" "$tmp/python" tests/lib/scws-client.py connect 127.0.0.1 3516)"
 echo >>"$tmp/curl-b"
 expect "a changed binary is hashed again and denied" "exit 7" "$(get 3516 "$tmp/curl-b")"
+# Same size, same mtime: only the contents (and ctime, i_version) change.
+cp -p /usr/bin/curl "$tmp/curl-c"
+expect "a second copy is allowed by digest (hashed)" hello "$(get 3516 "$tmp/curl-c")"
+size=$(stat -c %s "$tmp/curl-c")
+# The last byte belongs to the section header table, which exec does not read.
+printf '\001' | dd of="$tmp/curl-c" bs=1 seek=$((size - 1)) conv=notrunc status=none
+touch -r /usr/bin/curl "$tmp/curl-c"
+check "rewritten in place: same size and mtime, other bytes" bash -c \
+	"[ \"\$(stat -c '%s %Y' $tmp/curl-c)\" = \"\$(stat -c '%s %Y' /usr/bin/curl)\" ] && ! cmp -s $tmp/curl-c /usr/bin/curl"
+expect "a same-size, same-mtime rewrite is hashed again and denied" "exit 7" "$(get 3516 "$tmp/curl-c")"
 # Trusted by the manufacturer: signed by a certificate of its set (a test
 # key made now; tests/netns/12-trusted.sh has the details).
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/mfr.key" -out "$tmp/mfr.pem" \

@@ -43,9 +43,11 @@ check "keep-alive: two requests, one connection" grep -q "Re-using existing conn
 long=/$(printf 'a%.0s' $(seq 1023))
 expect "a 1024-character URL is served (404: no such page)" 404 "$(code "$a" "http://127.0.0.1:3516$long")"
 expect "a 1025-character URL gets 414" 414 "$(code "$a" "http://127.0.0.1:3516${long}b")"
+# Changes come from the card's own pages: their Origin and form token.
+token=$(get "$a" http://127.0.0.1:3516/cgi/unblock | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
 expect "POST with a chunked body to a /cgi/ app (phonebook add: 303 to the list)" 303 \
-	"$(code "$a" -u user:0000 -H 'Transfer-Encoding: chunked' \
-		--data-binary 'action=add&name=Alice&number=0612345678' http://127.0.0.1:3516/cgi/phonebook)"
+	"$(code "$a" -u user:0000 -H 'Transfer-Encoding: chunked' -H 'Origin: http://127.0.0.1:3516' \
+		--data-binary "action=add&name=Alice&number=0612345678&csrf=$token" http://127.0.0.1:3516/cgi/phonebook)"
 check "the entry is in the card's EF_ADN" grep -q "Alice" <(get "$a" -u user:0000 http://127.0.0.1:3516/cgi/phonebook)
 expect "PIN-protected page with the right PIN" 200 "$(code "$a" -u user:0000 http://127.0.0.1:3516/account/)"
 expect "and with a wrong one" 401 "$(code "$a" -u user:9999 http://127.0.0.1:3516/account/)"

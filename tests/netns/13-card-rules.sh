@@ -4,9 +4,10 @@
 # gets through a card that denies everyone (even with a permissive policy
 # loaded before); a STORE DATA rule change reaches the kernel without a
 # restart; a malformed ARA-M answer keeps the policy; scwsctl policy load
-# --from-card gives the same policy.
+# --from-card gives the same policy.  Then a card without ARA-M (scws-card
+# --access-rules arf): its ARF rules reach the kernel, and so does a change.
 cd "$(dirname "$0")/../.." && . tests/lib/tap.sh && . tests/lib/stack.sh
-tap_begin 10
+tap_begin 13
 rmmod scws 2>/dev/null
 insmod kmod/scws.ko
 tmp=$(mktemp -d /tmp/cardrules.XXXXXX)
@@ -108,4 +109,25 @@ check "scwsctl policy load --from-card loads the same policy" \
 	bash -c "ip netns exec '$ns' '$SCWSCTL' policy show >'$tmp/before' &&
 		 ip netns exec '$ns' '$SCWSCTL' policy load --from-card --state-dir '$tmp/state' '$tmp/local.conf' &&
 		 ip netns exec '$ns' '$SCWSCTL' policy show | cmp -s - '$tmp/before'"
+
+# A card whose rules are in PKCS#15 files (ARF) only.
+stack_kill "$tmp" pump
+stack_kill "$tmp" card
+stack_card "$ns" "$tmp" --reset-state --content card-sim/content -v --aram-inbox "$tmp/inbox" \
+	--access-rules arf
+sleep 0.5
+store "$(rule "" "" 0)" >/dev/null
+: >"$tmp/pump.log"
+spawn "$ns" "$tmp/pump.log" "$tmp/pump.pid" env PCSCLITE_CSOCK_NAME="$tmp/run/pcscd.comm" \
+	"$BIPD" --foreground -v --policy "$tmp/local.conf" --state-dir "$tmp/state" \
+	--card-rules-poll-ms 300
+stack_serving "$tmp" >/dev/null
+check "ARF card: the pump reads the ARF; the kernel has its deny all (marked card)" \
+	bash -c "grep -q 'card rules: read from the ARF (PKCS#15)' '$tmp/pump.log' &&
+		 ip netns exec '$ns' '$SCWSCTL' policy show 2>/dev/null | grep -v '^#' | tr '\n' '|' | grep -q 'deny all  # card|allow uid 0|'"
+check "... and curl does not get the page" bash -c "[ \"\$(ip netns exec '$ns' curl -s -m 5 -o /dev/null -w '%{http_code}' http://127.0.0.1:3516/)\" != 200 ]"
+m=$(mark)
+store "$(rule $AID "" 1)" >/dev/null
+since "$m" "card rules in force" >/dev/null
+expect "ARF card: a rule change (ACMain's refresh tag) reaches the kernel: 200" 200 "$(code)"
 tap_end

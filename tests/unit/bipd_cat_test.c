@@ -232,8 +232,8 @@ static void test_card_failure(void **state)
 static void test_profile_refused(void **state)
 {
 	(void)state;
-	h_expect("80 10 00 00 11 01 01 00 00 01 0C 00 00 00 00 00 1F E2 00 00 "
-		 "00 05", "6D 00");
+	h_expect("80 10 00 00 11 13 01 00 00 01 0C 00 00 00 00 00 1F E2 00 00 "
+		 "00 07", "6D 00");
 	assert_int_equal(bipd_card_attach(&H->b, &H->link), -ENOTSUP);
 	h_done();
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/http/http_buf.c card-sim/http/http_parse.c card-sim/http/http_url.c card-sim/http/http_response.c card-sim/http/http_date.c card-sim/http/http_cache.c card-sim/clock.c card-sim/http/http_router.c card-sim/http/http_conn.c card-sim/site/site.c card-sim/site/site_import.c card-sim/site/site_mime.c card-sim/site/site_cgi.c card-sim/site/site_cgi_fs.c card-sim/site/site_phonebook.c card-sim/site/site_adn.c card-sim/http/auth.c card-sim/uicc/pin.c card-sim/uicc/fs.c card-sim/state.c card-sim/log.c
+// sources: card-sim/http/http_buf.c card-sim/http/http_parse.c card-sim/http/http_url.c card-sim/http/http_response.c card-sim/http/http_date.c card-sim/http/http_cache.c card-sim/clock.c card-sim/http/http_router.c card-sim/http/http_origin.c card-sim/site/site_csrf.c card-sim/http/http_conn.c card-sim/site/site.c card-sim/site/site_admin.c card-sim/site/site_import.c card-sim/site/site_mime.c card-sim/site/site_cgi.c card-sim/site/site_cgi_fs.c card-sim/site/site_phonebook.c card-sim/site/site_adn.c card-sim/http/auth.c card-sim/uicc/pin.c card-sim/uicc/fs.c card-sim/state.c card-sim/log.c
 // libs: -lmbedcrypto
 /*
  * The /cgi/ applications: display and update of the card's files, the
@@ -43,17 +43,39 @@ static int do_get(struct env *e, const char *target, bool auth, struct resp *out
 	return status;
 }
 
-static int do_post(struct env *e, const char *target, const char *form,
-		   const char *type, struct resp *out)
+/* The card's current anti-CSRF token, as its PUK page's form carries it. */
+static void page_token(struct env *e, char *out, size_t cap)
 {
-	char req[2048];
+	struct resp r;
+	const char *v;
+
+	get(e, "GET /cgi/unblock HTTP/1.1\r\nHost: c\r\n\r\n", 0, &r);
+	assert_int_equal(r.status, 200);
+	v = strstr(r.body, "name=\"csrf\" value=\"");
+	assert_non_null(v);
+	v += strlen("name=\"csrf\" value=\"");
+	assert_true(strcspn(v, "\"") < cap);
+	snprintf(out, cap, "%.*s", (int)strcspn(v, "\""), v);
+	resp_free(&r);
+}
+
+/* POST form to target as the card's own page would: its Origin, the PIN
+ * (if auth) and the form's token appended. */
+static int post_as(struct env *e, const char *target, const char *form,
+		   const char *type, bool auth, struct resp *out)
+{
+	char req[2048], token[64], body[1024];
 	struct resp r;
 	int status;
 
-	snprintf(req, sizeof(req), "POST %s HTTP/1.1\r\nHost: c\r\n" AUTH_OK
+	page_token(e, token, sizeof(token));
+	snprintf(body, sizeof(body), "%s%scsrf=%s", form, *form ? "&" : "", token);
+	snprintf(req, sizeof(req), "POST %s HTTP/1.1\r\nHost: c\r\n%s"
+		 "Origin: http://127.0.0.1:3516\r\n"
 		 "Content-Type: %s\r\nContent-Length: %zu\r\n\r\n%s", target,
+		 auth ? AUTH_OK : "",
 		 type ? type : "application/x-www-form-urlencoded",
-		 strlen(form), form);
+		 strlen(body), body);
 	get(e, req, 0, &r);
 	status = r.status;
 	if (out)
@@ -61,6 +83,12 @@ static int do_post(struct env *e, const char *target, const char *form,
 	else
 		resp_free(&r);
 	return status;
+}
+
+static int do_post(struct env *e, const char *target, const char *form,
+		   const char *type, struct resp *out)
+{
+	return post_as(e, target, form, type, true, out);
 }
 
 static void expect_hex(struct env *e, const char *target, bool auth,
@@ -188,31 +216,34 @@ static void test_update(void **state)
 	struct env *e = *state;
 	struct resp r;
 
-	assert_int_equal(do_get(e, "/cgi/update?df=7F10&ef=6F3A&record=5&data=4142", false, NULL), 401);
-	assert_int_equal(do_get(e, "/cgi/update?df=7F10&ef=6F3A&record=5&data=4142&format=hex",
-				true, &r), 200);
+	/* Changes only by POST; a GET changes nothing and says so. */
+	assert_int_equal(do_get(e, "/cgi/update?df=7F10&ef=6F3A&record=5&data=4142", true, &r), 405);
+	assert_string_equal(field(&r, "Allow"), "POST");
+	resp_free(&r);
+	assert_int_equal(post_as(e, "/cgi/update?df=7F10&ef=6F3A&record=5&data=4142", "",
+				 NULL, false, NULL), 401);
+	assert_int_equal(do_post(e, "/cgi/update?df=7F10&ef=6F3A&record=5&data=4142&format=hex",
+				 "", NULL, &r), 200);
 	assert_string_equal(r.body, "4142\n");
 	resp_free(&r);
 	expect_hex(e, "/cgi/display?df=7F10&ef=6F3A&record=5&length=3&format=hex", true,
 		   "4142FF\n");
-	assert_int_equal(do_get(e, "/cgi/update?df=7F10&ef=6F3A&record=5&offset=1&data=43",
-				true, NULL), 200);
+	assert_int_equal(do_post(e, "/cgi/update?df=7F10&ef=6F3A&record=5&offset=1&data=43", "", NULL, NULL), 200);
 	expect_hex(e, "/cgi/display?df=7F10&ef=6F3A&record=5&length=3&format=hex", true,
 		   "4143FF\n");
 	/* A form body works the same. */
 	assert_int_equal(do_post(e, "/cgi/update", "df=7F10&ef=6F3A&record=6&data=5A", NULL, NULL), 200);
 	expect_hex(e, "/cgi/display?df=7F10&ef=6F3A&record=6&length=1&format=hex", true, "5A\n");
 	/* The operator's files are not the user's to change. */
-	assert_int_equal(do_get(e, "/cgi/update?df=3F00&ef=2FE2&data=00", true, NULL), 403);
-	assert_int_equal(do_get(e, "/cgi/update?df=7FFF&ef=6F07&data=00", true, NULL), 403);
-	assert_int_equal(do_get(e, "/cgi/update?df=7F10&ef=6F3A&record=5&data=4", true, NULL), 400);
-	assert_int_equal(do_get(e, "/cgi/update?df=7F10&ef=6F3A&record=5&data=", true, NULL), 400);
-	assert_int_equal(do_get(e, "/cgi/update?df=7F10&ef=6F3A&record=5", true, NULL), 400);
-	assert_int_equal(do_get(e, "/cgi/update?df=7F10&ef=6F3A&record=5&offset=29&data=0102",
-				true, NULL), 400);
-	assert_int_equal(do_get(e, "/cgi/update?df=7F10&ef=6F3A&record=11&data=01", true, NULL), 404);
-	assert_int_equal(do_get(e, "/cgi/update?df=7F10&ef=6F3A&record=5&data=01&length=1",
-				true, NULL), 400);
+	assert_int_equal(do_post(e, "/cgi/update?df=3F00&ef=2FE2&data=00", "", NULL, NULL), 403);
+	assert_int_equal(do_post(e, "/cgi/update?df=7FFF&ef=6F07&data=00", "", NULL, NULL), 403);
+	assert_int_equal(do_post(e, "/cgi/update?df=7F10&ef=6F3A&record=5&data=4", "", NULL, NULL), 400);
+	assert_int_equal(do_post(e, "/cgi/update?df=7F10&ef=6F3A&record=5&data=", "", NULL, NULL), 400);
+	assert_int_equal(do_post(e, "/cgi/update?df=7F10&ef=6F3A&record=5", "", NULL, NULL), 400);
+	assert_int_equal(do_post(e, "/cgi/update?df=7F10&ef=6F3A&record=5&offset=29&data=0102", "", NULL, NULL), 400);
+	assert_int_equal(do_post(e, "/cgi/update?df=7F10&ef=6F3A&record=11&data=01", "", NULL, NULL), 404);
+	assert_int_equal(do_post(e, "/cgi/update?df=7F10&ef=6F3A&record=5&data=01&length=1", "", NULL, NULL), 400);
+	/* A body in another type is refused before its token is looked for. */
 	assert_int_equal(do_post(e, "/cgi/update", "df=7F10", "text/plain", NULL), 415);
 	assert_int_equal(do_post(e, "/cgi/update", "df=7F10&ef=6F3A&record=6&data=5B",
 				 "Application/X-WWW-Form-Urlencoded; charset=UTF-8", NULL), 200);
@@ -226,7 +257,7 @@ static void test_update_persists(void **state)
 	const struct card_file *f;
 	uint8_t rec[30];
 
-	assert_int_equal(do_get(e, "/cgi/update?df=7F10&ef=6F3A&record=7&data=4A6F", true, NULL), 200);
+	assert_int_equal(do_post(e, "/cgi/update?df=7F10&ef=6F3A&record=7&data=4A6F", "", NULL, NULL), 200);
 	/* uicc.c's own handle sees it, and so does the file on disk. */
 	fs = card_fs_open(e->st);
 	f = card_fs_select_path(fs, NULL, adn, sizeof(adn));

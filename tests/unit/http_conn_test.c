@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/http/http_buf.c card-sim/http/http_parse.c card-sim/http/http_url.c card-sim/http/http_response.c card-sim/http/http_date.c card-sim/http/http_cache.c card-sim/clock.c card-sim/http/http_router.c card-sim/http/http_conn.c card-sim/site/site.c card-sim/site/site_import.c card-sim/site/site_mime.c card-sim/site/site_cgi.c card-sim/site/site_cgi_fs.c card-sim/site/site_phonebook.c card-sim/site/site_adn.c card-sim/http/auth.c card-sim/uicc/pin.c card-sim/uicc/fs.c card-sim/state.c card-sim/log.c
+// sources: card-sim/http/http_buf.c card-sim/http/http_parse.c card-sim/http/http_url.c card-sim/http/http_response.c card-sim/http/http_date.c card-sim/http/http_cache.c card-sim/clock.c card-sim/http/http_router.c card-sim/http/http_origin.c card-sim/site/site_csrf.c card-sim/http/http_conn.c card-sim/site/site.c card-sim/site/site_admin.c card-sim/site/site_import.c card-sim/site/site_mime.c card-sim/site/site_cgi.c card-sim/site/site_cgi_fs.c card-sim/site/site_phonebook.c card-sim/site/site_adn.c card-sim/http/auth.c card-sim/uicc/pin.c card-sim/uicc/fs.c card-sim/state.c card-sim/log.c
 // libs: -lmbedcrypto
 /*
  * The whole web server, bytes in and bytes out, serving the shipped portal
@@ -140,7 +140,7 @@ static void test_methods(void **state)
 
 	get(e, "DELETE / HTTP/1.1\r\nHost: c\r\n\r\n", 0, &r);
 	assert_int_equal(r.status, 405);
-	assert_string_equal(field(&r, "Allow"), "GET, HEAD, POST");
+	assert_string_equal(field(&r, "Allow"), "GET, HEAD, POST, OPTIONS");
 	assert_true(r.open);	/* framed fine: keep going */
 	resp_free(&r);
 	get(e, "POST /index.html HTTP/1.1\r\nHost: c\r\nContent-Length: 0\r\n\r\n", 0, &r);
@@ -290,18 +290,23 @@ static void test_expect_continue(void **state)
 {
 	struct env *e = *state;
 	struct scws_http *h = scws_http_new(e->site);
-	static const char head[] = "POST /cgi/unblock HTTP/1.1\r\nHost: c\r\n"
-				   "Content-Type: application/x-www-form-urlencoded\r\n"
-				   "Expect: 100-continue\r\nContent-Length: 21\r\n\r\n";
+	char head[512], body[128], token[SITE_CSRF_LEN + 1];
 	const uint8_t *out;
 	size_t n;
 
+	assert_int_equal(site_csrf_token(e->site, token), 0);
+	snprintf(body, sizeof(body), "puk=00000000&pin=1234&csrf=%s", token);
+	snprintf(head, sizeof(head), "POST /cgi/unblock HTTP/1.1\r\nHost: c\r\n"
+		 "Origin: http://127.0.0.1:3516\r\n"
+		 "Content-Type: application/x-www-form-urlencoded\r\n"
+		 "Expect: 100-continue\r\nContent-Length: %zu\r\n\r\n",
+		 strlen(body));
 	scws_http_input(h, (const uint8_t *)head, strlen(head));
 	n = scws_http_pending(h, &out);
 	assert_int_equal(n, 25);
 	assert_memory_equal(out, "HTTP/1.1 100 Continue\r\n\r\n", 25);
 	scws_http_consume(h, n);
-	scws_http_input(h, (const uint8_t *)"puk=00000000&pin=1234", 21);
+	scws_http_input(h, (const uint8_t *)body, strlen(body));
 	n = scws_http_pending(h, &out);
 	assert_memory_equal(out, "HTTP/1.1 403", 12);	/* wrong PUK */
 	scws_http_free(h);

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/uicc/uicc.c card-sim/uicc/uicc_files.c card-sim/uicc/uicc_pin.c card-sim/uicc/uicc_cat.c card-sim/uicc/apdu.c card-sim/aram/aram.c card-sim/aram/aram_rules.c tools/lib/ber.c card-sim/uicc/fs.c card-sim/uicc/pin.c card-sim/state.c card-sim/log.c card-sim/uicc/baud.c
+// sources: card-sim/uicc/uicc.c card-sim/uicc/uicc_files.c card-sim/uicc/uicc_pin.c card-sim/uicc/uicc_cat.c card-sim/uicc/apdu.c card-sim/aram/aram.c card-sim/aram/aram_rules.c tools/lib/ber.c card-sim/uicc/fs.c card-sim/uicc/pin.c card-sim/state.c card-sim/log.c card-sim/uicc/baud.c card-sim/arf/arf.c card-sim/arf/arf_files.c card-sim/applet/test_applet.c
 // libs: -lmbedcrypto
 /*
  * The UICC's APDU layer: ATR, classes and channels, SELECT / STATUS /
  * files / PIN with their status words, GET RESPONSE, the 91xx rule, the
- * ARA-M on a logical channel, the --fault tooling, and the T=1 timing
+ * ARA-M on a logical channel, the ARF (PKCS#15) application of
+ * --access-rules arf, the --fault tooling, and the T=1 timing
  * model.  The proactive engine is a scripted stand-in here (the real one
  * has its own tests); file system, PIN and state are the real ones.
  */
@@ -21,6 +22,7 @@
 
 #include "uicc/apdu.h"
 #include "aram/aram.h"
+#include "arf/arf.h"
 #include "uicc/baud.h"
 #include "cat/cat.h"
 #include "uicc/fs.h"
@@ -96,6 +98,15 @@ uint16_t cat_envelope(struct cat *c, const uint8_t *env, size_t len)
 	return c->envelope_sw;
 }
 
+uint16_t cat_envelope_data(struct cat *c, const uint8_t *env, size_t len,
+			   uint8_t *resp, size_t cap, size_t *resp_len)
+{
+	(void)resp;
+	(void)cap;
+	*resp_len = 0;
+	return cat_envelope(c, env, len);
+}
+
 /* ---- fixture ---- */
 struct fx {
 	char dir[64], path[96];
@@ -103,6 +114,8 @@ struct fx {
 	struct card_fs *fs;
 	struct card_pin *pin;
 	struct aram *aram;
+	struct arf *arf;
+	bool arf_only;		/* --access-rules arf */
 	struct cat cat;
 	struct uicc *u;
 	uint8_t resp[APDU_RESP_MAX];
@@ -123,7 +136,14 @@ static void start(struct fx *f, unsigned int faults)
 	assert_non_null(f->aram);
 	memset(&f->cat, 0, sizeof(f->cat));
 	f->cat.envelope_sw = 0x9000;
-	p = (struct uicc_parts){ f->fs, f->pin, &f->cat, f->aram, faults };
+	p = (struct uicc_parts){ .fs = f->fs, .pin = f->pin, .cat = &f->cat,
+				 .aram = f->aram, .faults = faults };
+	if (f->arf_only) {
+		f->arf = arf_open(f->aram);
+		assert_non_null(f->arf);
+		p.arf = f->arf;
+		p.no_aram = true;
+	}
 	f->u = uicc_new(&p);
 	assert_non_null(f->u);
 }
@@ -131,6 +151,8 @@ static void start(struct fx *f, unsigned int faults)
 static void stop(struct fx *f)
 {
 	uicc_free(f->u);
+	arf_close(f->arf);
+	f->arf = NULL;
 	aram_close(f->aram);
 	card_pin_close(f->pin);
 	card_fs_close(f->fs);
@@ -462,6 +484,83 @@ static void test_aram_on_a_logical_channel(void **state)
 	assert_int_equal(tx(f, "80 CA FF 40 00"), 0x6D00);
 }
 
+/* --access-rules arf: no ARA-M, a PKCS#15 application whose files follow
+ * the ARA-M's rules (a STORE DATA changes ACMain's refresh tag). */
+static void test_arf_application(void **state)
+{
+	struct fx *f = *state;
+	uint8_t tag1[8];
+
+	stop(f);
+	f->arf_only = true;
+	start(f, 0);
+	assert_int_equal(tx(f, "00 70 00 00 01"), 0x9000);
+	assert_int_equal(tx(f, "01 A4 04 00 09 A0 00 00 01 51 41 43 4C 00 00"),
+			 0x6A82);
+	assert_int_equal(tx(f, "01 A4 04 04 0C A0 00 00 00 63 50 4B 43 53 2D 31"
+			     " 35 00"), 0x9000);
+	expect_data(f, "62 11 82 01 78 84 0C A0 00 00 00 63 50 4B 43 53 2D 31 35");
+	assert_int_equal(tx(f, "01 A4 00 04 02 50 31 00"), 0x9000);
+	expect_data(f, "62 0C 82 02 41 21 83 02 50 31 80 02 00 20");
+	assert_int_equal(tx(f, "01 B0 00 00 08"), 0x9000);
+	expect_data(f, "A7 06 30 04 04 02 52 07");
+	assert_int_equal(tx(f, "01 B0 00 1E 00"), 0x9000);	/* to the end */
+	expect_data(f, "FF FF");
+	assert_int_equal(tx(f, "01 B0 00 1E 04"), 0x6282);
+	assert_int_equal(tx(f, "01 B0 00 21 01"), 0x6B00);
+	assert_int_equal(tx(f, "01 B0 81 00 01"), 0x6A82);	/* no SFI */
+	assert_int_equal(tx(f, "01 A4 00 04 02 43 10 00"), 0x6A82);
+	assert_int_equal(tx(f, "01 A4 00 0C 02 42 00"), 0x9000);
+	assert_int_equal(tx(f, "01 B0 00 00 12"), 0x9000);
+	assert_int_equal(f->len, 18);
+	memcpy(tag1, f->resp + 4, 8);
+	/* a rule for every SE application: one ACConditions file */
+	assert_int_equal(aram_store(f->aram, (const uint8_t *)
+		"\xF0\x0D\xE2\x0B\xE1\x04\x4F\x00\xC1\x00"
+		"\xE3\x03\xD0\x01\x01", 15), 0x9000);
+	assert_int_equal(tx(f, "01 B0 00 00 12"), 0x9000);
+	assert_memory_not_equal(f->resp + 4, tag1, 8);
+	assert_int_equal(tx(f, "01 A4 00 0C 02 43 00"), 0x9000);
+	assert_int_equal(tx(f, "01 B0 00 00 0A"), 0x9000);
+	expect_data(f, "30 08 82 00 30 04 04 02 43 10");
+	assert_int_equal(tx(f, "01 A4 00 0C 02 43 10"), 0x9000);
+	assert_int_equal(tx(f, "01 B0 00 00 07"), 0x9000);
+	expect_data(f, "30 07 A0 05 A0 03 80");
+	/* a file selection by path leaves the application */
+	assert_int_equal(tx(f, "01 A4 08 0C 02 2F E2"), 0x9000);
+	assert_int_equal(tx(f, "01 B0 00 00 02"), 0x9000);
+	assert_int_equal(tx(f, "01 A4 00 0C 02 50 31"), 0x6A82);
+	/* the basic channel never saw it */
+	assert_int_equal(tx(f, "00 A4 00 0C 02 50 31"), 0x6A82);
+}
+
+/* TEST TOOLING applet for the APDU access tests: echo and a counter. */
+static void test_test_applet(void **state)
+{
+	struct fx *f = *state;
+	uint8_t before[4];
+
+	assert_int_equal(tx(f, "00 70 00 00 01"), 0x9000);
+	assert_int_equal(tx(f, "02 A4 04 00 09 F0 53 43 57 53 54 45 53 54 00"),
+			 0x6881);		/* channel 2 is not open */
+	assert_int_equal(tx(f, "01 A4 04 00 09 F0 53 43 57 53 54 45 53 54 00"),
+			 0x9000);
+	expect_data(f, "6F 0B 84 09 F0 53 43 57 53 54 45 53 54");
+	assert_int_equal(tx(f, "81 01 00 00 03 CA FE 01 00"), 0x9000);
+	expect_data(f, "CA FE 01");
+	assert_int_equal(tx(f, "81 03 00 00 04"), 0x9000);
+	memcpy(before, f->resp, 4);
+	assert_int_equal(tx(f, "81 02 00 00 04"), 0x9000);
+	assert_int_equal(f->resp[3], (uint8_t)(before[3] + 1));
+	assert_int_equal(tx(f, "01 01 00 00 01 AA"), 0x6E00);	/* ISO class */
+	assert_int_equal(tx(f, "81 05 00 00"), 0x6D00);
+	assert_int_equal(tx(f, "81 01 01 00 01 AA"), 0x6A86);
+	assert_int_equal(tx(f, "81 01 00 00 00"), 0x6700);	/* no data */
+	/* The toolkit's commands stay the runtime's on any channel. */
+	assert_int_equal(tx(f, "81 F2 00 0C"), 0x9000);
+	assert_int_equal(tx(f, "01 70 80 00"), 0x9000);
+}
+
 static void test_toolkit_and_91xx(void **state)
 {
 	struct fx *f = *state;
@@ -575,6 +674,8 @@ int main(void)
 		T(test_pin_block_and_unblock),
 		T(test_manage_channel),
 		T(test_aram_on_a_logical_channel),
+		T(test_arf_application),
+		T(test_test_applet),
 		T(test_toolkit_and_91xx),
 		T(test_fault_bad_tlv),
 		T(test_fault_bad_length_and_busy),

@@ -67,6 +67,11 @@ fi
 # hide it; the overlay keeps /tmp writable anyway).
 [[ ${SCWS_VM_HOST_TMP:-0} == 1 ]] || mnt tmpfs /tmp mode=1777,nosuid,nodev
 
+# A kernel from tests/vm/debug-kernel.sh: its modules live in the cache, not in the
+# host's /lib/modules; link them in (the write lands in the overlay's tmpfs).
+if [[ -n ${scws_moddir:-} && -d $scws_moddir && ! -e /lib/modules/$($bb uname -r) ]]; then
+	$bb ln -s "$scws_moddir" "/lib/modules/$($bb uname -r)" || log "cannot link $scws_moddir"
+fi
 $bb hostname scws-vm
 echo scws-vm >/etc/hostname
 $bb ip link set lo up

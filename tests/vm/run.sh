@@ -26,7 +26,10 @@ usage() {
 usage: $0 [-t TIMEOUT_S] [-m MEM_MB] [-c CPUS] [-k KERNEL_VERSION] [-i] SCRIPT [ARGS...]
        $0 -i [SCRIPT [ARGS...]]     interactive shell in the VM (after SCRIPT, if given)
 env:   SCWS_KVER, SCWS_VM_CPUS (guest CPUs, default 1), SCWS_VM_APPEND (kernel args), SCWS_VM_QEMU_ARGS (qemu args),
-       SCWS_VM_KEEP=1 (keep the run's temp dir)
+       SCWS_VM_KEEP=1 (keep the run's temp dir),
+       SCWS_VM_KERNEL_DIR=DIR (boot a kernel built by tests/vm/debug-kernel.sh: DIR/vmlinux,
+       DIR/kver and its modules in DIR/lib/modules; -k and SCWS_KVER are ignored then, and the
+       default memory is 2048 MB for KASAN's shadow and kmemleak's metadata)
 EOF
 	exit 125
 }
@@ -34,7 +37,7 @@ EOF
 die() { echo "vm/run.sh: $*" >&2; exit 125; }
 
 timeout_s=
-mem=1024
+mem=
 cpus=${SCWS_VM_CPUS:-1}
 kver=
 interactive=0
@@ -51,6 +54,8 @@ done
 shift $((OPTIND - 1))
 (($# || interactive)) || usage
 [[ -z $timeout_s || $timeout_s =~ ^[0-9]+$ ]] || die "bad -t '$timeout_s'"
+kdir=${SCWS_VM_KERNEL_DIR:-}
+[[ -n $mem ]] || { [[ -n $kdir ]] && mem=2048 || mem=1024; }
 [[ $mem =~ ^[0-9]+$ ]] || die "bad -m '$mem'"
 [[ $cpus =~ ^[1-9][0-9]*$ ]] || die "bad -c '$cpus'"
 # No timeout for an interactive session unless asked for.
@@ -60,7 +65,13 @@ if (($#)); then
 	[[ -f $1 ]] || die "no such script: $1"
 fi
 
-# Kernel: -k, else $SCWS_KVER, else the newest *-amd64 with both modules and a vmlinuz.
+# Kernel: $SCWS_VM_KERNEL_DIR, else -k, else $SCWS_KVER, else the newest *-amd64 with both
+# modules and a vmlinuz.
+if [[ -n $kdir ]]; then
+	[[ -f $kdir/kver && -f $kdir/vmlinux ]] || die "$kdir: no kver or vmlinux (not built by tests/vm/debug-kernel.sh?)"
+	kdir=$(realpath "$kdir")
+	kver=$(<"$kdir/kver")
+fi
 if [[ -z $kver ]]; then
 	kver=${SCWS_KVER:-}
 fi
@@ -72,6 +83,10 @@ fi
 [[ -n $kver ]] || die "no kernel found (need /lib/modules/VER and /boot/vmlinuz-VER)"
 kernel=/boot/vmlinuz-$kver
 moddir=/lib/modules/$kver
+if [[ -n $kdir ]]; then
+	kernel=$kdir/vmlinux
+	moddir=$kdir/lib/modules/$kver
+fi
 [[ -r $kernel ]] || die "cannot read $kernel"
 [[ -f $moddir/modules.dep ]] || die "no $moddir/modules.dep"
 
@@ -142,7 +157,9 @@ fi
 
 # shellcheck source=../../tools/btf/kbuild-btf.sh
 source "$ROOT/tools/btf/kbuild-btf.sh"
-if grep -q '^CONFIG_PVH=y' "/boot/config-$kver" 2>/dev/null; then
+if [[ -n $kdir ]]; then
+	: # already an ELF vmlinux (PVH)
+elif grep -q '^CONFIG_PVH=y' "/boot/config-$kver" 2>/dev/null; then
 	if vmlinux=$(btf_vmlinux "$kver"); then
 		kernel=$vmlinux
 	else
@@ -197,6 +214,8 @@ script_abs=
 
 append="console=ttyS0,115200 panic=-1 rdinit=/init"
 append+=" scws_init=$HERE/guest-init.sh scws_msize=$MSIZE"
+# A kernel of our own: the guest links its modules into /lib/modules (overlay).
+[[ -z $kdir ]] || append+=" scws_moddir=$moddir"
 append+=" ${SCWS_VM_APPEND:-}"
 
 qemu=(qemu-system-x86_64 -accel tcg -machine pc -cpu max -smp "$cpus" -m "$mem"

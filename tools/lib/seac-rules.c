@@ -124,12 +124,17 @@ static int parse_ar_do(const uint8_t *base, const uint8_t *v, size_t len,
 		case TAG_APDU_AR:
 			if (r->apdu != SEAC_ABSENT)
 				return FAIL(v, "two APDU-AR-DOs");
-			if (t.len == 1 && t.val[0] <= 1)
+			if (t.len == 1 && t.val[0] <= 1) {
 				r->apdu = t.val[0] ? SEAC_ALWAYS : SEAC_NEVER;
-			else if (filters_ok(&t))
+			} else if (filters_ok(&t)) {
+				/* Past the limit, fewer APDUs pass: safe. */
 				r->apdu = SEAC_FILTER;
-			else
+				r->n_filters = t.len / 8 < SEAC_FILTERS_MAX ?
+					       t.len / 8 : SEAC_FILTERS_MAX;
+				memcpy(r->filter, t.val, r->n_filters * 8);
+			} else {
 				return FAIL(v, "APDU-AR-DO of %zu bytes", t.len);
+			}
 			break;
 		case TAG_NFC_AR:
 			if (r->nfc != SEAC_ABSENT)
@@ -406,6 +411,14 @@ unsigned int seac_to_acp(FILE *f, const struct seac_rules *rs,
 			 const uint8_t *scws_aid, size_t scws_aid_len,
 			 const uint8_t *refresh)
 {
+	return seac_to_acp_from(f, rs, scws_aid, scws_aid_len, refresh,
+				"ARA-M");
+}
+
+unsigned int seac_to_acp_from(FILE *f, const struct seac_rules *rs,
+			      const uint8_t *scws_aid, size_t scws_aid_len,
+			      const uint8_t *refresh, const char *store)
+{
 	static const char *const scope_name[SCOPES] = {
 		[SCOPE_SCWS] = "the SCWS's AID",
 		[SCOPE_ALL] = "all SE applications (4F 00)",
@@ -414,7 +427,8 @@ unsigned int seac_to_acp(FILE *f, const struct seac_rules *rs,
 	int *scope = calloc(rs->n ? rs->n : 1, sizeof(*scope));
 	bool done = false;
 
-	fputs("# The card's access rules (GP SE Access Control, ARA-M)", f);
+	fprintf(f, "# The card's access rules (GP SE Access Control, %s)",
+		store);
 	if (refresh) {
 		fputs(", refresh tag ", f);
 		put_hex(f, refresh, SEAC_REFRESH_LEN);

@@ -26,6 +26,7 @@
 #define SEAC_PKG_MAX 127
 #define SEAC_REFRESH_LEN 8
 #define SEAC_RULES_MAX 4096	/* REF-AR-DOs in one answer */
+#define SEAC_FILTERS_MAX 16	/* APDU filters kept per REF-AR-DO */
 
 /*
  * The AID that stands for the SCWS gateway in AID-REF-DOs: a proprietary,
@@ -58,6 +59,10 @@ struct seac_rule {
 	char pkg[SEAC_PKG_MAX + 1];	/* "" when there is no PKG-REF-DO */
 	enum seac_access apdu;
 	enum seac_access nfc;	/* kept, not used: the SCWS is no NFC */
+	/* SEAC_FILTER: n_filters x (CLA INS P1 P2, mask), as on the card;
+	 * past SEAC_FILTERS_MAX the rest is dropped (fewer APDUs pass) */
+	size_t n_filters;
+	uint8_t filter[SEAC_FILTERS_MAX][8];
 };
 
 struct seac_rules {
@@ -109,5 +114,10 @@ bool seac_aid_parse(const char *hex, uint8_t *aid, size_t *aid_len);
 unsigned int seac_to_acp(FILE *f, const struct seac_rules *r,
 			 const uint8_t *scws_aid, size_t scws_aid_len,
 			 const uint8_t *refresh);
+/* The same, the header naming the rule store the rules came from ("ARA-M",
+ * or "ARF" for arf-rules.h). */
+unsigned int seac_to_acp_from(FILE *f, const struct seac_rules *r,
+			      const uint8_t *scws_aid, size_t scws_aid_len,
+			      const uint8_t *refresh, const char *store);
 
 #endif /* SEAC_RULES_H */

@@ -123,8 +123,11 @@ int apdu_xfer(struct apdu_link *l, enum apdu_kind kind, uint8_t cla,
 	      size_t nc, size_t ne, struct apdu_resp *r)
 {
 	const uint8_t hdr[4] = { cla, ins, p1, p2 };
-	/* GET RESPONSE goes on the command's logical channel (CLA bits). */
-	const uint8_t gr[4] = { (uint8_t)(cla & 0x03), INS_GET_RESPONSE, 0, 0 };
+	/* GET RESPONSE goes on the command's logical channel: '0X' for
+	 * channels 0-3, '4X' (further interindustry) for 4-19. */
+	const uint8_t gr[4] = { (uint8_t)(cla & 0x40 ? 0x40 | (cla & 0x0F) :
+					  cla & 0x03),
+				INS_GET_RESPONSE, 0, 0 };
 	int err, rounds = 0;
 
 	r->len = 0;

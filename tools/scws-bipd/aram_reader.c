@@ -143,14 +143,18 @@ fail:
 	return err;
 }
 
-int aram_read(struct aram_link *l, bool rules_too, struct aram_answer *out,
-	      uint16_t *sw)
+int aram_link_xfer(struct aram_link *l, uint8_t cla, uint8_t ins,
+		   uint8_t p1, uint8_t p2, const uint8_t *data, size_t nc,
+		   size_t ne, struct apdu_resp *r, uint16_t *sw)
+{
+	return xfer(l, cla, ins, p1, p2, data, nc, ne, r, sw);
+}
+
+int aram_channel_open(struct aram_link *l, uint8_t *ch, uint16_t *sw)
 {
 	static struct apdu_resp r;	/* 4 KiB: not on the stack */
-	uint8_t ch;
-	int err, cerr = 0;
+	int err;
 
-	memset(out, 0, sizeof(*out));
 	*sw = 0;
 	l->dead = false;
 	err = xfer(l, 0x00, INS_MANAGE_CHANNEL, 0x00, 0x00, NULL, 0, 1, &r, sw);
@@ -158,13 +162,43 @@ int aram_read(struct aram_link *l, bool rules_too, struct aram_answer *out,
 		return err;
 	if (*sw != SW_OK || r.len != 1 || r.data[0] == 0)
 		return -EIO;
-	ch = r.data[0];
-	if (ch > 3) {
+	*ch = r.data[0];
+	if (*ch > 3) {
 		/* Channels 4..19 need the further interindustry CLA; the pump
 		 * uses the first three only. */
-		err = -EIO;
-		goto close;
+		return aram_channel_close(l, *ch, -EIO);
 	}
+	return 0;
+}
+
+int aram_channel_close(struct aram_link *l, uint8_t ch, int err)
+{
+	static struct apdu_resp r;
+	int cerr = 0;
+
+	if (!l->dead) {
+		uint16_t csw;
+
+		cerr = xfer(l, 0x00, INS_MANAGE_CHANNEL, 0x80, ch, NULL, 0, 0,
+			    &r, &csw);
+		if (!cerr && csw != SW_OK)
+			log_warn("card rules: closing logical channel %u: %04X",
+				 ch, csw);
+	}
+	return cerr && !err ? cerr : err;	/* cerr: the link failed */
+}
+
+int aram_read(struct aram_link *l, bool rules_too, struct aram_answer *out,
+	      uint16_t *sw)
+{
+	static struct apdu_resp r;	/* 4 KiB: not on the stack */
+	uint8_t ch;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = aram_channel_open(l, &ch, sw);
+	if (err)
+		return err;
 	err = xfer(l, ch, INS_SELECT, 0x04, 0x00, aram_aid, sizeof(aram_aid),
 		   256, &r, sw);
 	if (!err && *sw != SW_OK)
@@ -176,18 +210,7 @@ int aram_read(struct aram_link *l, bool rules_too, struct aram_answer *out,
 	if (!err && rules_too)
 		err = read_big(l, ch, 0x70, &out->certs, &out->certs_len, &r,
 			       sw);
-close:
-	if (!l->dead) {
-		uint16_t csw;
-
-		cerr = xfer(l, 0x00, INS_MANAGE_CHANNEL, 0x80, ch, NULL, 0, 0,
-			    &r, &csw);
-		if (!cerr && csw != SW_OK)
-			log_warn("card rules: closing logical channel %u: %04X",
-				 ch, csw);
-	}
-	if (cerr && !err)
-		err = cerr;	/* the link failed */
+	err = aram_channel_close(l, ch, err);
 	if (err)
 		aram_answer_free(out);
 	return err;

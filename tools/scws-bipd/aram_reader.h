@@ -54,4 +54,17 @@ void aram_answer_free(struct aram_answer *a);
 int aram_read(struct aram_link *l, bool rules_too, struct aram_answer *out,
 	      uint16_t *sw);
 
+/*
+ * For the other readers of the card's rules (arf_reader.c): one command
+ * with 91xx folded into 90 00 as above; a logical channel of the pump's
+ * own (0 and *ch, -EIO when the card refuses, or the link's error); and
+ * closing it, which returns err, or the link's error if closing failed
+ * and err was 0.
+ */
+int aram_link_xfer(struct aram_link *l, uint8_t cla, uint8_t ins,
+		   uint8_t p1, uint8_t p2, const uint8_t *data, size_t nc,
+		   size_t ne, struct apdu_resp *r, uint16_t *sw);
+int aram_channel_open(struct aram_link *l, uint8_t *ch, uint16_t *sw);
+int aram_channel_close(struct aram_link *l, uint8_t ch, int err);
+
 #endif /* BIPD_ARAM_READER_H */

@@ -7,7 +7,12 @@
  * connection source; the TERMINAL RESPONSE says LISTEN and the buffer size
  * granted.  TCP client mode (transport level 02 + port, data destination in
  * the Other address that follows it): the pump connects out without
- * blocking and answers once the connection is up or has failed.
+ * blocking and answers once the connection is up or has failed.  UDP
+ * client mode (01) is the same with a connected datagram socket, answered
+ * at once: each flush of the Tx buffer is one datagram, each datagram read
+ * lands in Rx (the card's DNS queries, docs/push.md).  A client OPEN
+ * CHANNEL with qualifier bit 4 gets the DNS servers in its TERMINAL
+ * RESPONSE (dns.h).
  *
  * Buffer sizes above --max-buffer are cut (result 07, "performed with
  * modification"); a missing mandatory object gets 36, an object that does
@@ -18,6 +23,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,7 +31,48 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define TR_MAX 64
+#define TR_MAX 128
+#define TAG_DNS_SERVER 0x40	/* DNS server address, TS 102 223 8.90 */
+#define OPEN_Q_DNS 0x08		/* qualifier bit 4: DNS servers wanted */
+#define DNS_SERVERS_MAX 3	/* resolv.conf's MAXNS */
+
+/*
+ * The DNS servers for a card that asks for them: the nameserver lines of
+ * --resolv-conf (numeric IPv4, IPv6 without a zone), in order.  The card
+ * resolves names itself, over a UDP client channel to one of them: GP Amd
+ * B's DNS resolution parameters (B3: D6 the RAS's name, FA the DNS
+ * channel's OPEN CHANNEL objects) are the card's to use; the terminal only
+ * carries the packets (docs/push.md, "Names").
+ */
+static size_t dns_servers(const char *resolv_conf, struct cat_address *out,
+			  size_t max)
+{
+	FILE *f = fopen(resolv_conf, "r");
+	char line[256], addr[INET6_ADDRSTRLEN + 1];
+	size_t n = 0;
+
+	if (!f)
+		return 0;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		struct cat_address *a = &out[n];
+
+		if (sscanf(line, " nameserver %46s", addr) != 1)
+			continue;
+		memset(a, 0, sizeof(*a));
+		if (inet_pton(AF_INET, addr, a->addr) == 1) {
+			a->type = CAT_ADDR_IPV4;
+			a->len = 4;
+		} else if (inet_pton(AF_INET6, addr, a->addr) == 1) {
+			a->type = CAT_ADDR_IPV6;
+			a->len = 16;
+		} else {
+			continue;	/* a zone (fe80::1%eth0), or junk */
+		}
+		n++;
+	}
+	fclose(f);
+	return n;
+}
 
 static void tr_open(struct bipd *b, const struct cmd_ref *ref,
 		    uint8_t result, const struct channel *ch)
@@ -41,6 +88,23 @@ static void tr_open(struct bipd *b, const struct cmd_ref *ref,
 	if (ch->kind == CHAN_CLIENT && ch->bearer_len)
 		cat_put_tlv(&w, CAT_TAG_BEARER, ch->bearer, ch->bearer_len);
 	cat_put_buffer_size(&w, ch->bufsize);
+	if (ch->kind == CHAN_CLIENT && ch->want_dns) {
+		struct cat_address dns[DNS_SERVERS_MAX];
+		size_t n = dns_servers(b->opts->resolv_conf, dns,
+				       DNS_SERVERS_MAX);
+
+		/* Same coding as Other address: type, then the address. */
+		for (size_t i = 0; i < n; i++) {
+			uint8_t v[17];
+
+			v[0] = dns[i].type;
+			memcpy(v + 1, dns[i].addr, dns[i].len);
+			cat_put_tlv(&w, TAG_DNS_SERVER, v, 1u + dns[i].len);
+		}
+		if (!n)
+			log_warn("channel %u: the card asked for DNS servers, "
+				 "%s names none", ch->id, b->opts->resolv_conf);
+	}
 	if (!w.overflow)
 		cat_send_tr(b, buf, w.len);
 }
@@ -117,8 +181,8 @@ static int start_connect(struct channel *ch, const struct cat_address *a)
 		memcpy(&in6->sin6_addr, a->addr, 16);
 		len = sizeof(*in6);
 	}
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
+	fd = socket(ss.ss_family, (ch->udp ? SOCK_DGRAM : SOCK_STREAM) |
+		    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	if (connect(fd, (struct sockaddr *)&ss, len) < 0 &&
@@ -168,8 +232,8 @@ void bip_connect_done(struct bipd *b, struct channel *ch, int err)
 		return;
 	}
 	b->stats.conns++;
-	log_notice("channel %u: TCP client connected %s (buffer %u)", ch->id,
-		   ch->desc, ch->bufsize);
+	log_notice("channel %u: %s client connected %s (buffer %u)", ch->id,
+		   ch->udp ? "UDP" : "TCP", ch->desc, ch->bufsize);
 	tr_open(b, &ref, ch->open_result, ch);
 }
 
@@ -210,12 +274,18 @@ static void open_client(struct bipd *b, const struct cmd_ref *ref,
 	}
 	ch->open_cmd = *ref;
 	ch->open_result = result;
+	ch->udp = tr->proto == CAT_TP_UDP_CLIENT_REMOTE;
+	ch->want_dns = ref->val[2] & OPEN_Q_DNS;
 	err = start_connect(ch, &a);
 	if (err) {
 		log_warn("channel %u: connection %s failed: %s", ch->id,
 			 ch->desc, strerror(-err));
 		chan_release(b, ch);
 		tr_bip_error(b, ref, CAT_BIP_UNREACHABLE);
+		return;
+	}
+	if (ch->udp) {		/* connect() only set the peer: done */
+		bip_connect_done(b, ch, 0);
 		return;
 	}
 	/* The TERMINAL RESPONSE waits for the connection (bounded). */
@@ -257,7 +327,8 @@ void bip_open_channel(struct bipd *b, const struct cmd_ref *ref,
 	result = granted < asked ? CAT_RES_MODIFIED : CAT_RES_OK;
 	if (tr.proto == CAT_TP_TCP_SERVER) {
 		open_server(b, ref, &tr, granted, result);
-	} else if (tr.proto == CAT_TP_TCP_CLIENT_REMOTE && b->opts->tcp_client) {
+	} else if ((tr.proto == CAT_TP_TCP_CLIENT_REMOTE ||
+		    tr.proto == CAT_TP_UDP_CLIENT_REMOTE) && b->opts->tcp_client) {
 		open_client(b, ref, m, tr_t, &tr, granted, result);
 	} else {
 		log_warn("OPEN CHANNEL with transport %02X: not supported",

@@ -75,6 +75,20 @@ struct cmd_ref {
 };
 
 struct client;
+struct bipd;
+
+/* Downloads to the card from the control sockets (download.c): ENVELOPEs
+ * the engine sends between proactive commands.  The hooks are NULL where
+ * nobody submits any (the unit tests' engines). */
+struct dl_ops {
+	/* One is due now; fetch_pending: a proactive command waits too. */
+	bool (*due)(const struct bipd *b, bool fetch_pending);
+	/* Sends the first; false if nothing was sent (the card link failed,
+	 * or it is busy: due() says when again). */
+	bool (*send_one)(struct bipd *b);
+	int64_t (*deadline)(const struct bipd *b);	/* -1: none */
+	void (*card_gone)(struct bipd *b);	/* fail what waits */
+};
 
 struct channel {
 	uint8_t id;
@@ -103,6 +117,8 @@ struct channel {
 	uint8_t bearer[32];		/* Bearer description value, for TR */
 	size_t bearer_len;
 	int64_t connect_deadline;
+	bool udp;			/* UDP client: one datagram a flush */
+	bool want_dns;			/* OPEN CHANNEL asked for DNS servers */
 };
 
 /* One event download waiting to go out. */
@@ -198,6 +214,10 @@ struct bipd {
 	unsigned int n_ports;
 	struct drain *drains;		/* connections being closed */
 	struct client *clients;		/* every client connection held */
+
+	/* downloads (download.c); NULL without control sockets */
+	const struct dl_ops *dl_ops;
+	struct dl_queue *dlq;
 };
 
 /* engine.c */
@@ -259,6 +279,11 @@ void cat_send_tr(struct bipd *b, const uint8_t *tr, size_t len);
 int cat_envelope(struct bipd *b, const uint8_t *env, size_t len,
 		 uint16_t *sw);
 #define ENVELOPE_BUSY_MS 100
+/* An ENVELOPE whose answer matters (SMS-PP download: the Proof of
+ * Receipt): sent with Le 00; 0 with *r (valid until the next exchange),
+ * or < 0 when the link failed. */
+int cat_envelope_resp(struct bipd *b, const uint8_t *env, size_t len,
+		      const struct apdu_resp **r);
 
 /* proactive.c: one fetched command, answered (or deferred).  -EBADMSG
  * when it does not parse and last_try is false (nothing was sent: fetch it
@@ -342,6 +367,24 @@ void drain_start(struct bipd *b, int fd, struct bytebuf *tx);
 void drain_reap(struct bipd *b);
 void drain_all_stop(struct bipd *b);
 int64_t drain_next_deadline(const struct bipd *b);
+
+/* download.c: SMS-PP downloads from the control sockets */
+struct dl_result {
+	int err;		/* 0: the card answered; -ENODEV no card,
+				 * -EBUSY busy too long, -ENOSPC queue full */
+	uint16_t sw;
+	const uint8_t *data;	/* the ENVELOPE's response data (PoR) */
+	size_t len;
+};
+typedef void dl_done_fn(void *arg, const struct dl_result *r);
+/* Sets the hooks up (b->dl_ops); 0 or -ENOMEM. */
+int dl_init(struct bipd *b);
+void dl_fini(struct bipd *b);
+/* Queues an ENVELOPE; done is called exactly once (maybe at once, for no
+ * card or a full queue), unless dl_cancel(arg) comes first. */
+void dl_submit(struct bipd *b, const uint8_t *env, size_t len,
+	       dl_done_fn *done, void *arg);
+void dl_cancel(struct bipd *b, void *arg);
 
 /* profile.c */
 size_t terminal_profile(const struct bipd_opts *o, uint8_t *out,

@@ -6,6 +6,7 @@
 #include "card_rules.h"
 #include "acp-merge.h"
 #include "acp-policy.h"
+#include "arf_reader.h"
 #include "loop.h"
 #include "log.h"
 #include "scws-nl.h"
@@ -381,6 +382,88 @@ static void refuse(struct card_rules *cr, const struct aram_answer *a,
 		memcpy(cr->refused_tag, a->refresh, SEAC_REFRESH_LEN);
 }
 
+/* Refuses rules read from the ARF; tag: theirs, if ACMain was read. */
+static void refuse_arf(struct card_rules *cr, const struct arf_answer *a,
+		       const char *why)
+{
+	struct aram_answer tagged = { .has_refresh = a->has_refresh };
+
+	memcpy(tagged.refresh, a->refresh, SEAC_REFRESH_LEN);
+	refuse(cr, &tagged, why);
+}
+
+/*
+ * No ARA-M on the card: its rules may be in the ARF (PKCS#15 files,
+ * GPD_SPE_013 chapter 7) instead.  Same outcomes as the ARA-M's.
+ */
+static int read_arf(struct card_rules *cr, struct aram_link *l,
+		    bool at_attach, bool force)
+{
+	struct aram_answer none = { 0 };
+	struct arf_answer a;
+	char why[300], msg[360], t[2 * SEAC_REFRESH_LEN + 1], *text = NULL;
+	size_t len = 0;
+	uint16_t sw;
+	FILE *f;
+	int err = arf_read(l, true, &a, &sw, why, sizeof(why));
+
+	switch (err) {
+	case 0:
+		break;
+	case -ENOENT:
+		if (!at_attach)
+			return 0;
+		log_notice("no ARA-M and no ARF (%s): card rules not read",
+			   why);
+		apply(cr, "# no ARA-M and no ARF on the card: no card rules\n",
+		      NULL);
+		return 0;
+	case -EIO:
+	case -EBADMSG:
+	case -E2BIG:
+	case -ENOMEM:
+		if (err == -EIO)
+			snprintf(msg, sizeof(msg), "ARF: %s", why);
+		else
+			snprintf(msg, sizeof(msg), "malformed ARF: %s",
+				 why[0] ? why : strerror(-err));
+		if (a.has_refresh && cr->refused_valid && !at_attach &&
+		    !force && !memcmp(a.refresh, cr->refused_tag,
+				      SEAC_REFRESH_LEN))
+			return 0;	/* refused already, said so */
+		refuse_arf(cr, &a, msg);
+		return 0;
+	default:
+		log_warn("card rules: the card link failed: %s",
+			 strerror(-err));
+		return err;
+	}
+	if (cr->refused_valid && !at_attach && !force &&
+	    !memcmp(a.refresh, cr->refused_tag, SEAC_REFRESH_LEN)) {
+		seac_rules_free(&a.rules);
+		return 0;
+	}
+	hex8(t, a.refresh);
+	log_notice("card rules: read from the ARF (PKCS#15), refresh tag %s, "
+		   "%zu rule%s", t, a.rules.n, a.rules.n == 1 ? "" : "s");
+	f = open_memstream(&text, &len);
+	if (f) {
+		seac_to_acp_from(f, &a.rules, cr->aid, cr->aid_len, a.refresh,
+				 "ARF");
+		fclose(f);
+	}
+	seac_rules_free(&a.rules);
+	/* The ARF carries no certificates: the card's set becomes empty. */
+	if (!f || send_certs(cr, &none) || apply(cr, text, a.refresh)) {
+		refuse_arf(cr, &a, f ? "see above" : "out of memory");
+	} else {
+		cr->refused_valid = false;
+		save_certs(cr, &none);
+	}
+	free(text);
+	return 0;
+}
+
 /* at_attach: a new card; force: asked for (SIGHUP, REFRESH), so a rule
  * set refused before is tried again. */
 static int read_and_apply(struct card_rules *cr, struct aram_link *l,
@@ -399,11 +482,8 @@ static int read_and_apply(struct card_rules *cr, struct aram_link *l,
 	case 0:
 		break;
 	case -ENOENT:
-		if (!at_attach)
-			return 0;
-		log_notice("no ARA-M: card rules not read (SELECT %04X)", sw);
-		apply(cr, "# no ARA-M on the card: no card rules\n", NULL);
-		return 0;
+		log_info("no ARA-M (SELECT %04X): reading the ARF", sw);
+		return read_arf(cr, l, at_attach, force);
 	case -EIO:
 		snprintf(why, sizeof(why), "the ARA-M answered %04X", sw);
 		refuse(cr, NULL, why);
@@ -452,6 +532,24 @@ static int read_and_apply(struct card_rules *cr, struct aram_link *l,
 	return 0;
 }
 
+/* No ARA-M: ACMain's refresh tag, as the ARA-M's would be. */
+static int poll_arf(struct aram_link *l, struct aram_answer *out)
+{
+	struct arf_answer a;
+	char why[300];
+	uint16_t sw;
+	int err = arf_read(l, false, &a, &sw, why, sizeof(why));
+
+	memset(out, 0, sizeof(*out));
+	if (err == -E2BIG || err == -ENOMEM)
+		return -EIO;	/* not the link: keep the card */
+	if (err)
+		return err;
+	out->has_refresh = true;
+	memcpy(out->refresh, a.refresh, SEAC_REFRESH_LEN);
+	return 0;
+}
+
 int card_rules_sync(struct card_rules *cr, struct aram_link *l,
 		    bool at_attach)
 {
@@ -469,6 +567,8 @@ int card_rules_sync(struct card_rules *cr, struct aram_link *l,
 	}
 	/* A poll: the refresh tag alone tells whether anything changed. */
 	err = aram_read(l, false, &a, &sw);
+	if (err == -ENOENT)
+		err = poll_arf(l, &a);
 	if (err == -ENOENT || err == -EIO || err == -EBADMSG)
 		return 0;
 	if (err)

@@ -10,7 +10,8 @@
  * sends STATUS every poll interval; any other APDU counts as a poll too.
  * Event downloads (ENVELOPE) go out between proactive commands, never in
  * the middle of one; a card that answers 93 00 (toolkit busy) gets the same
- * envelope again after a short pause.
+ * envelope again after a short pause.  SMS-PP downloads from the control
+ * sockets (download.c) go first, even while a proactive command is pending.
  */
 #include "bipd.h"
 #include "log.h"
@@ -23,6 +24,7 @@
 #define INS_TERMINAL_RESPONSE 0x14
 #define INS_ENVELOPE 0xC2
 #define INS_STATUS 0xF2
+#define INS_GET_RESPONSE 0xC0
 #define STATUS_NO_DATA 0x0C	/* P2: no data returned */
 
 static struct apdu_resp resp;
@@ -156,11 +158,51 @@ int cat_envelope(struct bipd *b, const uint8_t *env, size_t len,
 	return 0;
 }
 
+int cat_envelope_resp(struct bipd *b, const uint8_t *env, size_t len,
+		      const struct apdu_resp **r)
+{
+	int err;
+
+	log_hex(LOG_INFO, "ENVELOPE", env, len);
+	err = card_xfer(b, APDU_ENVELOPE, INS_ENVELOPE, 0, 0, env, len,
+			APDU_SHORT_NE);
+	if (err)
+		return err;
+	/* A warning (62 xx / 63 xx) with no data: under T=0 the Proof of
+	 * Receipt waits for GET RESPONSE (TS 31.111 7.1.1.2).  The warning
+	 * stays the answer; the data is added if the card gives it. */
+	if ((SW1(resp.sw) == 0x62 || SW1(resp.sw) == 0x63) && !resp.len) {
+		uint16_t warning = resp.sw;
+
+		err = apdu_xfer(b->card, APDU_GET_RESPONSE, 0x00, INS_GET_RESPONSE,
+				0, 0, NULL, 0, APDU_SHORT_NE, &resp);
+		if (err) {
+			b->card_failed = true;
+			return err;
+		}
+		if (resp.sw != SW_OK)
+			resp.len = 0;
+		resp.sw = warning;
+	}
+	*r = &resp;
+	log_hex(LOG_INFO, "ENVELOPE answer", resp.data, resp.len);
+	if (resp.sw == 0x9300)
+		b->envelope_not_before = b->clock() + ENVELOPE_BUSY_MS;
+	else
+		cat_note_sw(b, resp.sw);
+	return 0;
+}
+
+static bool dl_due(const struct bipd *b)
+{
+	return b->dl_ops && b->dl_ops->due(b, b->fetch_len != 0);
+}
+
 bool cat_has_work(const struct bipd *b)
 {
 	if (!b->card || b->card_failed || b->deferred)
 		return false;
-	if (b->fetch_len || b->poll_soon)
+	if (b->fetch_len || b->poll_soon || dl_due(b))
 		return true;
 	return ev_pending(b) && b->clock() >= b->envelope_not_before;
 }
@@ -168,6 +210,11 @@ bool cat_has_work(const struct bipd *b)
 void cat_work(struct bipd *b, unsigned int budget)
 {
 	while (budget-- && b->card && !b->card_failed && !b->deferred) {
+		/* A download may go while a proactive command is pending (the
+		 * card answers 91xx again, or 93 00): it does not wait for a
+		 * busy BIP session to end. */
+		if (dl_due(b) && b->dl_ops->send_one(b))
+			continue;
 		if (b->fetch_len) {
 			fetch_and_handle(b);
 			continue;

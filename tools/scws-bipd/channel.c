@@ -143,6 +143,8 @@ static void chan_read(struct bipd *b, struct channel *ch)
 						   (size_t)n);
 			continue;
 		}
+		if (n == 0 && ch->udp)
+			continue;	/* an empty datagram: nothing to tell */
 		if (n == 0) {
 			log_info("channel %u: peer closed its side", ch->id);
 			ch->peer_eof = true;

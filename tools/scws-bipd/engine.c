@@ -57,6 +57,8 @@ void bipd_card_detach(struct bipd *b)
 	b->poll_soon = false;
 	b->ev_data = b->ev_status = false;
 	b->card = NULL;
+	if (b->dl_ops)
+		b->dl_ops->card_gone(b);
 	ports_sync(b);
 }
 
@@ -259,6 +261,8 @@ int64_t bipd_tick(struct bipd *b)
 			min_deadline(&next, b->next_poll);
 			if (ev_pending(b))
 				min_deadline(&next, b->envelope_not_before);
+			if (b->dl_ops)
+				min_deadline(&next, b->dl_ops->deadline(b));
 		}
 		min_deadline(&next, chan_next_deadline(b));
 		min_deadline(&next, sched_next_deadline(b));

@@ -12,10 +12,12 @@
  */
 #include "bipd.h"
 #include "card_rules.h"
+#include "ctl.h"
 #include "family_watch.h"
 #include "log.h"
 #include "pcsc.h"
 #include "scws-nl.h"
+#include "se_service.h"
 #include "sources.h"
 
 #include <errno.h>
@@ -57,6 +59,8 @@ struct pump {
 	int64_t card_since;
 	struct card_rules rules;
 	bool source_open;	/* registered (or listening) */
+	struct se_service *se;	/* --se-socket: APDU access */
+	struct ctl *ctl;	/* trigger sockets (ctl.h) */
 	/* scws.ko removed and loaded again (module_event()) */
 	struct family_watch *family;
 	bool module_gone;	/* removed: no source until it is back */
@@ -214,6 +218,7 @@ static void card_lost(struct pump *p)
 		   open, open == 1 ? "" : "s");
 	bipd_card_detach(b);
 	pcsc_disconnect(p->pcsc, true);
+	se_service_card_lost(p->se);
 	if (now_ms() - p->card_since < SHORT_SESSION_MS)
 		p->card_retry_at = now_ms() + RETRY_MS;
 }
@@ -328,6 +333,12 @@ static int run(struct pump *p)
 			card_lost(p);
 			continue;
 		}
+		{
+			int64_t se_next = se_service_tick(p->se);
+
+			if (se_next >= 0 && (next < 0 || se_next < next))
+				next = se_next;
+		}
 		if (!p->engine.card && (next < 0 || p->card_retry_at < next))
 			next = p->card_retry_at;
 		if (p->module_back && (next < 0 || p->module_retry_at < next))
@@ -392,9 +403,16 @@ int main(int argc, char **argv)
 	 * force (card_get()); without, at once, as it always did. */
 	if (!card_rules_enabled(&p.rules) && source_open(&p))
 		return 1;
+	if (ctl_open(&p.ctl, &p.engine, p.loop, &p.opts))
+		return 1;
+	if (p.opts.se_socket &&
+	    se_service_open(&p.se, &p.engine, p.loop, &p.opts))
+		return 1;
 	log_notice("started (poll %u ms, %u channels, buffers up to %u)",
 		   p.opts.poll_ms, p.opts.channels, p.opts.max_buffer);
 	rc = run(&p);
+	se_service_close(p.se);	/* closes the applications' channels */
+	ctl_close(p.ctl);
 	bipd_fini(&p.engine);
 	sched_stats_log(&p.engine, LOG_INFO, false);
 	stats_log(&p.engine.stats, LOG_INFO, false);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +32,10 @@ static const char usage[] =
 "      --connect-timeout-ms MS  TCP client channels (default 10000)\n"
 "      --max-buffer BYTES   largest channel buffer granted (default 16384)\n"
 "      --channels N         channels announced to the card, 1..7 (default 7)\n"
-"      --no-tcp-client      refuse TCP client channels (remote admin)\n"
+"      --no-tcp-client      refuse client channels, TCP and UDP (remote\n"
+"                           admin)\n"
+"      --resolv-conf FILE   DNS servers given to a card that asks (default\n"
+"                           /etc/resolv.conf)\n"
 "\n"
 "Scheduling (more client connections than card channels):\n"
 "      --max-clients N      connections held per port, bound, waiting for\n"
@@ -56,6 +60,19 @@ static const char usage[] =
 "                           (default F0534357534757)\n"
 "      --state-dir DIR      where card-rules.conf and policy.conf are\n"
 "                           written (default /run/scws)\n"
+"\n"
+"APDU access for local applications (docs/apdu-access.md):\n"
+"      --se-socket PATH     serve the card's applets on this Unix socket\n"
+"                           (e.g. /run/scws/se.sock; default: off)\n"
+"      --se-rules FILE      the admin's rules (default /etc/scws/se-rules)\n"
+"      --se-trust-dir DIR   manufacturer certificates that sign\n"
+"                           applications (default /etc/scws/trusted.d)\n"
+"      --ctl-socket PATH    root-only control socket (scwsctl push); \"\"\n"
+"                           for none (default /run/scws/bipd.ctl; none\n"
+"                           with --no-module unless given)\n"
+"      --push-socket PATH   SCWS push endpoint for scws-pushd; \"\" for none\n"
+"                           (default /run/scws/push.sock; likewise)\n"
+"      --push-user USER|UID who may use the push endpoint besides root\n"
 "  -f, --foreground         do not detach (systemd, tests)\n"
 "      --syslog             log to syslog instead of stderr\n"
 "  -v, --verbose            more log (-v connections and counters,\n"
@@ -92,6 +109,13 @@ enum {
 	OPT_CARD_RULES_POLL,
 	OPT_SCWS_AID,
 	OPT_STATE_DIR,
+	OPT_SE_SOCKET,
+	OPT_SE_RULES,
+	OPT_SE_TRUST_DIR,
+	OPT_CTL_SOCKET,
+	OPT_PUSH_SOCKET,
+	OPT_PUSH_USER,
+	OPT_RESOLV_CONF,
 };
 
 static const struct option long_opts[] = {
@@ -118,7 +142,14 @@ static const struct option long_opts[] = {
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "card-rules-poll-ms", required_argument, NULL, OPT_CARD_RULES_POLL },
 	{ "scws-aid", required_argument, NULL, OPT_SCWS_AID },
+	{ "ctl-socket", required_argument, NULL, OPT_CTL_SOCKET },
+	{ "push-socket", required_argument, NULL, OPT_PUSH_SOCKET },
+	{ "push-user", required_argument, NULL, OPT_PUSH_USER },
+	{ "resolv-conf", required_argument, NULL, OPT_RESOLV_CONF },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "se-socket", required_argument, NULL, OPT_SE_SOCKET },
+	{ "se-rules", required_argument, NULL, OPT_SE_RULES },
+	{ "se-trust-dir", required_argument, NULL, OPT_SE_TRUST_DIR },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -144,6 +175,27 @@ void opts_defaults(struct bipd_opts *o)
 	o->sched = true;
 	o->state_dir = "/run/scws";
 	o->card_rules_poll_ms = 30000;
+	o->push_uid = -1;
+	o->resolv_conf = "/etc/resolv.conf";
+}
+
+/* --push-user: a user name or a numeric uid. */
+static int push_user(struct bipd_opts *o, const char *s)
+{
+	const struct passwd *pw = getpwnam(s);
+	char *end;
+	long v;
+
+	if (pw) {
+		o->push_uid = (long)pw->pw_uid;
+		return 0;
+	}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > 0x7FFFFFFFL)
+		return -1;
+	o->push_uid = v;
+	return 0;
 }
 
 static int number(const char *what, const char *s, unsigned long min,
@@ -319,6 +371,28 @@ int opts_parse(struct bipd_opts *o, int argc, char **argv)
 		case OPT_STATE_DIR:
 			o->state_dir = optarg;
 			break;
+		case OPT_SE_SOCKET:
+			o->se_socket = optarg;
+			break;
+		case OPT_SE_RULES:
+			o->se_rules = optarg;
+			break;
+		case OPT_SE_TRUST_DIR:
+			o->se_trust_dir = optarg;
+			break;
+		case OPT_CTL_SOCKET:
+			o->ctl_socket = optarg;
+			break;
+		case OPT_PUSH_SOCKET:
+			o->push_socket = optarg;
+			break;
+		case OPT_RESOLV_CONF:
+			o->resolv_conf = optarg;
+			break;
+		case OPT_PUSH_USER:
+			if (push_user(o, optarg))
+				goto bad;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return 1;
@@ -335,6 +409,12 @@ int opts_parse(struct bipd_opts *o, int argc, char **argv)
 			argv[optind]);
 		return -1;
 	}
+	/* The trigger sockets are on by default, but not in the test
+	 * tooling mode, where runs must not share /run/scws. */
+	if (!o->ctl_socket)
+		o->ctl_socket = o->no_module ? "" : "/run/scws/bipd.ctl";
+	if (!o->push_socket)
+		o->push_socket = o->no_module ? "" : "/run/scws/push.sock";
 	o->log_level = quiet ? LOG_WARNING :
 		       verbose >= 2 ? LOG_DEBUG :
 		       verbose == 1 ? LOG_INFO : LOG_NOTICE;

@@ -44,8 +44,17 @@ struct bipd_opts {
 	const char *state_dir;		/* card-rules.conf, policy.conf */
 	const char *scws_aid;		/* hex; NULL: SEAC_SCWS_AID_HEX */
 	unsigned int card_rules_poll_ms;	/* refresh tag; 0: never */
+	/* APDU access for local applications (se_service.h) */
+	const char *se_socket;		/* NULL: no service */
+	const char *se_rules;		/* NULL: /etc/scws/se-rules */
+	const char *se_trust_dir;	/* NULL: /etc/scws/trusted.d */
 	struct port_map map[BIPD_MAX_PORTS];
 	unsigned int n_map;
+	/* trigger sockets (ctl.h); "" : none */
+	const char *ctl_socket;		/* root only, scwsctl push */
+	const char *push_socket;	/* SCWS-6, scws-pushd */
+	long push_uid;			/* may use push_socket; -1: root */
+	const char *resolv_conf;	/* DNS servers for the card (dns.h) */
 };
 
 void opts_defaults(struct bipd_opts *o);

@@ -26,6 +26,10 @@ size_t terminal_profile(const struct bipd_opts *o, uint8_t *out, size_t cap)
 		return 0;
 	memset(out, 0, PROFILE_LEN);
 	set_bit(out, 1, 1);	/* profile download */
+	/* SMS-PP data download: TS 31.111 gives it two bits, both set by a
+	 * terminal that delivers formatted SMS (download.c, ctl.c). */
+	set_bit(out, 1, 2);
+	set_bit(out, 1, 5);
 	set_bit(out, 2, 1);	/* command result */
 	set_bit(out, 5, 1);	/* SET UP EVENT LIST */
 	set_bit(out, 6, 3);	/* event: Data available */
@@ -36,7 +40,10 @@ size_t terminal_profile(const struct bipd_opts *o, uint8_t *out, size_t cap)
 		set_bit(out, 13, 2);	/* packet data bearer (host IP) */
 	out[12] |= (uint8_t)(channels << 5);	/* channels, bits 6-8 */
 	set_bit(out, 17, 3);	/* TCP, UICC in server mode */
-	if (o->tcp_client)
+	if (o->tcp_client) {
 		set_bit(out, 17, 1);	/* TCP, UICC in client mode, remote */
+		set_bit(out, 17, 2);	/* UDP, UICC in client mode, remote:
+					 * the card's own DNS queries */
+	}
 	return PROFILE_LEN;
 }

@@ -28,6 +28,8 @@ static const char usage[] =
 	"                       denied caller (else the netfilter hook refuses)\n"
 	"  sign, verify FILE    sign an executable, check its signature\n"
 	"  trust add|clear|list|load-dir  the trusted certificates\n"
+	"  se list|open|exec|script  the card's applets through scws-bipd\n"
+	"  push sms HEX [--smsc N]  deliver a formatted SMS to the card\n"
 	"\n"
 	"Options:\n"
 	"  -j, --json      JSON output (read commands)\n"
@@ -95,6 +97,8 @@ static const struct {
 	{ "sign", cmd_sign },
 	{ "verify", cmd_verify },
 	{ "trust", cmd_trust },
+	{ "se", cmd_se },
+	{ "push", cmd_push },
 };
 
 int main(int argc, char **argv)

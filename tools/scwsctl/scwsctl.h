@@ -66,6 +66,9 @@ int cmd_policy_card(struct ctl *ctl, int argc, char **argv, bool load);
 int cmd_sign(struct ctl *ctl, int argc, char **argv);
 int cmd_verify(struct ctl *ctl, int argc, char **argv);
 int cmd_trust(struct ctl *ctl, int argc, char **argv);
+/* cmd-se.c: the card's applets through scws-bipd (scws-se.h) */
+int cmd_se(struct ctl *ctl, int argc, char **argv);
+int cmd_push(struct ctl *ctl, int argc, char **argv);
 
 /* cmd-trust.c: the module's trusted certificates (SCWS_CMD_TRUST_GET). */
 #define SCWS_TRUST_DIR "/etc/scws/trusted.d"

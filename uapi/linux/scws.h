@@ -12,8 +12,22 @@
  * namespace: a command acts on the namespace of the socket that sends it.
  *
  * Family SCWS_GENL_NAME, version SCWS_GENL_VERSION.  All attributes are
- * validated strictly: unknown attributes, wrong types and out-of-range values
- * fail with -EINVAL and an extack message.
+ * validated strictly by the kernel's netlink policy code, before a command
+ * runs, with an extack message and bad-attribute offset:
+ *    -ERANGE  a value outside its range (port 0, more than 255 channels,
+ *             connection id 0, an action, default or trust level that is
+ *             not in its enum): "integer out of range"; a binary of the
+ *             wrong length (a SHA-256 of 31 or 33 bytes): "binary attribute
+ *             size out of range"; a flag with a payload: "Attribute
+ *             failed policy validation"
+ *    -EINVAL  a fixed-size attribute of another size (a u32 where a u16
+ *             belongs): "invalid attribute length"; an attribute a command
+ *             does not take (output-only ones included): "Unsupported
+ *             attribute" or "Unknown attribute type"; a nest without
+ *             NLA_F_NESTED: "NLA_F_NESTED is missing"; a string without
+ *             its NUL within the limit (so also one too long): "Attribute
+ *             failed policy validation" (-ERANGE if bytes follow the NUL)
+ * The commands' own checks (below) fail with -EINVAL unless said otherwise.
  *
  * Permissions.  Every command that changes state carries GENL_UNS_ADMIN_PERM:
  * the caller needs CAP_NET_ADMIN in the user namespace that owns the network

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * dm-out.h - build the client's SyncML DM 1.2 messages (XML, libxml2).
+ */
+#ifndef SCWS_DM_OUT_H
+#define SCWS_DM_OUT_H
+
+#include <stddef.h>
+
+struct dm_out;
+
+/* A message with its SyncHdr; cred_b64 NULL: no Cred. */
+struct dm_out *dm_out_begin(const char *sessionid, unsigned int msgid,
+			    const char *server_uri, const char *devid,
+			    const char *cred_b64);
+/* Status; targetref/sourceref/chal_nonce_b64 may be NULL. */
+void dm_out_status(struct dm_out *o, const char *msgref, const char *cmdref,
+		   const char *cmd, const char *targetref, const char *sourceref,
+		   int code, const char *chal_nonce_b64);
+void dm_out_results(struct dm_out *o, const char *msgref, const char *cmdref,
+		    const char *uri, const char *format, const char *type,
+		    const char *data);
+/* An Alert with no item (uri NULL) or one item. */
+void dm_out_alert(struct dm_out *o, int code, const char *uri,
+		  const char *format, const char *type, const char *data);
+/* Open a Replace and add items to it. */
+void dm_out_replace_begin(struct dm_out *o);
+void dm_out_replace_item(struct dm_out *o, const char *uri,
+			 const char *format, const char *type, const char *data);
+/* Number of commands so far other than Status. */
+unsigned int dm_out_requests(const struct dm_out *o);
+/* Close with or without Final; malloc'd XML, its length in len. */
+char *dm_out_end(struct dm_out *o, int final, size_t *len);
+
+#endif
