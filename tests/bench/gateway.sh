@@ -17,7 +17,7 @@
 #      (goal >= 0.95);
 #  (c) APDUs per KiB, against 8.53 (2 APDUs per 240-byte SEND DATA).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 OUT=$PWD/build/bench
 mkdir -p "$OUT"
 BAUD=${SCWS_BENCH_BAUD:-223000}

@@ -11,7 +11,7 @@ tmp=$(mktemp -d /tmp/reload.XXXXXX)
 chmod 755 "$tmp"
 TAP_CLEANUP_EXTRA="stack_stop $tmp; rm -rf $tmp"
 ns=$(netns_new reload)
-code() { in_ns "$ns" curl -s -m 20 -o /dev/null -w '%{http_code}' "$@" http://127.0.0.1:3516/; }
+code() { in_ns "$ns" curl -s -m 20 -o /dev/null -w '%{http_code}' http://127.0.0.1:3516/; }
 mark() { wc -l <"$tmp/pump.log"; }
 since() {
 	local tries=${3:-600}

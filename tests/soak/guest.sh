@@ -69,7 +69,7 @@ round() {
 slab() { awk -v k="$1" '$1 == k ":" { print $2 }' /proc/meminfo; }
 caches() { awk '$1 ~ /^(kmalloc-|TCP|tcp|request_sock|skbuff)/ { a += $2 * $4 } END { print int(a / 1024) }' /proc/slabinfo; }
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$(cat "$tmp/s/pump.pid")/status"; }
-fds() { ls "/proc/$(cat "$tmp/s/pump.pid")/fd" | wc -l; }
+fds() { find "/proc/$(cat "$tmp/s/pump.pid")/fd" -mindepth 1 -maxdepth 1 | wc -l; }
 restart_card() {
 	local mark
 	mark=$(wc -l <"$tmp/s/pump.log")
