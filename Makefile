@@ -68,6 +68,7 @@ SCWS_BIPD_SRCS := $(wildcard tools/scws-bipd/*.c) tools/lib/cat-tlv.c $(LIBNL_SR
 SCWS_BIPD_SRCS += tools/lib/seac-resolve.c tools/lib/se-apdu.c tools/lib/se-proto.c \
 	tools/lib/se-local.c tools/lib/scws-sig.c
 SCWS_BIPD_SRCS += tools/lib/sms-pp.c tools/lib/bipd-ctl.c
+SCWS_BIPD_SRCS += tools/lib/genl-family-event.c
 $(SCWS_BIPD): $(SCWS_BIPD_SRCS) $(wildcard tools/scws-bipd/*.h tools/lib/*.h) uapi/linux/scws.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(NL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SCWS_BIPD_SRCS) $(NL_LIBS) $(PCSC_LIBS) -lcrypto
@@ -297,3 +298,9 @@ $(SCWS_DMC): $(wildcard tools/scws-dmc/*.c tools/scws-dmc/*.h)
 install-dmc: $(SCWS_DMC)
 	install -D -m 0755 $(SCWS_DMC) $(DESTDIR)$(SBINDIR)/scws-dmc
 	$(call install_man,tools/scws-dmc/scws-dmc.8)
+# Soak: the whole gateway in a VM under mixed traffic, restarts and
+# denied callers for SCWS_SOAK_SECONDS (default 300); fails on a failed
+# or damaged request and on slab, pump RSS or descriptor growth.
+.PHONY: soak
+soak: all
+	bash tests/soak/run.sh

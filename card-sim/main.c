@@ -331,19 +331,11 @@ static size_t on_atr(void *arg, const uint8_t **atr)
 	return uicc_atr(atr);
 }
 
-static void sleep_ns(uint64_t ns)
-{
-	struct timespec ts = { (time_t)(ns / 1000000000u),
-			       (long)(ns % 1000000000u) };
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 static size_t on_transmit(void *arg, const uint8_t *capdu, size_t len,
 			  uint8_t *resp)
 {
 	struct card *card = arg;
+	uint64_t arrived = t1_clock_ns();
 	size_t n;
 
 	card_log_hex("C-APDU", capdu, len);
@@ -352,7 +344,7 @@ static size_t on_transmit(void *arg, const uint8_t *capdu, size_t len,
 	card->apdus++;
 	/* The reply leaves once a real link would have carried both. */
 	if (card->opt.baud)
-		sleep_ns(t1_exchange_ns(len, n, card->opt.baud));
+		t1_pace(arrived, len, n, card->opt.baud);
 	return n;
 }
 

@@ -282,9 +282,21 @@ int bip_on_event(struct cat *c, uint8_t event, const struct cat_msg *m)
 			client_status(c, i, &cs);
 		return 0;
 	}
-	/* Data on a listening server channel means a client is there. */
-	if (c->slots[i].state == SLOT_LISTEN && bip_is_server(&c->slots[i]))
+	/*
+	 * A connection starts with the terminal saying ESTABLISHED (TS 102
+	 * 223 7.5.11); a Data available whose own Channel status says so
+	 * stands for a Channel status event that came late.  One that says
+	 * LISTEN (or CLOSED) is no connection: nothing to read for anyone.
+	 */
+	if (c->slots[i].state == SLOT_LISTEN && bip_is_server(&c->slots[i])) {
+		if (cs.state != CAT_CS_ESTABLISHED) {
+			cat_log(c, 1, "channel %u: Data available while the "
+				"terminal says it is not connected, ignored",
+				cs.id);
+			return 0;
+		}
 		bip_conn_accept(c, i);
+	}
 	if (c->slots[i].state == SLOT_ESTABLISHED)
 		c->slots[i].rx_avail = avail;	/* FF: at least that */
 	return 0;

@@ -142,8 +142,24 @@ static bool build_send(struct cat *c, int i, const uint8_t *data, size_t n)
 	struct cat_writer w;
 	size_t mark;
 
-	if (s->tx_free && chunk > s->tx_free)
+	/*
+	 * Never more than the free Tx space the terminal reported (TS 102
+	 * 223 6.4.30).  None left: the terminal is still sending to its
+	 * peer; at the terminal's next poll ask again with an empty SEND
+	 * DATA "send immediately", whose answer tells the space now free.
+	 */
+	if (!s->tx_free) {
+		if (!s->tx_full_logged)
+			cat_log(c, 1, "channel %u: Tx buffer full, waiting",
+				s->id);
+		s->tx_full_logged = true;
+		if (!c->polling)
+			return false;
+		chunk = 0;
+	} else if (chunk > s->tx_free) {
 		chunk = s->tx_free;
+	}
+	s->tx_full_logged = s->tx_free == 0;
 	/* Flush with the last chunk we have, or when the buffer is full. */
 	now = chunk == n || chunk == s->tx_free;
 	mark = cat_cmd_begin(c, &w, CAT_CMD_SEND_DATA,
@@ -180,6 +196,7 @@ static bool slot_work(struct cat *c, int i)
 	if (s->rx_avail)
 		return build_receive(c, i);
 	n = s->ops->pending(s->stream, &data);
+	/* build_send() may decline: Tx buffer full, not polled */
 	if (n)
 		return build_send(c, i, data, n);
 	return false;

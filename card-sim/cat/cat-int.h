@@ -45,6 +45,7 @@ struct bip_slot {
 	uint16_t bufsize;	/* buffer size granted */
 	size_t rx_avail;	/* bytes the terminal holds for the card */
 	size_t tx_free;		/* room left in the terminal's Tx buffer */
+	bool tx_full_logged;	/* "Tx buffer full" said for this wait */
 	bool closing;		/* close the connection at the next chance */
 	unsigned int failures;	/* failed data commands in a row */
 	uint32_t gen;		/* bumped per connection, guards stale TRs */
@@ -86,6 +87,9 @@ struct cat {
 	struct cat_cmd cmd;
 	struct bip_slot slots[CAT_MAX_CHANNELS];
 	unsigned int rr;	/* round robin: slot served last */
+	/* cat_poll() running: a channel whose Tx buffer the terminal said
+	 * was full may ask for its free space again (bip.c) */
+	bool polling;
 };
 
 /* cat.c */

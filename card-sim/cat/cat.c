@@ -12,7 +12,9 @@
 
 #define DEFAULT_HTTP_PORT 3516		/* IANA smartcard-port */
 #define DEFAULT_HTTPS_PORT 4116		/* IANA smartcard-tls */
-#define DEFAULT_BUFFER_SIZE 1400
+/* Six 240-byte SEND DATA chunks (the most a short FETCH carries): no
+ * chunk is cut short just to fill the terminal's Tx buffer. */
+#define DEFAULT_BUFFER_SIZE 1440
 
 void cat_config_init(struct cat_config *cfg)
 {
@@ -201,7 +203,9 @@ void cat_schedule(struct cat *c)
 
 void cat_poll(struct cat *c)
 {
+	c->polling = true;
 	cat_schedule(c);
+	c->polling = false;
 }
 
 size_t cat_pending(const struct cat *c)

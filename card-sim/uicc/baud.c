@@ -18,6 +18,9 @@
  */
 #include "baud.h"
 
+#include <errno.h>
+#include <time.h>
+
 enum {
 	ETU_PER_CHAR = 11,
 	BLOCK_FRAMING = 4,	/* NAD PCB LEN ... LRC */
@@ -43,4 +46,26 @@ uint64_t t1_exchange_ns(size_t cmd_len, size_t resp_len, unsigned long baud)
 	chain(resp_len, &chars, &blocks);
 	etu = chars * ETU_PER_CHAR + blocks * TURNAROUND_EXTRA;
 	return etu * 1000000000ull / baud;
+}
+
+uint64_t t1_clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void t1_pace(uint64_t arrived_ns, size_t cmd_len, size_t resp_len,
+	     unsigned long baud)
+{
+	uint64_t until = arrived_ns + t1_exchange_ns(cmd_len, resp_len, baud);
+	struct timespec ts = { (time_t)(until / 1000000000ull),
+			       (long)(until % 1000000000ull) };
+
+	if (!baud)
+		return;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
 }

@@ -18,4 +18,15 @@
  * baud bits (ETUs) per second. */
 uint64_t t1_exchange_ns(size_t cmd_len, size_t resp_len, unsigned long baud);
 
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t t1_clock_ns(void);
+/*
+ * Waits until the exchange that arrived at arrived_ns (t1_clock_ns())
+ * would have left the wire.  The simulator's own processing (and a
+ * loaded host's late wake-ups while it worked) fall inside that time
+ * instead of adding to it.
+ */
+void t1_pace(uint64_t arrived_ns, size_t cmd_len, size_t resp_len,
+	     unsigned long baud);
+
 #endif /* SCWS_CARD_BAUD_H */

@@ -6,6 +6,7 @@
  */
 #include "uicc-int.h"
 #include "applet/test_applet.h"
+#include "cat/cat.h"
 #include "fs.h"
 #include "log.h"
 
@@ -197,6 +198,9 @@ uint16_t uicc_status(struct uicc *u, struct uicc_channel *ch,
 		return SW_WRONG_P1P2;
 	if (c->nc)
 		return SW_WRONG_LENGTH;
+	/* The terminal's idle poll: let the proactive engine look again. */
+	if (u->p.cat)
+		cat_poll(u->p.cat);
 	switch (c->p2) {
 	case 0x0C:
 		return SW_OK;

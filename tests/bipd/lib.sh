@@ -15,7 +15,7 @@ build_bipd() {
 		tools/scws-bipd/*.c tools/lib/cat-tlv.c tools/lib/scws-nl.c \
 		tools/lib/ber.c tools/lib/seac-rules.c tools/lib/acp-policy.c \
 		tools/lib/acp-merge.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c \
-		tools/lib/scws-nl-policy.c tools/lib/arf-rules.c \
+		tools/lib/scws-nl-policy.c tools/lib/arf-rules.c tools/lib/genl-family-event.c \
 		tools/lib/seac-resolve.c tools/lib/se-apdu.c tools/lib/se-proto.c \
 		tools/lib/se-local.c tools/lib/scws-sig.c \
 		tools/lib/sms-pp.c tools/lib/bipd-ctl.c -lcrypto \

@@ -208,6 +208,7 @@ struct term {
 	size_t cmd_len;
 	struct cat_cmd_details det;
 	uint8_t open_result;	/* answer OPEN CHANNEL with this */
+	bool peer_blocked;	/* "send immediately" cannot empty the Tx buffer */
 };
 
 /* A profile with everything SCWS needs: events, BIP, 7 channels, TCP
@@ -365,7 +366,9 @@ static void do_send(struct term *t, const struct cat_msg *m, uint8_t id)
 		ch->biggest_send = d->len;
 	memcpy(ch->tx + ch->tx_len, d->val, d->len);
 	ch->tx_len += d->len;
-	if (t->det.qualifier & 1) {
+	if (t->det.qualifier & 1 && t->peer_blocked) {
+		ch->flushes++;		/* the peer reads nothing: all stays */
+	} else if (t->det.qualifier & 1) {
 		memcpy(ch->out + ch->out_len, ch->tx, ch->tx_len);
 		ch->out_len += ch->tx_len;
 		ch->tx_len = 0;
@@ -674,7 +677,8 @@ static void run_response(uint16_t grant, size_t body, unsigned int stores,
 	size_t total;
 
 	config(&cfg, 1, 0);
-	cfg.buffer_size = grant;
+	if (grant)
+		cfg.buffer_size = grant;
 	site.body_len = body;
 	t = term_new(&cfg);
 	cat_terminal_profile(t->c, tp_full, sizeof(tp_full));
@@ -707,6 +711,86 @@ static void test_long_response_chunks(void **state)
 	/* 10061 bytes, buffer 1400: 7 x (5 x 240 stored + 200 flushed),
 	 * 240 stored, 21 flushed. */
 	run_response(1400, 10000, 36, 8);
+	/* The card's own buffer size: every chunk a full 240 but the last
+	 * (10061 bytes: 6 x (5 stored + 1 flushed) x 240, 5 x 240 stored,
+	 * 221 flushed). */
+	run_response(0, 10000, 35, 7);
+}
+
+/* Data available on a listening channel whose status says LISTEN is no
+ * connection: the card reads nothing and keeps listening.  One that says
+ * ESTABLISHED stands for a late Channel status event. */
+static void test_data_available_on_listen(void **state)
+{
+	struct term *t = term_started(1);
+
+	(void)state;
+	assert_int_equal(term_event(t, CAT_EV_DATA_AVAILABLE, 0x41, 0, 20),
+			 CAT_SW_OK);
+	assert_int_equal(cat_pending(t->c), 0);
+	assert_int_equal(cat_channel_state(t->c, 1), CAT_CS_LISTEN);
+	assert_int_equal(http_live, 0);
+	/* the same with ESTABLISHED: a connection, read at once */
+	term_client_send(t, 1, request, sizeof(request) - 1);
+	t->ch[1].established = true;
+	assert_int_equal(term_event(t, CAT_EV_DATA_AVAILABLE, 0x81, 0,
+				    sizeof(request) - 1), CAT_SW_OK);
+	t->ch[1].event_due = false;
+	assert_int_equal(cat_channel_state(t->c, 1), CAT_CS_ESTABLISHED);
+	term_run(t);
+	assert_int_equal(t->ch[1].closes, 1);
+	assert_int_equal(t->ch[1].out_len, resp_len(site.body_len));
+	term_free(t);
+}
+
+/* The terminal reports its Tx buffer full (a peer that does not read):
+ * the card sends nothing more until the terminal's next poll, then asks
+ * with an empty "send immediately" and goes on once there is room. */
+static void test_tx_full_waits(void **state)
+{
+	struct cat_config cfg;
+	struct term_chan *ch;
+	struct term *t;
+	struct cat_msg m;
+	size_t total;
+
+	(void)state;
+	config(&cfg, 1, 0);
+	cfg.buffer_size = 500;
+	site.body_len = 1000;
+	t = term_new(&cfg);
+	cat_terminal_profile(t->c, tp_full, sizeof(tp_full));
+	term_run(t);
+	ch = &t->ch[1];
+	t->peer_blocked = true;
+	term_connect(t, 1);
+	term_client_send(t, 1, request, sizeof(request) - 1);
+	/* 240 + 240 stored, 20 fill it and "send immediately": 0 free;
+	 * do_send() fails the test on any byte beyond that. */
+	term_run(t);
+	assert_int_equal(ch->tx_len, 500);
+	assert_int_equal(cat_pending(t->c), 0);
+	/* A poll while the peer still reads nothing: one empty probe. */
+	cat_poll(t->c);
+	term_fetch(t, &m);
+	assert_int_equal(t->det.type, CAT_CMD_SEND_DATA);
+	assert_int_equal(t->det.qualifier & 1, 1);
+	assert_int_equal(cat_msg_find(&m, CAT_TAG_CHANNEL_DATA, 0)->len, 0);
+	do_send(t, &m, 1);
+	assert_int_equal(cat_pending(t->c), 0);
+	/* The peer reads: the next poll finds room and the rest flows. */
+	t->peer_blocked = false;
+	memcpy(ch->out, ch->tx, ch->tx_len);
+	ch->out_len = ch->tx_len;
+	ch->tx_len = 0;
+	cat_poll(t->c);
+	term_run(t);
+	total = resp_len(1000);
+	assert_int_equal(ch->out_len, total);
+	assert_int_equal(ch->out[total - 1], 'a' + 999 % 26);
+	assert_int_equal(ch->closes, 1);
+	term_free(t);
+	site.body_len = 100;
 }
 
 /* A request longer than 255 bytes: FF in the event, 237-byte RECEIVE
@@ -1104,7 +1188,7 @@ static void test_client_channel(void **state)
 {
 	static const uint8_t open[] = {
 		0xD0, 0x1C, 0x81, 0x03, 0x04, 0x40, 0x01, 0x82, 0x02, 0x81,
-		0x82, 0xB5, 0x01, 0x03, 0xB9, 0x02, 0x05, 0x78, 0xBC, 0x03,
+		0x82, 0xB5, 0x01, 0x03, 0xB9, 0x02, 0x05, 0xA0, 0xBC, 0x03,
 		0x02, 0x01, 0xBB, 0xBE, 0x05, 0x21, 0x0A, 0x00, 0x00, 0x01,
 	};
 	struct cat_client_params p = {
@@ -1404,6 +1488,8 @@ int main(void)
 		cmocka_unit_test(test_single_exchange_bytes),
 		cmocka_unit_test(test_long_response_chunks),
 		cmocka_unit_test(test_long_request),
+		cmocka_unit_test(test_tx_full_waits),
+		cmocka_unit_test(test_data_available_on_listen),
 		cmocka_unit_test(test_extended_apdu_chunks),
 		cmocka_unit_test(test_link_dropped),
 		cmocka_unit_test(test_malformed_terminal_responses),

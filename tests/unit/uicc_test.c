@@ -85,6 +85,12 @@ uint16_t cat_terminal_response(struct cat *c, const uint8_t *tr, size_t len)
 	return CAT_SW_OK;
 }
 
+/* STATUS lets the engine look for work again; the stub has none. */
+void cat_poll(struct cat *c)
+{
+	(void)c;
+}
+
 uint16_t cat_envelope(struct cat *c, const uint8_t *env, size_t len)
 {
 	(void)env;
@@ -628,6 +634,32 @@ static void test_t1_timing_model(void **state)
 	assert_int_equal(t1_exchange_ns(5, 2, 0), 0);
 }
 
+/* The card's own processing falls inside the wire time: the reply
+ * leaves when the wire is done with the exchange counted from the
+ * command's arrival, not a wire time after the work (which let every
+ * slow step of the simulator add to the emulated link). */
+static void test_t1_pacing_hides_processing(void **state)
+{
+	const uint64_t wire = t1_exchange_ns(5, 2, 1200);	/* 155.8 ms */
+	uint64_t t0, took;
+
+	(void)state;
+	/* work that took longer than the wire: no wait at all */
+	t0 = t1_clock_ns();
+	t1_pace(t0 - 2 * wire, 5, 2, 1200);
+	took = t1_clock_ns() - t0;
+	assert_true(took < wire / 2);
+	/* no work: the whole wire time */
+	t0 = t1_clock_ns();
+	t1_pace(t0, 5, 2, 1200);
+	took = t1_clock_ns() - t0;
+	assert_true(took >= wire);
+	/* no link emulation: no wait */
+	t0 = t1_clock_ns();
+	t1_pace(t0, 5, 2, 0);
+	assert_true(t1_clock_ns() - t0 < wire / 2);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -648,6 +680,7 @@ int main(void)
 		T(test_fault_bad_tlv),
 		T(test_fault_bad_length_and_busy),
 		cmocka_unit_test(test_t1_timing_model),
+		cmocka_unit_test(test_t1_pacing_hides_processing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -356,6 +356,8 @@ bool ev_send_one(struct bipd *b);
 /* engine.c: ports */
 /* Tells the source about every port whose counts changed. */
 void ports_sync(struct bipd *b);
+/* Every port is told again at the next sync (a new connection source). */
+void ports_forget(struct bipd *b);
 /* The same for one port: the source's answer (-EADDRNOTAVAIL: it cannot
  * serve the port). */
 int ports_sync_port(struct bipd *b, uint16_t port);

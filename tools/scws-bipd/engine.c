@@ -152,7 +152,8 @@ static int port_sync(struct bipd *b, struct port_state *p)
 	p->refused_channels = channels;
 	p->refused_capacity = capacity;
 	if (err) {
-		if (err != -EADDRNOTAVAIL)
+		/* -EAGAIN: no source yet (or the module is away) */
+		if (err != -EADDRNOTAVAIL && err != -EAGAIN)
 			log_warn("port %u: telling the connection source %u "
 				 "channels failed: %s", p->port, channels,
 				 strerror(-err));
@@ -172,6 +173,15 @@ int ports_sync_port(struct bipd *b, uint16_t port)
 	struct port_state *p = port_entry(b, port);
 
 	return p ? port_sync(b, p) : -EADDRNOTAVAIL;
+}
+
+/* A new source (the module loaded again) knows nothing: tell it all. */
+void ports_forget(struct bipd *b)
+{
+	for (unsigned int i = 0; i < b->n_ports; i++) {
+		b->ports[i].sent = false;
+		b->ports[i].refused = 0;
+	}
 }
 
 void ports_sync(struct bipd *b)

@@ -13,8 +13,10 @@
 #include "bipd.h"
 #include "card_rules.h"
 #include "ctl.h"
+#include "family_watch.h"
 #include "log.h"
 #include "pcsc.h"
+#include "scws-nl.h"
 #include "se_service.h"
 #include "sources.h"
 
@@ -33,11 +35,17 @@
 #define NOT_TOOLKIT_RETRY_MS 10000
 
 static int stop_code = -1;	/* >= 0: exit with it */
+static bool source_failed;	/* the module's family is gone (ENOENT) */
 
 void main_stop(int exit_code)
 {
 	if (stop_code < 0)
 		stop_code = exit_code;
+}
+
+void main_source_lost(void)
+{
+	source_failed = true;
 }
 
 struct pump {
@@ -53,6 +61,11 @@ struct pump {
 	bool source_open;	/* registered (or listening) */
 	struct se_service *se;	/* --se-socket: APDU access */
 	struct ctl *ctl;	/* trigger sockets (ctl.h) */
+	/* scws.ko removed and loaded again (module_event()) */
+	struct family_watch *family;
+	bool module_gone;	/* removed: no source until it is back */
+	bool module_back;	/* loaded again: register when we can */
+	int64_t module_retry_at;
 };
 
 /* Before the card's rules are in force: no source, no connection. */
@@ -177,7 +190,9 @@ static void card_get(struct pump *p)
 		p->card_retry_at = now_ms() + RETRY_MS;
 		return;
 	}
-	if (source_open(p)) {
+	if (p->module_gone)
+		;	/* registers when the module is back (module_event()) */
+	else if (source_open(p)) {
 		main_stop(1);
 		pcsc_disconnect(p->pcsc, false);
 		return;
@@ -208,6 +223,89 @@ static void card_lost(struct pump *p)
 		p->card_retry_at = now_ms() + RETRY_MS;
 }
 
+/*
+ * scws.ko went away: our registration, the ports' counts, the offered
+ * connections and the policy we loaded died with it.  Claimed connections
+ * are plain sockets and go on.  When it is back we load the policy again
+ * (the card's rules first, as at attach), then register and tell every
+ * port again: what a restart would do, without dropping the card.
+ */
+static void module_event(void *arg, enum genl_family_change change)
+{
+	struct pump *p = arg;
+
+	if (change == GENL_FAMILY_DEL) {
+		log_warn("the scws module was removed: waiting for it to be "
+			 "loaded again");
+		p->module_gone = true;
+		p->module_back = false;
+		if (p->source_open) {
+			src_module_close(&p->source);
+			p->source.ops = &no_source_ops;
+			p->source.src = NULL;
+			p->engine.source = p->source;
+			p->source_open = false;
+		}
+		/* its socket names a family id that no longer exists */
+		scws_nl_close(p->rules.nl);
+		p->rules.nl = NULL;
+		p->rules.in_force = false;
+	} else if (change == GENL_FAMILY_NEW) {
+		log_notice("the scws module is loaded again: registering");
+		p->module_gone = false;
+		p->module_back = true;
+		p->module_retry_at = 0;
+	}
+}
+
+/* After module_event(NEW): policy, then registration, then the ports. */
+static void module_rejoin(struct pump *p)
+{
+	if (now_ms() < p->module_retry_at)
+		return;
+	if (card_rules_enabled(&p->rules)) {
+		if (!p->engine.card) {
+			p->module_back = false;	/* card_get() does it all */
+			return;
+		}
+		scws_nl_close(p->rules.nl);
+		p->rules.nl = NULL;
+		if (rules_sync(p, p->engine.card, true) < 0) {
+			p->engine.card_failed = true;
+			return;
+		}
+	}
+	if (source_open(p)) {
+		/* the module may still be starting: try again shortly */
+		p->module_retry_at = now_ms() + RETRY_MS;
+		return;
+	}
+	p->module_back = false;
+	p->module_gone = false;
+	ports_forget(&p->engine);
+	log_notice("registered again after the module was reloaded");
+}
+
+/*
+ * A command found the family gone before (or without) the controller's
+ * word: drop the registration and try registering again every second.
+ * Without the family watch, exit as scws-bipd(8) says.
+ */
+static void source_lost(struct pump *p)
+{
+	source_failed = false;
+	if (!p->family) {
+		log_err("the scws module went away: exiting");
+		main_stop(1);
+		return;
+	}
+	if (p->module_gone || p->module_back)
+		return;
+	module_event(p, GENL_FAMILY_DEL);
+	p->module_back = true;
+	p->module_retry_at = now_ms() + RETRY_MS;
+}
+
 static int run(struct pump *p)
 {
 	while (stop_code < 0) {
@@ -218,6 +316,10 @@ static int run(struct pump *p)
 			card_get(p);
 		if (stop_code >= 0)
 			break;
+		if (source_failed)
+			source_lost(p);
+		if (p->module_back)
+			module_rejoin(p);
 		if (p->engine.card && !p->engine.card_failed &&
 		    (p->engine.card_refresh || p->rules.refresh_due ||
 		     (p->rules.next_poll >= 0 && now_ms() >= p->rules.next_poll))) {
@@ -239,6 +341,8 @@ static int run(struct pump *p)
 		}
 		if (!p->engine.card && (next < 0 || p->card_retry_at < next))
 			next = p->card_retry_at;
+		if (p->module_back && (next < 0 || p->module_retry_at < next))
+			next = p->module_retry_at;
 		if (p->engine.card && p->rules.next_poll >= 0 &&
 		    (next < 0 || p->rules.next_poll < next))
 			next = p->rules.next_poll;
@@ -289,6 +393,12 @@ int main(int argc, char **argv)
 		return 2;
 	p.source.ops = &no_source_ops;
 	bipd_init(&p.engine, &p.opts, p.loop, &p.source);
+	/* Without it the pump exits when the module goes (scws-bipd(8)). */
+	if (!p.opts.no_module &&
+	    family_watch_open(&p.family, p.loop, SCWS_GENL_NAME,
+			      module_event, &p))
+		log_warn("cannot watch generic netlink families: the pump "
+			 "will exit if the scws module is removed");
 	/* With --policy, the pump registers once the card's rules are in
 	 * force (card_get()); without, at once, as it always did. */
 	if (!card_rules_enabled(&p.rules) && source_open(&p))
@@ -310,6 +420,7 @@ int main(int argc, char **argv)
 		src_listen_close(&p.source);
 	else if (p.source_open)
 		src_module_close(&p.source);
+	family_watch_close(p.family);
 	card_rules_fini(&p.rules);
 	pcsc_free(p.pcsc);
 	loop_free(p.loop);

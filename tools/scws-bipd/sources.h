@@ -24,5 +24,7 @@ void src_listen_close(struct conn_source *src);
 
 /* main.c: a source that can no longer work asks the pump to exit. */
 void main_stop(int exit_code);
+/* main.c: the module's family is gone (a command got -ENOENT). */
+void main_source_lost(void);
 
 #endif /* BIPD_SOURCES_H */

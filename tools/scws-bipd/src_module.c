@@ -195,6 +195,12 @@ static int module_port_set(void *arg, uint16_t port, unsigned int channels,
 	 * does not own. */
 	if (err == -EINVAL)
 		return -EADDRNOTAVAIL;
+	if (err == -ENOENT || err == -EPERM) {
+		/* no such family, or no longer the registered pump: the
+		 * module was removed (and maybe loaded again): main.c */
+		main_source_lost();
+		return -EAGAIN;
+	}
 	if (err)
 		scws_nl_perror(s->nl, "port-set", err);
 	return err;
