@@ -4,12 +4,12 @@
 # its control socket and push endpoint, scws-pushd, SIPp, the test RAS
 # (tests/ras/scws-test-ras, TLS-PSK) and curl.  A formatted SMS (scwsctl
 # push sms, secured packet built by tests/ota/scws-ota-sms) and a SIP push
-# each start a session that changes the card's pages; a third session
-# changes the card's access rules (ARA-M STORE DATA) and the kernel
-# follows without a restart.  Bad input: a replayed SMS, a RAS that drops
-# mid-session.
+# each start a session that changes the card's pages; two more sessions
+# change the card's access rules (ARA-M STORE DATA) and the kernel
+# follows without a restart.  Bad input: a replayed SMS, a wrong
+# checksum, a RAS that drops mid-session.
 cd "$(dirname "$0")/../.." && . tests/lib/tap.sh && . tests/lib/stack.sh
-tap_begin 19
+tap_begin 20
 rmmod scws 2>/dev/null
 insmod kmod/scws.ko queue_timeout_ms=60000
 tmp=$(mktemp -d /tmp/radmin.XXXXXX)
@@ -154,6 +154,15 @@ sleep 3
 check "... and no session started" \
 	bash -c "[ $(ended) = $e ] && [ \$(grep -cE 'admin: TLS' '$tmp/card.log') = $s ]"
 
+# --- a wrong checksum: PoR 01, no session
+e=$(ended)
+ctl push sms "$("$SMS" "${KEYS[@]}" --counter 2 --bad-cc "$TRIGGER")" --socket "$tmp/bipd.ctl" \
+	>"$tmp/sms.out" 2>&1
+sleep 2
+check "an SMS with a wrong checksum: PoR 01, no session" \
+	bash -c "$(declare -f por_ok); SMS='$SMS' tmp='$tmp'; KEYS=(${KEYS[*]}); por_ok 01 &&
+		[ \$(grep -cE '$ENDS' '$tmp/card.log') = $e ]"
+
 # --- SIP push through scws-pushd
 printf 'allow-from sip:ras@operator.example\napp-id urn:scws:test\n' >"$tmp/pushd.conf"
 spawn "$ns" "$tmp/pushd.log" "$tmp/pushd.pid" "$PUSHD" -f -v \
@@ -224,10 +233,14 @@ req "$tmp/b.req" PUT /drop/b.txt text/plain "$tmp/b.txt"
 printf 'http %s\ndrop\nhttp %s\n' "$tmp/a.req" "$tmp/b.req" >"$tmp/s5.script"
 ras s5 "$tmp/s5.script"
 e=$(ended)
+m=$(wc -l <"$tmp/pump.log")
 sms 5
+# Each of the two connections ends once in the pump's log (the dropped
+# one is not ended again by the card's CLOSE CHANNEL).
 check "RAS drops the connection mid-session: the card retries and the session completes" \
 	bash -c "$(declare -f waitfor count); waitfor '$tmp/card.log' '$ENDS' $((e + 1)) &&
-		[ \$(grep -c 'TLS TLSv1.2' '$tmp/s5.log') = 2 ] && grep -q 'answered 204' '$tmp/s5.log'"
+		[ \$(grep -c 'TLS TLSv1.2' '$tmp/s5.log') = 2 ] && grep -q 'answered 204' '$tmp/s5.log' &&
+		[ \$(tail -n +$((m + 1)) '$tmp/pump.log' | grep -c 'connection ended') = 2 ]"
 check "... both pages whole, the earlier ones unchanged" \
 	bash -c "ip netns exec '$ns' curl -s -m 30 $GW/drop/a.txt | cmp -s - '$tmp/a.txt' &&
 		ip netns exec '$ns' curl -s -m 30 $GW/drop/b.txt | cmp -s - '$tmp/b.txt' &&
