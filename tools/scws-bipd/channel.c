@@ -240,13 +240,18 @@ int chan_attach_fd(struct bipd *b, struct channel *ch, int fd)
 
 void chan_end_conn(struct bipd *b, struct channel *ch)
 {
-	if (ch->fd >= 0) {
+	/* A dropped client channel ended its connection when the drop was
+	 * told; the card's CLOSE CHANNEL ends nothing more.
+	 */
+	bool live = ch->fd >= 0;
+
+	if (live) {
 		loop_del(&ch->watch);
 		drain_start(b, ch->fd, &ch->tx);
 		ch->fd = -1;
 	}
 	sched_conn_gone(b, ch);
-	if (ch->state == CS_OPEN || ch->state == CS_DROPPED)
+	if (live && ch->state == CS_OPEN)
 		log_info("channel %u: connection ended (%llu bytes to the "
 			 "card, %llu to the peer)", ch->id,
 			 (unsigned long long)ch->bytes_to_card,
