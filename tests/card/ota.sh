@@ -44,17 +44,7 @@ echo "1..$PLAN"
 
 TMP=$(mktemp -d /tmp/scws-ota-test.XXXXXX)
 PCSCD_PID="" CARD_PID=""
-cleanup() {
-	[ -n "$CARD_PID" ] && kill "$CARD_PID" 2>/dev/null
-	[ -n "$PCSCD_PID" ] && kill "$PCSCD_PID" 2>/dev/null
-	[ -n "$CARD_PID" ] && wait "$CARD_PID" 2>/dev/null
-	[ -n "$PCSCD_PID" ] && wait "$PCSCD_PID" 2>/dev/null
-	if [ "$FAIL" -gt 0 ]; then
-		echo "# logs kept in $TMP"
-	else
-		rm -rf "$TMP"
-	fi
-}
+. tests/card/lib.sh
 trap cleanup EXIT
 
 . tests/lib/pcscd.sh
@@ -63,29 +53,6 @@ READER="SCWS ota test 00 00"
 KIC=000102030405060708090A0B0C0D0E0F
 KID=101112131415161718191A1B1C1D1E1F
 KEYS=(--kic-key "$KIC" --kid-key "$KID")
-
-start_card() {
-	"$CARD" --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" \
-		--content card-sim/content -vv "$@" >>"$TMP/card.log" 2>&1 &
-	CARD_PID=$!
-	for _ in $(seq 30); do
-		kill -0 "$CARD_PID" 2>/dev/null || return 1
-		"$APDU" -q -r "$READER" -w 1 80F2000C00 >/dev/null 2>>"$TMP/apdu.log" &&
-			return 0
-		sleep 0.5
-	done
-	return 1
-}
-
-stop_card() {
-	local rc
-	[ -n "$CARD_PID" ] || return 1
-	kill "$CARD_PID" 2>/dev/null
-	wait "$CARD_PID" 2>/dev/null
-	rc=$?
-	CARD_PID=""
-	return "$rc"
-}
 
 # tlv TAG HEX: a BER-TLV (lengths over 127 in the 81 xx form).
 tlv() {
