@@ -34,22 +34,8 @@ build_pump_card
 
 TMP=$(mktemp -d /tmp/scws-bipd-test.XXXXXX)
 PCSCD_PID="" CARD_PID="" PUMP_PID="" BG_PIDS=()
-stop_pid() {
-	[ -n "$1" ] || return 0
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
 cleanup() {
-	local p
-	for p in "${BG_PIDS[@]}"; do stop_pid "$p"; done
-	stop_pid "$PUMP_PID"
-	stop_pid "$CARD_PID"
-	stop_pid "$PCSCD_PID"
-	if [ "$FAIL" -gt 0 ]; then
-		echo "# logs kept in $TMP"
-	else
-		rm -rf "$TMP"
-	fi
+	stop_and_clean "${BG_PIDS[@]}" "$PUMP_PID" "$CARD_PID" "$PCSCD_PID"
 }
 trap cleanup EXIT
 
@@ -75,18 +61,6 @@ start_card() {
 stop_card() {
 	stop_pid "$CARD_PID"
 	CARD_PID=""
-}
-
-# wait_log PATTERN COUNT [TRIES]: until the pump log has COUNT matches.
-wait_log() {
-	local tries=${3:-200}
-	while [ "$tries" -gt 0 ]; do
-		[ "$(grep -cE "$1" "$TMP/pump.log")" -ge "$2" ] && return 0
-		kill -0 "$PUMP_PID" 2>/dev/null || return 1
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
 }
 
 # serving MARK: a card session since MARK opened both ports' 2 channels.
