@@ -3,6 +3,22 @@
 # tree after tests/lib/host-tap.sh: $CARD, $APDU, $TMP, $VPCD_PORT and
 # $READER set; the PIDs it starts go to $CARD_PID.
 
+# build_card_apdu: scws-card ($CARD) and pcsc-apdu ($APDU), -Werror under
+# CI.  The card runs under ASan/UBSan here: the whole of it, every part's
+# code, sees real traffic; a leak or bad access fails the exit test.
+# shellcheck disable=SC2046 # pkg-config's flags, split on purpose
+build_card_apdu() {
+	local werror=()
+	[ -n "${CI:-}" ] && werror=(-Werror)
+	cc -std=c11 -Wall -Wextra "${werror[@]}" -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
+		-Icard-sim -fsanitize=address,undefined -fno-omit-frame-pointer \
+		-o "$CARD" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c tools/lib/ber.c \
+		-lmbedtls -lmbedx509 -lmbedcrypto &&
+	cc -std=c11 -Wall -Wextra "${werror[@]}" -D_GNU_SOURCE -O2 -g \
+		$(pkg-config --cflags libpcsclite) -o "$APDU" tests/pcsc/pcsc-apdu.c \
+		tests/pcsc/bip-term.c $(pkg-config --libs libpcsclite)
+}
+
 # cleanup: stop the card and pcscd by their PIDs; keep the logs when a
 # case failed.
 cleanup() {

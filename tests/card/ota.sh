@@ -19,6 +19,7 @@ PLAN=24
 
 TAP_NAME=ota TAP_WHAT="ota"
 . tests/lib/host-tap.sh
+. tests/card/lib.sh
 
 echo "TAP version 13"
 need_pcscd
@@ -26,13 +27,7 @@ need_pcscd
 mkdir -p "$OUT"
 WERROR=()
 [ -n "${CI:-}" ] && WERROR=(-Werror)
-if ! cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
-	-Icard-sim -fsanitize=address,undefined -fno-omit-frame-pointer \
-	-o "$CARD" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c tools/lib/ber.c \
-	-lmbedtls -lmbedx509 -lmbedcrypto ||
-   ! cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O2 -g \
-	$(pkg-config --cflags libpcsclite) -o "$APDU" tests/pcsc/pcsc-apdu.c \
-	tests/pcsc/bip-term.c $(pkg-config --libs libpcsclite) ||
+if ! build_card_apdu ||
    ! cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O2 -g \
 	-o "$SMS" tests/ota/scws-ota-sms.c -lcrypto; then
 	echo "1..1"
@@ -44,7 +39,6 @@ echo "1..$PLAN"
 
 TMP=$(mktemp -d /tmp/scws-ota-test.XXXXXX)
 PCSCD_PID="" CARD_PID=""
-. tests/card/lib.sh
 trap cleanup EXIT
 
 . tests/lib/pcscd.sh

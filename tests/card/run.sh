@@ -21,22 +21,13 @@ PLAN=31
 
 TAP_NAME=card TAP_WHAT="card"
 . tests/lib/host-tap.sh
+. tests/card/lib.sh
 
 echo "TAP version 13"
 need_pcscd opensc-tool curl
 
 mkdir -p "$OUT"
-WERROR=()
-[ -n "${CI:-}" ] && WERROR=(-Werror)
-# The card runs under ASan/UBSan here: the whole of it, every part's
-# code, sees real traffic; a leak or bad access fails the exit test.
-if ! cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
-	-Icard-sim -fsanitize=address,undefined -fno-omit-frame-pointer \
-	-o "$CARD" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c tools/lib/ber.c \
-	-lmbedtls -lmbedx509 -lmbedcrypto ||
-   ! cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O2 -g \
-	$(pkg-config --cflags libpcsclite) -o "$APDU" tests/pcsc/pcsc-apdu.c \
-	tests/pcsc/bip-term.c $(pkg-config --libs libpcsclite); then
+if ! build_card_apdu; then
 	echo "1..1"
 	not_ok "build scws-card and pcsc-apdu"
 	counts
@@ -46,7 +37,6 @@ echo "1..$PLAN"
 
 TMP=$(mktemp -d /tmp/scws-card-test.XXXXXX)
 PCSCD_PID="" CARD_PID=""
-. tests/card/lib.sh
 trap cleanup EXIT
 
 . tests/lib/pcscd.sh
