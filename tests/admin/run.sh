@@ -62,12 +62,7 @@ SCWS_AID=F0534357534757
 
 count() { grep -cE "$2" "$1" 2>/dev/null; }
 
-start_card() {
-	"$CARD" -v --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" \
-		--channels 3516=2 --admin-on-signal "$@" >>"$TMP/card.log" 2>&1 &
-	CARD_PID=$!
-}
-stop_card() { stop_pid "$CARD_PID"; CARD_PID=""; }
+start_card() { spawn_card -v --channels 3516=2 --admin-on-signal "$@"; }
 
 # restart_card [ARGS...]: stop the card, let the pump see it gone, start it
 # again on the same state; true once the pump serves it again.

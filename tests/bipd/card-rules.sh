@@ -63,9 +63,7 @@ store() {
 }
 
 check "private pcscd starts" pcscd_start "$TMP" "$VPCD_PORT" "SCWS card rules test"
-"$CARD" -v --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" --reset-state \
-	--content card-sim/content --aram-inbox "$INBOX" >>"$TMP/card.log" 2>&1 &
-CARD_PID=$!
+spawn_card -v --reset-state --content card-sim/content --aram-inbox "$INBOX"
 sleep 0.3
 check "the card stores a rule: $SCWS_AID, every app with label usr.bin.curl, always" \
 	store "$(rule $SCWS_AID "" 01 usr.bin.curl)"

@@ -119,3 +119,16 @@ e2 = tlv(0xE2, tlv(0xE1, ref) + tlv(0xE3, tlv(0xD0, bytes.fromhex(acc))))
 print(tlv(0xF0, e2).hex())
 PY
 }
+
+# spawn_card ARGS...: scws-card on our vpcd ($VPCD_PORT) with its state in
+# $TMP/card.state and its output appended to $TMP/card.log; $CARD_PID.
+# stop_card: stop it.
+spawn_card() {
+	"$CARD" --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" "$@" \
+		>>"$TMP/card.log" 2>&1 &
+	CARD_PID=$!
+}
+stop_card() {
+	stop_pid "$CARD_PID"
+	CARD_PID=""
+}

@@ -52,17 +52,6 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 
 start_pcscd() { pcscd_start "$TMP" "$VPCD_PORT" "SCWS bipd test"; }
 
-start_card() {
-	"$CARD" --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" "$@" \
-		>>"$TMP/card.log" 2>&1 &
-	CARD_PID=$!
-}
-
-stop_card() {
-	stop_pid "$CARD_PID"
-	CARD_PID=""
-}
-
 # serving MARK: a card session since MARK opened both ports' 2 channels.
 serving() {
 	since "$1" "port 3516: 2 channels" && since "$1" "port 4116: 2 channels"
@@ -92,7 +81,7 @@ check "scws-bipd starts with no card and waits for one" \
 card-sim/content-gen.sh -s "$BIG" -n big.bin card-sim/content "$TMP/content1" >/dev/null
 card-sim/content-gen.sh -s 1048576 -n huge.bin "$TMP/content1" "$TMP/content" >/dev/null
 m=$(mark)
-start_card --reset-state --content "$TMP/content"
+spawn_card --reset-state --content "$TMP/content"
 check "card appears: TERMINAL PROFILE, 2 + 2 UICC server channels" serving "$m"
 
 # --- 5-8: HTTP, HTTPS, the certificate, keep-alive
@@ -207,7 +196,7 @@ rc=0
 curl -s -m 5 -o /dev/null "$HTTP/" || rc=$?
 check "without a card the port refuses at once (curl rc=$rc)" test "$rc" -eq 7
 m=$(mark)
-start_card
+spawn_card
 serving "$m" >/dev/null
 curl -s -m 20 -o "$TMP/back.html" "$HTTP/"
 check "card back: the pump starts over and serves again" \
@@ -228,7 +217,7 @@ check "pcscd restarted: the pump reconnects and serves again" \
 # --- 23: card that answers garbage: only the affected exchange suffers
 stop_card
 m=$(mark)
-start_card --fault bad-tlv
+spawn_card --fault bad-tlv
 serving "$m" >/dev/null
 curl -s -m 20 -o "$TMP/fault.html" "$HTTP/"
 check "card with malformed FETCH answers (--fault bad-tlv): refetched, still serves" \

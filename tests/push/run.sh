@@ -67,11 +67,7 @@ ECHO6=$(free_port)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export SCWS_BIPD_CTL=$TMP/bipd.ctl
 
-start_card() {
-	"$CARD" --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" -vv "$@" \
-		>>"$TMP/card.log" 2>&1 &
-	CARD_PID=$!
-}
+start_card() { spawn_card -vv "$@"; }
 envelopes() { grep -c "ENVELOPE (" "$TMP/pump.log"; }
 # spaced HEX: "AABB" -> "AA BB", as the logs print bytes
 spaced() { echo "$1" | sed 's/../& /g; s/ $//'; }

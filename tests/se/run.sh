@@ -67,9 +67,7 @@ store() {
 }
 
 start_card() {
-	"$CARD" -v --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" "$@" \
-		--content "$TMP/content" --aram-inbox "$INBOX" >>"$TMP/card.log" 2>&1 7>&- &
-	CARD_PID=$!
+	spawn_card -v "$@" --content "$TMP/content" --aram-inbox "$INBOX" 7>&-
 }
 
 # se APP ARGS...: scwsctl se as APP, stdout and stderr to $TMP/out
