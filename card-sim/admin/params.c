@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "cat-tlv.h"
+#include "hex.h"
 
 static void load_str(const struct card_state *st, const char *key, char *out,
 		     size_t cap)
@@ -76,17 +77,6 @@ void admin_params_load(const struct card_state *st, struct admin_params *p)
 	}
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Whole hex string into out; its length, or -1. */
 static long parse_hex(const char *s, uint8_t *out, size_t cap)
 {
@@ -95,7 +85,7 @@ static long parse_hex(const char *s, uint8_t *out, size_t cap)
 	if (!n || n % 2 || n / 2 > cap)
 		return -1;
 	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hex_nibble(s[2 * i]), lo = hex_nibble(s[2 * i + 1]);
+		int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;

@@ -14,6 +14,7 @@
  * SW that is not a success or warning (90xx, 61xx, 62xx, 63xx).
  */
 #include "admin/admin.h"
+#include "hex.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -168,17 +169,6 @@ const char *admin_script_exec(const uint8_t *script, size_t len,
 	return out->oom ? "script-format-error" : "ok";
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Hex digits from s up to stop (or NUL) into out+*n. */
 static int take_hex(const char **s, char stop, uint8_t *out, size_t cap,
 		    size_t *n)
@@ -186,7 +176,7 @@ static int take_hex(const char **s, char stop, uint8_t *out, size_t cap,
 	const char *p = *s;
 
 	while (*p && *p != stop) {
-		int hi = hexval(p[0]), lo = p[1] ? hexval(p[1]) : -1;
+		int hi = hex_digit(p[0]), lo = p[1] ? hex_digit(p[1]) : -1;
 
 		if (hi < 0 || lo < 0 || *n == cap)
 			return -1;

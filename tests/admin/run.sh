@@ -40,17 +40,8 @@ fi
 
 TMP=$(mktemp -d /tmp/scws-admin-test.XXXXXX)
 PCSCD_PID="" CARD_PID="" PUMP_PID="" RAS_PID=""
-stop_pid() {
-	[ -n "$1" ] || return 0
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
 cleanup() {
-	stop_pid "$RAS_PID"
-	stop_pid "$PUMP_PID"
-	stop_pid "$CARD_PID"
-	stop_pid "$PCSCD_PID"
-	if [ "$FAIL" -gt 0 ]; then echo "# logs kept in $TMP"; else rm -rf "$TMP"; fi
+	stop_and_clean "$RAS_PID" "$PUMP_PID" "$CARD_PID" "$PCSCD_PID"
 	counts
 }
 trap cleanup EXIT
@@ -69,26 +60,9 @@ PSK=000102030405060708090a0b0c0d0e0f
 ARAM_AID=A00000015141434C00
 SCWS_AID=F0534357534757
 
-# waitfor FILE PATTERN [COUNT] [TRIES]: until FILE has COUNT matching lines.
-waitfor() {
-	local tries=${4:-300}
-	while [ "$tries" -gt 0 ]; do
-		local n
-		n=$(grep -cE "$2" "$1" 2>/dev/null)
-		[ "${n:-0}" -ge "${3:-1}" ] && return 0
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
 count() { grep -cE "$2" "$1" 2>/dev/null; }
 
-start_card() {
-	"$CARD" -v --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" \
-		--channels 3516=2 --admin-on-signal "$@" >>"$TMP/card.log" 2>&1 &
-	CARD_PID=$!
-}
-stop_card() { stop_pid "$CARD_PID"; CARD_PID=""; }
+start_card() { spawn_card -v --channels 3516=2 --admin-on-signal "$@"; }
 
 # restart_card [ARGS...]: stop the card, let the pump see it gone, start it
 # again on the same state; true once the pump serves it again.
@@ -155,19 +129,6 @@ if len(sys.argv) > 5:
         head += sys.argv[6] + "\r\n"
     head += f"Content-Length: {len(body)}\r\n"
 open(out, "wb").write(head.encode() + b"\r\n" + body)
-EOF
-}
-
-# rule AID ACCESS: an ARA-M STORE DATA data field (F0 {E2 {E1 {4F C1} E3 {D0}}}).
-rule() {
-	python3 - "$@" <<'EOF'
-import sys
-def tlv(tag, v):
-    return bytes([tag, len(v)]) + v
-aid, acc = sys.argv[1:3]
-ref = tlv(0x4F, bytes.fromhex(aid)) + tlv(0xC1, b"")
-e2 = tlv(0xE2, tlv(0xE1, ref) + tlv(0xE3, tlv(0xD0, bytes([int(acc)]))))
-print(tlv(0xF0, e2).hex())
 EOF
 }
 
@@ -325,7 +286,7 @@ stop_ras
 
 # --- 33-35: an ARA-M STORE DATA script changes the rules the pump loads
 m=$(wc -l <"$TMP/pump.log")
-store=$(rule "$SCWS_AID" 1)
+store=$(rule "$SCWS_AID" "" 01)
 capdu=$(printf '80E29000%02X%s' $((${#store} / 2)) "$store")
 script=$(printf 'AA%02X22%02X%s' $((${#capdu} / 2 + 2)) $((${#capdu} / 2)) "$capdu")
 printf 'apdu %s %s\n' "$ARAM_AID" "$script" >"$TMP/s5.script"

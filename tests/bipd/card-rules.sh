@@ -39,16 +39,8 @@ fi
 
 TMP=$(mktemp -d /tmp/scws-card-rules-test.XXXXXX)
 PCSCD_PID="" CARD_PID="" PUMP_PID=""
-stop_pid() {
-	[ -n "$1" ] || return 0
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
 cleanup() {
-	stop_pid "$PUMP_PID"
-	stop_pid "$CARD_PID"
-	stop_pid "$PCSCD_PID"
-	if [ "$FAIL" -gt 0 ]; then echo "# logs kept in $TMP"; else rm -rf "$TMP"; fi
+	stop_and_clean "$PUMP_PID" "$CARD_PID" "$PCSCD_PID"
 	counts
 }
 trap cleanup EXIT
@@ -61,37 +53,6 @@ STATE=$TMP/state
 INBOX=$TMP/inbox
 SCWS_AID=F0534357534757
 
-# waitfor FILE PATTERN [COUNT] [TRIES]: until FILE has COUNT matching lines.
-waitfor() {
-	local tries=${4:-200}
-	while [ "$tries" -gt 0 ]; do
-		local n
-		n=$(grep -cE "$2" "$1" 2>/dev/null)
-		[ "${n:-0}" -ge "${3:-1}" ] && return 0
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
-
-# rule AID HASH PKG ACCESS: one "F0 {E2 ...}" STORE DATA data field in hex
-# (AID "" = 4F 00, HASH "" = every device application, PKG "" = none).
-rule() {
-	python3 - "$@" <<'EOF'
-import sys
-def tlv(tag, v):
-    t = tag.to_bytes((tag.bit_length() + 7) // 8, 'big')
-    n = len(v)
-    return t + (bytes([n]) if n < 0x80 else bytes([0x81, n])) + v
-aid, h, pkg, acc = sys.argv[1:5]
-ref = tlv(0x4F, bytes.fromhex(aid)) + tlv(0xC1, bytes.fromhex(h))
-if pkg:
-    ref += tlv(0xCA, pkg.encode())
-e2 = tlv(0xE2, tlv(0xE1, ref) + tlv(0xE3, tlv(0xD0, bytes([int(acc)]))))
-print(tlv(0xF0, e2).hex())
-EOF
-}
-
 # store LINE...: the lines go into the inbox and the card applies them.
 store() {
 	local before
@@ -102,12 +63,10 @@ store() {
 }
 
 check "private pcscd starts" pcscd_start "$TMP" "$VPCD_PORT" "SCWS card rules test"
-"$CARD" -v --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" --reset-state \
-	--content card-sim/content --aram-inbox "$INBOX" >>"$TMP/card.log" 2>&1 &
-CARD_PID=$!
+spawn_card -v --reset-state --content card-sim/content --aram-inbox "$INBOX"
 sleep 0.3
 check "the card stores a rule: $SCWS_AID, every app with label usr.bin.curl, always" \
-	store "$(rule $SCWS_AID "" usr.bin.curl 1)"
+	store "$(rule $SCWS_AID "" 01 usr.bin.curl)"
 
 printf 'default deny\nallow uid 0\ndeny uid 65534\n' >"$TMP/local.conf"
 "$PUMP" --foreground -v --no-module "3516=$HTTP_PORT" --policy "$TMP/local.conf" \
@@ -128,7 +87,7 @@ check "the card is served meanwhile (HTTP through the pump)" \
 # a rule change reaches the pump without a restart
 tag1=$(sed -n 's/.*refresh tag \([0-9a-f]*\).*/\1/p' "$STATE/card-rules.conf")
 m=$(mark)
-store "$(rule $SCWS_AID "" snap.demo.client 0)"
+store "$(rule $SCWS_AID "" 00 snap.demo.client)"
 check "STORE DATA: the pump sees the new refresh tag and reloads" \
 	since "$m" "card rules in force.*: 3 from the card"
 tag2=$(sed -n 's/.*refresh tag \([0-9a-f]*\).*/\1/p' "$STATE/card-rules.conf")
@@ -166,7 +125,7 @@ check "a repaired card is read again" since "$m" "card rules in force.*: 3 from 
 # a malformed local file keeps the policy in force too
 m=$(mark)
 printf 'default deny\nallow uid zero\n' >"$TMP/local.conf"
-store "$(rule $SCWS_AID "" usr.bin.wget 1)"
+store "$(rule $SCWS_AID "" 01 usr.bin.wget)"
 since "$m" "local.conf:2:" >/dev/null
 check "a bad local file: file:line:column error, policy kept" \
 	bash -c "grep -q 'local.conf:2:[0-9]*: error' '$TMP/pump.log' &&
@@ -184,7 +143,7 @@ check "SIGHUP: the repaired local file and the card's new rule are loaded" \
 # (card-sim/aram/examples/demo.store)
 DEMO_HASH=$(openssl x509 -in card-sim/aram/examples/demo-signer.crt -outform DER | sha256sum | cut -d' ' -f1)
 m=$(mark)
-store "$(rule $SCWS_AID a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3 "" 0)" \
+store "$(rule $SCWS_AID a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3 00)" \
 	"$(grep -v '^#' card-sim/aram/examples/demo.store | grep -v '^cert')"
 since "$m" "card rules in force|card rules refused"
 check "the demo's rules: allow signer-sha256 of demo-signer.crt, deny signer-sha1, deny all" \
@@ -219,7 +178,7 @@ check "ARF card: card-rules.conf says ARF: allow signer-sha256 of demo-signer.cr
 		grep -v '^#' '$STATE/card-rules.conf' | tr '\n' '|' | grep -qx 'allow signer-sha256 $DEMO_HASH|deny all|'"
 tag1=$(sed -n 's/.*refresh tag \([0-9a-f]*\).*/\1/p' "$STATE/card-rules.conf")
 m=$(mark)
-store "$(rule $SCWS_AID a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3 "" 0)"
+store "$(rule $SCWS_AID a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3 00)"
 check "ARF card: a rule change moves ACMain's refresh tag; the pump reloads" \
 	since "$m" "card rules in force.*: 3 from the card"
 tag2=$(sed -n 's/.*refresh tag \([0-9a-f]*\).*/\1/p' "$STATE/card-rules.conf")

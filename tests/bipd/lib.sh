@@ -55,3 +55,80 @@ since() {
 	done
 	return 1
 }
+
+# stop_pid PID: SIGTERM and wait (nothing for an empty PID).
+stop_pid() {
+	[ -n "$1" ] || return 0
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# stop_and_clean PID...: for the EXIT trap: stop the PIDs in the order
+# given (empty ones skipped), then keep $TMP's logs when a case failed,
+# or remove $TMP.
+stop_and_clean() {
+	local p
+	for p in "$@"; do stop_pid "$p"; done
+	if [ "$FAIL" -gt 0 ]; then echo "# logs kept in $TMP"; else rm -rf "$TMP"; fi
+}
+
+# waitfor FILE PATTERN [COUNT] [TRIES]: until FILE has COUNT lines that
+# match PATTERN (an ERE), 50 ms a try.
+waitfor() {
+	local tries=${4:-200}
+	while [ "$tries" -gt 0 ]; do
+		local n
+		n=$(grep -cE "$2" "$1" 2>/dev/null)
+		[ "${n:-0}" -ge "${3:-1}" ] && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# wait_log PATTERN COUNT [TRIES]: until the pump log ($TMP/pump.log) has
+# COUNT matches; false as soon as the pump ($PUMP_PID) is gone.
+wait_log() {
+	local tries=${3:-200}
+	while [ "$tries" -gt 0 ]; do
+		[ "$(grep -cE "$1" "$TMP/pump.log")" -ge "$2" ] && return 0
+		kill -0 "$PUMP_PID" 2>/dev/null || return 1
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# rule AID HASH ACCESS [PKG]: one ARA-M STORE DATA data field in hex,
+# F0 {E2 {E1 {4F AID, C1 HASH[, CA PKG]}, E3 {D0 ACCESS}}} (GP SEAC).
+# AID "" is 4F 00, HASH "" every device application; ACCESS is hex: 00
+# never, 01 always, or APDU filters (8 bytes each); PKG a package name.
+rule() {
+	python3 - "$@" <<'PY'
+import sys
+def tlv(tag, v):
+    t = tag.to_bytes((tag.bit_length() + 7) // 8, 'big')
+    n = len(v)
+    return t + (bytes([n]) if n < 0x80 else bytes([0x81, n])) + v
+aid, h, acc = sys.argv[1:4]
+pkg = sys.argv[4] if len(sys.argv) > 4 else ""
+ref = tlv(0x4F, bytes.fromhex(aid)) + tlv(0xC1, bytes.fromhex(h))
+if pkg:
+    ref += tlv(0xCA, pkg.encode())
+e2 = tlv(0xE2, tlv(0xE1, ref) + tlv(0xE3, tlv(0xD0, bytes.fromhex(acc))))
+print(tlv(0xF0, e2).hex())
+PY
+}
+
+# spawn_card ARGS...: scws-card on our vpcd ($VPCD_PORT) with its state in
+# $TMP/card.state and its output appended to $TMP/card.log; $CARD_PID.
+# stop_card: stop it.
+spawn_card() {
+	"$CARD" --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" "$@" \
+		>>"$TMP/card.log" 2>&1 &
+	CARD_PID=$!
+}
+stop_card() {
+	stop_pid "$CARD_PID"
+	CARD_PID=""
+}

@@ -34,22 +34,8 @@ build_pump_card
 
 TMP=$(mktemp -d /tmp/scws-bipd-test.XXXXXX)
 PCSCD_PID="" CARD_PID="" PUMP_PID="" BG_PIDS=()
-stop_pid() {
-	[ -n "$1" ] || return 0
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
 cleanup() {
-	local p
-	for p in "${BG_PIDS[@]}"; do stop_pid "$p"; done
-	stop_pid "$PUMP_PID"
-	stop_pid "$CARD_PID"
-	stop_pid "$PCSCD_PID"
-	if [ "$FAIL" -gt 0 ]; then
-		echo "# logs kept in $TMP"
-	else
-		rm -rf "$TMP"
-	fi
+	stop_and_clean "${BG_PIDS[@]}" "$PUMP_PID" "$CARD_PID" "$PCSCD_PID"
 }
 trap cleanup EXIT
 
@@ -65,29 +51,6 @@ HTTPS=https://127.0.0.1:$HTTPS_PORT
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 
 start_pcscd() { pcscd_start "$TMP" "$VPCD_PORT" "SCWS bipd test"; }
-
-start_card() {
-	"$CARD" --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" "$@" \
-		>>"$TMP/card.log" 2>&1 &
-	CARD_PID=$!
-}
-
-stop_card() {
-	stop_pid "$CARD_PID"
-	CARD_PID=""
-}
-
-# wait_log PATTERN COUNT [TRIES]: until the pump log has COUNT matches.
-wait_log() {
-	local tries=${3:-200}
-	while [ "$tries" -gt 0 ]; do
-		[ "$(grep -cE "$1" "$TMP/pump.log")" -ge "$2" ] && return 0
-		kill -0 "$PUMP_PID" 2>/dev/null || return 1
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
 
 # serving MARK: a card session since MARK opened both ports' 2 channels.
 serving() {
@@ -118,7 +81,7 @@ check "scws-bipd starts with no card and waits for one" \
 card-sim/content-gen.sh -s "$BIG" -n big.bin card-sim/content "$TMP/content1" >/dev/null
 card-sim/content-gen.sh -s 1048576 -n huge.bin "$TMP/content1" "$TMP/content" >/dev/null
 m=$(mark)
-start_card --reset-state --content "$TMP/content"
+spawn_card --reset-state --content "$TMP/content"
 check "card appears: TERMINAL PROFILE, 2 + 2 UICC server channels" serving "$m"
 
 # --- 5-8: HTTP, HTTPS, the certificate, keep-alive
@@ -233,7 +196,7 @@ rc=0
 curl -s -m 5 -o /dev/null "$HTTP/" || rc=$?
 check "without a card the port refuses at once (curl rc=$rc)" test "$rc" -eq 7
 m=$(mark)
-start_card
+spawn_card
 serving "$m" >/dev/null
 curl -s -m 20 -o "$TMP/back.html" "$HTTP/"
 check "card back: the pump starts over and serves again" \
@@ -254,7 +217,7 @@ check "pcscd restarted: the pump reconnects and serves again" \
 # --- 23: card that answers garbage: only the affected exchange suffers
 stop_card
 m=$(mark)
-start_card --fault bad-tlv
+spawn_card --fault bad-tlv
 serving "$m" >/dev/null
 curl -s -m 20 -o "$TMP/fault.html" "$HTTP/"
 check "card with malformed FETCH answers (--fault bad-tlv): refetched, still serves" \

@@ -19,6 +19,7 @@ PLAN=24
 
 TAP_NAME=ota TAP_WHAT="ota"
 . tests/lib/host-tap.sh
+. tests/card/lib.sh
 
 echo "TAP version 13"
 need_pcscd
@@ -26,13 +27,7 @@ need_pcscd
 mkdir -p "$OUT"
 WERROR=()
 [ -n "${CI:-}" ] && WERROR=(-Werror)
-if ! cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
-	-Icard-sim -fsanitize=address,undefined -fno-omit-frame-pointer \
-	-o "$CARD" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c tools/lib/ber.c \
-	-lmbedtls -lmbedx509 -lmbedcrypto ||
-   ! cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O2 -g \
-	$(pkg-config --cflags libpcsclite) -o "$APDU" tests/pcsc/pcsc-apdu.c \
-	tests/pcsc/bip-term.c $(pkg-config --libs libpcsclite) ||
+if ! build_card_apdu ||
    ! cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O2 -g \
 	-o "$SMS" tests/ota/scws-ota-sms.c -lcrypto; then
 	echo "1..1"
@@ -44,17 +39,6 @@ echo "1..$PLAN"
 
 TMP=$(mktemp -d /tmp/scws-ota-test.XXXXXX)
 PCSCD_PID="" CARD_PID=""
-cleanup() {
-	[ -n "$CARD_PID" ] && kill "$CARD_PID" 2>/dev/null
-	[ -n "$PCSCD_PID" ] && kill "$PCSCD_PID" 2>/dev/null
-	[ -n "$CARD_PID" ] && wait "$CARD_PID" 2>/dev/null
-	[ -n "$PCSCD_PID" ] && wait "$PCSCD_PID" 2>/dev/null
-	if [ "$FAIL" -gt 0 ]; then
-		echo "# logs kept in $TMP"
-	else
-		rm -rf "$TMP"
-	fi
-}
 trap cleanup EXIT
 
 . tests/lib/pcscd.sh
@@ -63,29 +47,6 @@ READER="SCWS ota test 00 00"
 KIC=000102030405060708090A0B0C0D0E0F
 KID=101112131415161718191A1B1C1D1E1F
 KEYS=(--kic-key "$KIC" --kid-key "$KID")
-
-start_card() {
-	"$CARD" --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" \
-		--content card-sim/content -vv "$@" >>"$TMP/card.log" 2>&1 &
-	CARD_PID=$!
-	for _ in $(seq 30); do
-		kill -0 "$CARD_PID" 2>/dev/null || return 1
-		"$APDU" -q -r "$READER" -w 1 80F2000C00 >/dev/null 2>>"$TMP/apdu.log" &&
-			return 0
-		sleep 0.5
-	done
-	return 1
-}
-
-stop_card() {
-	local rc
-	[ -n "$CARD_PID" ] || return 1
-	kill "$CARD_PID" 2>/dev/null
-	wait "$CARD_PID" 2>/dev/null
-	rc=$?
-	CARD_PID=""
-	return "$rc"
-}
 
 # tlv TAG HEX: a BER-TLV (lengths over 127 in the 81 xx form).
 tlv() {

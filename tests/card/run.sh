@@ -21,22 +21,13 @@ PLAN=31
 
 TAP_NAME=card TAP_WHAT="card"
 . tests/lib/host-tap.sh
+. tests/card/lib.sh
 
 echo "TAP version 13"
 need_pcscd opensc-tool curl
 
 mkdir -p "$OUT"
-WERROR=()
-[ -n "${CI:-}" ] && WERROR=(-Werror)
-# The card runs under ASan/UBSan here: the whole of it, every part's
-# code, sees real traffic; a leak or bad access fails the exit test.
-if ! cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
-	-Icard-sim -fsanitize=address,undefined -fno-omit-frame-pointer \
-	-o "$CARD" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c tools/lib/ber.c \
-	-lmbedtls -lmbedx509 -lmbedcrypto ||
-   ! cc -std=c11 -Wall -Wextra "${WERROR[@]}" -D_GNU_SOURCE -O2 -g \
-	$(pkg-config --cflags libpcsclite) -o "$APDU" tests/pcsc/pcsc-apdu.c \
-	tests/pcsc/bip-term.c $(pkg-config --libs libpcsclite); then
+if ! build_card_apdu; then
 	echo "1..1"
 	not_ok "build scws-card and pcsc-apdu"
 	counts
@@ -46,17 +37,6 @@ echo "1..$PLAN"
 
 TMP=$(mktemp -d /tmp/scws-card-test.XXXXXX)
 PCSCD_PID="" CARD_PID=""
-cleanup() {
-	[ -n "$CARD_PID" ] && kill "$CARD_PID" 2>/dev/null
-	[ -n "$PCSCD_PID" ] && kill "$PCSCD_PID" 2>/dev/null
-	[ -n "$CARD_PID" ] && wait "$CARD_PID" 2>/dev/null
-	[ -n "$PCSCD_PID" ] && wait "$PCSCD_PID" 2>/dev/null
-	if [ "$FAIL" -gt 0 ]; then
-		echo "# logs kept in $TMP"
-	else
-		rm -rf "$TMP"
-	fi
-}
 trap cleanup EXIT
 
 . tests/lib/pcscd.sh
@@ -65,33 +45,6 @@ DEBUG_PORT=$(free_port)
 READER="SCWS card test 00 00"
 
 start_pcscd() { pcscd_start "$TMP" "$VPCD_PORT" "SCWS card test" --debug --apdu; }
-
-# start_card ARGS...: scws-card on our vpcd; returns once an APDU gets
-# through.  Right after a card went away pcscd may still believe in it
-# (it finds out at its next presence poll), so the first tries can fail.
-start_card() {
-	"$CARD" --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" \
-		--content card-sim/content -vv "$@" >>"$TMP/card.log" 2>&1 &
-	CARD_PID=$!
-	for _ in $(seq 30); do
-		kill -0 "$CARD_PID" 2>/dev/null || return 1
-		"$APDU" -q -r "$READER" -w 1 80F2000C00 >/dev/null 2>>"$TMP/apdu.log" &&
-			return 0
-		sleep 0.5
-	done
-	return 1
-}
-
-# stop_card: SIGTERM, wait; returns the card's exit status.
-stop_card() {
-	local rc
-	[ -n "$CARD_PID" ] || return 1
-	kill "$CARD_PID" 2>/dev/null
-	wait "$CARD_PID" 2>/dev/null
-	rc=$?
-	CARD_PID=""
-	return "$rc"
-}
 
 # script NAME: runs tests/card/scripts/NAME.script, transcript in the log.
 script() {

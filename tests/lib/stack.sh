@@ -105,3 +105,17 @@ stack_stop() {
 	stack_kill "$1" card
 	stack_kill "$1" pcscd
 }
+
+# stack_mark DIR: the pump log's length now.  stack_since DIR MARK
+# PATTERN [TRIES]: until the pump log has PATTERN (an ERE) after line
+# MARK, 50 ms a try.
+stack_mark() { wc -l <"$1/pump.log"; }
+stack_since() {
+	local tries=${4:-600}
+	while [ "$tries" -gt 0 ]; do
+		tail -n +"$(($2 + 1))" "$1/pump.log" | grep -qE "$3" && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	return 1
+}

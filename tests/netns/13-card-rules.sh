@@ -40,16 +40,8 @@ store() {
 	done
 	return 1
 }
-mark() { wc -l <"$tmp/pump.log"; }
-since() {
-	local tries=${3:-600}
-	while [ "$tries" -gt 0 ]; do
-		tail -n +"$(($1 + 1))" "$tmp/pump.log" | grep -qE "$2" && return 0
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
+mark() { stack_mark "$tmp"; }
+since() { stack_since "$tmp" "$@"; }
 code() { in_ns "$ns" curl -s -m 20 -o /dev/null -w '%{http_code}' http://127.0.0.1:3516/; }
 
 stack_pcscd "$ns" "$tmp"

@@ -12,16 +12,8 @@ chmod 755 "$tmp"
 TAP_CLEANUP_EXTRA="stack_stop $tmp; rm -rf $tmp"
 ns=$(netns_new reload)
 code() { in_ns "$ns" curl -s -m 20 -o /dev/null -w '%{http_code}' http://127.0.0.1:3516/; }
-mark() { wc -l <"$tmp/pump.log"; }
-since() {
-	local tries=${3:-600}
-	while [ "$tries" -gt 0 ]; do
-		tail -n +"$(($1 + 1))" "$tmp/pump.log" | grep -qE "$2" && return 0
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
+mark() { stack_mark "$tmp"; }
+since() { stack_since "$tmp" "$@"; }
 # serves_within SECONDS: a connect through the gateway gets the page.
 serves_within() {
 	local end=$((SECONDS + $1))

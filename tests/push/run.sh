@@ -53,21 +53,8 @@ fi
 TMP=$(mktemp -d /tmp/scws-push-test.XXXXXX)
 chmod 755 "$TMP"
 PCSCD_PID="" CARD_PID="" PUMP_PID="" PUSHD_PID=""
-stop_pid() {
-	[ -n "$1" ] || return 0
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
 cleanup() {
-	stop_pid "$PUSHD_PID"
-	stop_pid "$PUMP_PID"
-	stop_pid "$CARD_PID"
-	stop_pid "$PCSCD_PID"
-	if [ "$FAIL" -gt 0 ]; then
-		echo "# logs kept in $TMP"
-	else
-		rm -rf "$TMP"
-	fi
+	stop_and_clean "$PUSHD_PID" "$PUMP_PID" "$CARD_PID" "$PCSCD_PID"
 }
 trap cleanup EXIT
 
@@ -80,21 +67,7 @@ ECHO6=$(free_port)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export SCWS_BIPD_CTL=$TMP/bipd.ctl
 
-start_card() {
-	"$CARD" --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" -vv "$@" \
-		>>"$TMP/card.log" 2>&1 &
-	CARD_PID=$!
-}
-wait_log() {
-	local tries=${3:-200}
-	while [ "$tries" -gt 0 ]; do
-		[ "$(grep -cE "$1" "$TMP/pump.log")" -ge "$2" ] && return 0
-		kill -0 "$PUMP_PID" 2>/dev/null || return 1
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
+start_card() { spawn_card -vv "$@"; }
 envelopes() { grep -c "ENVELOPE (" "$TMP/pump.log"; }
 # spaced HEX: "AABB" -> "AA BB", as the logs print bytes
 spaced() { echo "$1" | sed 's/../& /g; s/ $//'; }

@@ -252,6 +252,23 @@ static const char *field(const char *head, const char *name, char *val,
 	return NULL;
 }
 
+/* sz more body bytes appended at body + *blen; -1 if cut short or over
+ * BODY_MAX. */
+static int get_body(struct conn *c, unsigned long sz, unsigned char *body,
+		    size_t *blen)
+{
+	if (sz > BODY_MAX - *blen)
+		return -1;
+	for (unsigned long i = 0; i < sz; i++) {
+		int ch = get_byte(c);
+
+		if (ch < 0)
+			return -1;
+		body[(*blen)++] = (unsigned char)ch;
+	}
+	return 0;
+}
+
 /* One request into head / body; 0, or -1 when the connection ended. */
 static int read_request(struct conn *c, char *head, unsigned char *body,
 			size_t *blen)
@@ -277,32 +294,15 @@ static int read_request(struct conn *c, char *head, unsigned char *body,
 			if (get_line(c, line, sizeof(line)) < 0)
 				return -1;
 			sz = strtoul(line, NULL, 16);
-			if (*blen + sz > BODY_MAX)
-				return -1;
-			for (unsigned long i = 0; i < sz; i++) {
-				int ch = get_byte(c);
-
-				if (ch < 0)
-					return -1;
-				body[(*blen)++] = (unsigned char)ch;
-			}
-			if (get_line(c, line, sizeof(line)) < 0)
+			if (get_body(c, sz, body, blen) < 0 ||
+			    get_line(c, line, sizeof(line)) < 0)
 				return -1;
 			if (!sz)
 				break;
 		}
 	} else if (field(head, "Content-Length", v, sizeof(v))) {
-		unsigned long sz = strtoul(v, NULL, 10);
-
-		if (sz > BODY_MAX)
+		if (get_body(c, strtoul(v, NULL, 10), body, blen) < 0)
 			return -1;
-		for (unsigned long i = 0; i < sz; i++) {
-			int ch = get_byte(c);
-
-			if (ch < 0)
-				return -1;
-			body[(*blen)++] = (unsigned char)ch;
-		}
 	}
 	return 0;
 }

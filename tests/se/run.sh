@@ -40,18 +40,9 @@ fi
 TMP=$(mktemp -d /tmp/scws-se-test.XXXXXX)
 chmod 755 "$TMP"
 PCSCD_PID="" CARD_PID="" PUMP_PID="" BG=""
-stop_pid() {
-	[ -n "$1" ] || return 0
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
 cleanup() {
 	exec 7>&- 2>/dev/null
-	stop_pid "$BG"
-	stop_pid "$PUMP_PID"
-	stop_pid "$CARD_PID"
-	stop_pid "$PCSCD_PID"
-	if [ "$FAIL" -gt 0 ]; then echo "# logs kept in $TMP"; else rm -rf "$TMP"; fi
+	stop_and_clean "$BG" "$PUMP_PID" "$CARD_PID" "$PCSCD_PID"
 	counts
 }
 trap cleanup EXIT
@@ -67,34 +58,6 @@ SIGNER=card-sim/aram/examples/demo-signer
 SIGNED=$TMP/app-signed
 UNSIGNED=$TMP/app-unsigned
 
-waitfor() {
-	local tries=${4:-200}
-	while [ "$tries" -gt 0 ]; do
-		local n
-		n=$(grep -cE "$2" "$1" 2>/dev/null)
-		[ "${n:-0}" -ge "${3:-1}" ] && return 0
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
-
-# rule AID HASH ACCESS: a "F0 {E2 ...}" STORE DATA field in hex; ACCESS
-# is 00, 01 or filters (hex, 8 bytes each).
-rule() {
-	python3 - "$@" <<'EOF'
-import sys
-def tlv(tag, v):
-    t = tag.to_bytes((tag.bit_length() + 7) // 8, 'big')
-    n = len(v)
-    return t + (bytes([n]) if n < 0x80 else bytes([0x81, n])) + v
-aid, h, acc = sys.argv[1:4]
-ref = tlv(0x4F, bytes.fromhex(aid)) + tlv(0xC1, bytes.fromhex(h))
-e2 = tlv(0xE2, tlv(0xE1, ref) + tlv(0xE3, tlv(0xD0, bytes.fromhex(acc))))
-print(tlv(0xF0, e2).hex())
-EOF
-}
-
 store() {
 	local before
 	before=$(grep -c "ARA-M inbox" "$TMP/card.log")
@@ -104,9 +67,7 @@ store() {
 }
 
 start_card() {
-	"$CARD" -v --vpcd "127.0.0.1:$VPCD_PORT" --state "$TMP/card.state" "$@" \
-		--content "$TMP/content" --aram-inbox "$INBOX" >>"$TMP/card.log" 2>&1 7>&- &
-	CARD_PID=$!
+	spawn_card -v "$@" --content "$TMP/content" --aram-inbox "$INBOX" 7>&-
 }
 
 # se APP ARGS...: scwsctl se as APP, stdout and stderr to $TMP/out

@@ -10,7 +10,6 @@
 #include "ber.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,24 +42,7 @@ static const uint8_t gp_ac_oid[] = {
 
 static const struct arf_path odf_path = { { 0x50, 0x31 }, 2 };
 
-static int fail(char *why, size_t why_len, const uint8_t *base,
-		const uint8_t *at, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (!why_len)
-		return -EBADMSG;
-	n = snprintf(why, why_len, "offset %zu: ", (size_t)(at - base));
-	if (n < 0 || (size_t)n >= why_len)
-		return -EBADMSG;
-	va_start(ap, fmt);
-	vsnprintf(why + n, why_len - (size_t)n, fmt, ap);
-	va_end(ap);
-	return -EBADMSG;
-}
-
-#define FAIL(at, ...) fail(why, why_len, base, (at), __VA_ARGS__)
+#define FAIL(at, ...) ber_fail(why, why_len, base, (at), __VA_ARGS__)
 
 void arf_path_str(const struct arf_path *p, char *out, size_t out_len)
 {

@@ -2,6 +2,10 @@
 /* Strict BER-TLV (see ber.h). */
 #include "ber.h"
 
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+
 bool ber_read(const uint8_t *buf, size_t len, struct ber_tlv *t)
 {
 	size_t off = 0, vlen, nlen;
@@ -109,4 +113,21 @@ size_t ber_put_header(uint8_t *out, uint32_t tag, size_t len)
 		out[o++] = (uint8_t)len;
 	}
 	return o;
+}
+
+int ber_fail(char *why, size_t why_len, const uint8_t *base,
+	     const uint8_t *at, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!why_len)
+		return -EBADMSG;
+	n = snprintf(why, why_len, "offset %zu: ", (size_t)(at - base));
+	if (n < 0 || (size_t)n >= why_len)
+		return -EBADMSG;
+	va_start(ap, fmt);
+	vsnprintf(why + n, why_len - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -EBADMSG;
 }

@@ -35,4 +35,11 @@ size_t ber_header_size(uint32_t tag, size_t len);
 /* Writes tag and length; returns bytes written (ber_header_size). */
 size_t ber_put_header(uint8_t *out, uint32_t tag, size_t len);
 
+/* For parsers of BER data: writes "offset N: " (N = at - base) and the
+ * printf-style message into why (nothing if why_len is 0); returns
+ * -EBADMSG, so a parser can `return ber_fail(...)`. */
+int ber_fail(char *why, size_t why_len, const uint8_t *base,
+	     const uint8_t *at, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
 #endif /* SCWS_BER_H */

@@ -3,6 +3,7 @@
  * se-local.c - the admin's APDU access rules (se-local.h).
  */
 #include "se-local.h"
+#include "hex.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -27,24 +28,13 @@ static int fail(char *why, size_t why_len, unsigned int line,
 	return -EINVAL;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Exactly n bytes of hex in s (no separators). */
 static bool hex_bytes(const char *s, uint8_t *out, size_t n)
 {
 	if (strlen(s) != 2 * n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		int h = hexval(s[2 * i]), l = hexval(s[2 * i + 1]);
+		int h = hex_digit(s[2 * i]), l = hex_digit(s[2 * i + 1]);
 
 		if (h < 0 || l < 0)
 			return false;

@@ -8,7 +8,6 @@
 #include "hex.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,24 +31,7 @@ void seac_rules_free(struct seac_rules *r)
 	r->n = 0;
 }
 
-static int fail(char *why, size_t why_len, const uint8_t *base,
-		const uint8_t *at, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (!why_len)
-		return -EBADMSG;
-	n = snprintf(why, why_len, "offset %zu: ", (size_t)(at - base));
-	if (n < 0 || (size_t)n >= why_len)
-		return -EBADMSG;
-	va_start(ap, fmt);
-	vsnprintf(why + n, why_len - (size_t)n, fmt, ap);
-	va_end(ap);
-	return -EBADMSG;
-}
-
-#define FAIL(at, ...) fail(why, why_len, base, (at), __VA_ARGS__)
+#define FAIL(at, ...) ber_fail(why, why_len, base, (at), __VA_ARGS__)
 
 /* E1 value: AID-REF-DO (4F or C0, optional), DeviceAppID-REF-DO (C1),
  * PKG-REF-DO (CA, optional), in this order. */
