@@ -12,7 +12,8 @@
 #   tests/vm/debug-kernel.sh dir       print DIR if it is built, else exit 1
 #
 # DIR = $SCWS_CACHE/debug-kernel/<source version>-<config hash>/ holds
-#   vmlinux            ELF image, booted through PVH (with .BTF)
+#   vmlinux            ELF image (with .BTF, for the module build)
+#   bzImage            what the VM boots (the vmlinux's PVH entry does not boot)
 #   kver               its release string (uname -r)
 #   lib/modules/KVER/  its modules (modules_install), module BTF included
 #   build/             the object tree: scws.ko is built against it (make -C DIR/build M=...)
@@ -72,6 +73,12 @@ key=$({
 dir=$cache/debug-kernel/$srcver-$key
 
 if [[ -f $dir/done ]]; then
+	# A build from before the bzImage was kept: make it now (the objects are there).
+	if [[ ! -f $dir/bzImage && $mode == build ]]; then
+		nice -n 19 make -C "$src" O="$dir/build" -j"$jobs" bzImage >>"$dir/build.log" 2>&1 &&
+			cp "$dir/build/arch/x86/boot/bzImage" "$dir/bzImage" ||
+			die "bzImage failed, see $dir/build.log"
+	fi
 	echo "$dir"
 	exit 0
 fi
@@ -112,7 +119,9 @@ while IFS= read -r line; do
 done <"$fragment"
 ((missing == 0)) || die "the debug options did not survive (dependencies?), see $obj/.config"
 
-knice -j"$jobs" vmlinux modules >>"$log" 2>&1 || die "build failed, see $log"
+# bzImage too: qemu's PVH entry does not boot this vmlinux (tests/vm/run.sh boots the bzImage).
+knice -j"$jobs" vmlinux bzImage modules >>"$log" 2>&1 || die "build failed, see $log"
+cp "$obj/arch/x86/boot/bzImage" "$dir/bzImage"
 rm -rf "${dir:?}/lib"
 knice INSTALL_MOD_PATH="$dir" INSTALL_MOD_STRIP=1 modules_install >>"$log" 2>&1 ||
 	die "modules_install failed, see $log"

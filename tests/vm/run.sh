@@ -84,7 +84,10 @@ fi
 kernel=/boot/vmlinuz-$kver
 moddir=/lib/modules/$kver
 if [[ -n $kdir ]]; then
+	# The debug kernel's ELF vmlinux dies in qemu's PVH entry before any console
+	# output; its bzImage boots. Older cache dirs have only the vmlinux.
 	kernel=$kdir/vmlinux
+	[[ -f $kdir/bzImage ]] && kernel=$kdir/bzImage
 	moddir=$kdir/lib/modules/$kver
 fi
 [[ -r $kernel ]] || die "cannot read $kernel"
