@@ -204,7 +204,7 @@ check-deep: all
 # Installation (docs/install.md). DESTDIR stages, PREFIX and the *DIR
 # variables place. Configuration in $(SYSCONFDIR) is installed only where
 # none exists, so a reinstall never overwrites an administrator's edits.
-VERSION := 0.1
+VERSION := $(shell sed -n 's/^#define SCWS_VERSION "\(.*\)"/\1/p' tools/lib/scws-version.h)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 SBINDIR ?= $(PREFIX)/sbin

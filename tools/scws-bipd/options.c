@@ -14,7 +14,7 @@
 #include <strings.h>
 #include <syslog.h>
 
-#define VERSION "0.1"
+#include "scws-version.h"
 
 static const char usage[] =
 "Usage: scws-bipd [OPTION]...\n"
@@ -397,7 +397,7 @@ int opts_parse(struct bipd_opts *o, int argc, char **argv)
 			fputs(usage, stdout);
 			return 1;
 		case 'V':
-			puts("scws-bipd " VERSION);
+			puts("scws-bipd " SCWS_VERSION);
 			return 1;
 		default:
 			fputs("Try 'scws-bipd --help'.\n", stderr);

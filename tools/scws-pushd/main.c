@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define VERSION "0.1"
+#include "scws-version.h"
 #define TICK_MS 200
 
 static const char usage[] =
@@ -105,7 +105,7 @@ static int parse_opts(struct pushd_opts *o, int argc, char **argv)
 		case 'f': o->foreground = true; break;
 		case 'v': o->verbose++; break;
 		case 'h': fputs(usage, stdout); return 1;
-		case 'V': puts("scws-pushd " VERSION); return 1;
+		case 'V': puts("scws-pushd " SCWS_VERSION); return 1;
 		default:
 			fputs("Try 'scws-pushd --help'.\n", stderr);
 			return -1;

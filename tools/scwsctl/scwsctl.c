@@ -9,7 +9,7 @@
 
 #include "scwsctl.h"
 
-#define SCWSCTL_VERSION "0.1"
+#include "scws-version.h"
 
 static const char usage[] =
 	"Usage: scwsctl [OPTIONS] COMMAND [ARGS]\n"
@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && (strcmp(argv[1], "-V") == 0 ||
 			 strcmp(argv[1], "--version") == 0)) {
-		puts("scwsctl " SCWSCTL_VERSION);
+		puts("scwsctl " SCWS_VERSION);
 		return CTL_OK;
 	}
 	first = ctl_options(&ctl, &top, argc, argv, &rc);
