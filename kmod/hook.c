@@ -83,10 +83,18 @@ static bool scws_fastopen(const struct sock *sk)
 	       inet_sk(sk)->defer_connect;
 }
 
-/* Segments to an SCWS port must come from a TCP socket, never a raw one. */
-static bool scws_forged(const struct sock *sk)
+/*
+ * Segments to an SCWS port must come from a TCP socket, never a raw one.
+ * The one raw socket allowed is the kernel's TCP control socket: it sends
+ * the RSTs and the ACKs of TIME_WAIT sockets, which have no socket of
+ * their own, and never a SYN.  @th is NULL for a later fragment.
+ */
+static bool scws_forged(const struct sock *sk, const struct tcphdr *th)
 {
-	return sk->sk_type != SOCK_STREAM || sk->sk_protocol != IPPROTO_TCP;
+	if (sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP)
+		return false;
+	return !(sk->sk_kern_sock && sk->sk_protocol == IPPROTO_TCP &&
+		 th && !th->syn);
 }
 
 /*
@@ -218,11 +226,11 @@ static unsigned int scws_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	th = scws_tcp_header(skb, state->pf, &_th, &t, &frag);
 	if (!th)	/* a later TCP fragment to loopback: raw sockets only */
-		return frag && scws_forged(sk) ? NF_DROP_ERR(-EPERM) : NF_ACCEPT;
+		return frag && scws_forged(sk, NULL) ? NF_DROP_ERR(-EPERM) : NF_ACCEPT;
 	port = scws_port_find(sn, ntohs(th->dest));
 	if (!port)
 		return NF_ACCEPT;
-	if (frag || scws_forged(sk))
+	if (frag || scws_forged(sk, th))
 		return NF_DROP_ERR(-EPERM);
 	if (!th->syn || th->ack)
 		return NF_ACCEPT;
