@@ -11,7 +11,7 @@
 # under ASan/UBSan.  TAP on stdout; "dmsc PASSED FAILED SKIPPED" goes to
 # $SCWS_COUNTS.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 TOP=$PWD
 OUT=$TOP/build/dmsc
 PUMP=$OUT/scws-bipd
