@@ -67,6 +67,8 @@ static const char usage[] =
 "      --se-rules FILE      the admin's rules (default /etc/scws/se-rules)\n"
 "      --se-trust-dir DIR   manufacturer certificates that sign\n"
 "                           applications (default /etc/scws/trusted.d)\n"
+"      --ese-reader NAME    an embedded secure element in this PC/SC reader\n"
+"                           (a name substring), shared, offered as eSE1\n"
 "      --ctl-socket PATH    root-only control socket (scwsctl push); \"\"\n"
 "                           for none (default /run/scws/bipd.ctl; none\n"
 "                           with --no-module unless given)\n"
@@ -116,6 +118,7 @@ enum {
 	OPT_PUSH_SOCKET,
 	OPT_PUSH_USER,
 	OPT_RESOLV_CONF,
+	OPT_ESE_READER,
 };
 
 static const struct option long_opts[] = {
@@ -150,6 +153,7 @@ static const struct option long_opts[] = {
 	{ "se-socket", required_argument, NULL, OPT_SE_SOCKET },
 	{ "se-rules", required_argument, NULL, OPT_SE_RULES },
 	{ "se-trust-dir", required_argument, NULL, OPT_SE_TRUST_DIR },
+	{ "ese-reader", required_argument, NULL, OPT_ESE_READER },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -379,6 +383,11 @@ int opts_parse(struct bipd_opts *o, int argc, char **argv)
 			break;
 		case OPT_SE_TRUST_DIR:
 			o->se_trust_dir = optarg;
+			break;
+		case OPT_ESE_READER:
+			if (!*optarg)
+				return -1;
+			o->ese_reader = optarg;
 			break;
 		case OPT_CTL_SOCKET:
 			o->ctl_socket = optarg;
