@@ -92,7 +92,7 @@ install_apdus() { # PKG MOD APP
 	local lf for_load inst
 	lf=$(loadfile "$1" "$2")
 	for_load="$(lc "$1")$1"00000000
-	inst="$(lc "$1")$1$(lc "$2")$2$(lc "$3")$3010002C90000"
+	inst="$(lc "$1")$1$(lc "$2")$2$(lc "$3")${3}010002C90000"
 	echo "80E60200$(lc "$for_load")$for_load"
 	echo "80E80000$(lc "${lf:0:40}")${lf:0:40}"
 	echo "80E88001$(lc "${lf:40}")${lf:40}"
