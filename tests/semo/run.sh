@@ -18,7 +18,7 @@ CARD=$OUT/scws-card
 DMC=$OUT/scws-dmc
 DMS="python3 $TOP/tests/dm/scws-test-dms.py"
 CTL=${SCWS_BUILD:-$PWD/build}/scwsctl
-PLAN=44
+PLAN=47
 
 TAP_NAME=semo TAP_WHAT="SEMO / eSE"
 . tests/lib/host-tap.sh
@@ -187,10 +187,14 @@ sys.exit(1)"
 semo_json() {
 	python3 - "$@" <<'PY'
 import json, sys
+import base64, os
 f, node, se, script, gets = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
 b = "./SEMO/" + node
+fmt = os.environ.get("SCRIPT_FORMAT", "chr")
+if fmt == "b64":
+    script = base64.b64encode(script.encode()).decode()
 cmds = [{"cmd": "Add", "target": b + "/SEName", "format": "chr", "data": se},
-        {"cmd": "Add", "target": b + "/Script", "format": "chr", "data": script},
+        {"cmd": "Add", "target": b + "/Script", "format": fmt, "data": script},
         {"cmd": "Add", "target": b + "/Operations/Execute", "format": "chr", "data": ""},
         {"cmd": "Exec", "target": b + "/Operations/Execute"}]
 cmds += [{"cmd": "Get", "target": b + "/" + g} for g in gets]
@@ -312,12 +316,22 @@ for l in open('$TMP/log.jsonl'):
         if s['cmd'] == 'Exec': print(s['code'])\")\" = 200 &&
 		grep -q '\"uri\": \"./SEMO/sim/Results/2/RAPDU\", \"data\": \"ABCD\"' '$TMP/log.jsonl'"
 
+# a Script node in b64 holds the same text
+SCRIPT_FORMAT=b64 semo_json "$TMP/b64.json" b64 eSE1 "aid $ISD
+80F28002024F00" Results/2/RAPDU
+start_server "$TMP/b64.json"
+dmc session --server-id "$SID" 2>"$TMP/dmc.err"
+check "only Execs that reached an SE are reported (not the 404 nor the 400): here SIM1's" \
+	log_has "[g['source'] for g in e['generic']] == ['./SEMO/sim/Operations/Execute']"
+check "a Script in b64 runs the same: the ISD's GET STATUS entry in Results/2/RAPDU" \
+	log_has "{'uri': './SEMO/b64/Results/2/RAPDU', 'data': 'E3134F08${ISD}9F70010FC5039EFE80'} in e['results']"
+
 # the reports, in the next session
 echo '[[]]' >"$TMP/empty.json"
 start_server "$TMP/empty.json"
 dmc session --server-id "$SID" 2>"$TMP/dmc.err"
-check "only Execs that reached an SE are reported (not the 404 nor the 400): the SIM1 one" \
-	log_has "[g['source'] for g in e['generic']] == ['./SEMO/sim/Operations/Execute']"
+check "... then b64's, alone" \
+	log_has "[(g['source'], g['data']) for g in e['generic']] == [('./SEMO/b64/Operations/Execute', '200')]"
 start_server "$TMP/empty.json"
 dmc session --server-id "$SID" 2>"$TMP/dmc.err"
 check "a report is sent once: the session after has none" \
@@ -356,6 +370,14 @@ check "a channel opened before the eSE went away answers 'card gone'" \
 se exec "$ISD" 80F240020C4F0A${APP2}
 check "the eSE is back; its registry survived the restart" \
 	grep -q "^E3294F0A${APP2}9F700107" "$TMP/out"
+stop_pid "$ESE_PID"
+"$CARD" --role ese -vv --vpcd "127.0.0.1:$((VPCD_PORT + 1))" --state "$TMP/ese.state" \
+	>>"$TMP/ese.log" 2>&1 &
+ESE_PID=$!
+sleep 1
+se exec "$ISD" 80F28002024F00 80E400000A4F08${PKG2}
+check "without --gp-clear-text the ISD wants a secure channel: 6982" \
+	diff -u <(printf '%s\n' 6982 6982) <(sed -n '2,$p' "$TMP/out")
 check "the UICC's web server was unharmed throughout" \
 	bash -c "curl -s -m 20 -o /dev/null -w '%{http_code}' http://127.0.0.1:$HTTP_PORT/ | grep -q 200"
 check "no sanitizer report from scws-bipd or scws-dmc" \
