@@ -293,10 +293,9 @@ int dm_semo_exec(struct dm_node *root, struct dm_node *n)
 		code = failed(r, DM_BAD_REQUEST, "Script: %s", err);
 	} else {
 		code = run_script(r, se_name->value, s);
-		/* Results change only when the script reached the SE. */
-		if (r->nres)
-			write_results(root, base, r);
+		/* Results (and a report) only when the script reached the SE. */
 		if (r->nres) {
+			write_results(root, base, r);
 			snprintf(uri, sizeof(uri), "%s/Ext/PendingReport", base);
 			snprintf(err, sizeof(err), "%d", code);
 			set_leaf(root, uri, err);
