@@ -112,9 +112,10 @@ $(SCWSCTL): $(SCWSCTL_SRCS) $(wildcard tools/scwsctl/*.h tools/lib/*.h) uapi/lin
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(NL_CFLAGS) -I$(BPF_OUT) -o $@ $(SCWSCTL_SRCS) $(NL_LIBS) $(BPF_LIBS) $(CRYPTO_LIBS)
 
 SCWS_CARD_SRCS := $(wildcard card-sim/*.c card-sim/*/*.c) tools/lib/cat-tlv.c tools/lib/ber.c
+SCWS_CARD_LIBS = $(MBEDTLS_LIBS)
 $(SCWS_CARD): $(SCWS_CARD_SRCS) $(wildcard card-sim/*.h card-sim/*/*.h) tools/lib/cat-tlv.h tools/lib/ber.h tools/lib/hex.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Icard-sim -o $@ $(SCWS_CARD_SRCS) $(MBEDTLS_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Icard-sim -o $@ $(SCWS_CARD_SRCS) $(SCWS_CARD_LIBS)
 
 TEST_PUMP_SRCS := $(wildcard tests/pump/*.c)
 
@@ -307,3 +308,8 @@ install-dmc: $(SCWS_DMC)
 .PHONY: soak
 soak: all
 	bash tests/soak/run.sh
+
+# `make -s print-VAR`: a variable's value, so test scripts build from the
+# same source lists as the Makefile (tests/bipd/lib.sh).
+print-%:
+	@echo $($*)

@@ -12,21 +12,29 @@ build_bipd() {
 	cc -std=c11 -Wall -Wextra "${werror[@]}" -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
 		-fsanitize=address,undefined -fno-omit-frame-pointer \
 		$(pkg-config --cflags libnl-genl-3.0 libpcsclite) -o "$1" \
-		tools/scws-bipd/*.c tools/lib/cat-tlv.c tools/lib/scws-nl.c \
-		tools/lib/ber.c tools/lib/seac-rules.c tools/lib/acp-policy.c \
-		tools/lib/acp-merge.c tools/lib/scws-nl-load.c tools/lib/scws-nl-trust.c \
-		tools/lib/scws-nl-policy.c tools/lib/arf-rules.c tools/lib/genl-family-event.c \
-		tools/lib/seac-resolve.c tools/lib/se-apdu.c tools/lib/se-proto.c \
-		tools/lib/se-local.c tools/lib/scws-sig.c \
-		tools/lib/sms-pp.c tools/lib/bipd-ctl.c -lcrypto \
-		tools/lib/dmsc-msg.c \
+		$(make_sources SCWS_BIPD_SRCS) -lcrypto \
 		$(pkg-config --libs libnl-genl-3.0 libpcsclite)
 }
 
+# The Makefile's source list VAR: one list, so a new file cannot be missed here.
+make_sources() {
+	make -s --no-print-directory "print-$1"
+}
+
 build_card() {
+	# shellcheck disable=SC2046
 	cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O2 -g -Iuapi -Itools/lib -Icard-sim \
-		-o "$1" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c tools/lib/ber.c \
-		-lmbedtls -lmbedx509 -lmbedcrypto
+		-o "$1" $(make_sources SCWS_CARD_SRCS) \
+		$(make_sources SCWS_CARD_LIBS)
+}
+
+# build_dmc OUT: scws-dmc under ASan and UBSan.
+build_dmc() {
+	# shellcheck disable=SC2046
+	cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -fsanitize=address,undefined \
+		-fno-omit-frame-pointer -Itools/lib $(pkg-config --cflags libxml-2.0 libcurl) \
+		-o "$1" $(make_sources SCWS_DMC_SRCS) \
+		$(pkg-config --libs libxml-2.0 libcurl libcrypto)
 }
 
 # build_pump_card: build_bipd $PUMP and build_card $CARD as one TAP case;

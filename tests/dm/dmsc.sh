@@ -31,11 +31,7 @@ pkg-config --exists libpcsclite libnl-genl-3.0 libxml-2.0 libcurl ||
 echo "1..$PLAN"
 mkdir -p "$OUT"
 build_pump_card
-# shellcheck disable=SC2046
-check "build scws-dmc (ASan, UBSan)" cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g \
-	-fsanitize=address,undefined -fno-omit-frame-pointer -Itools/lib \
-	$(pkg-config --cflags libxml-2.0 libcurl) -o "$DMC" tools/scws-dmc/*.c \
-	tools/lib/dmsc-msg.c $(pkg-config --libs libxml-2.0 libcurl libcrypto)
+check "build scws-dmc (ASan, UBSan)" build_dmc "$DMC"
 
 TMP=$(mktemp -d /tmp/scws-dmsc-test.XXXXXX)
 PCSCD_PID="" CARD_PID="" PUMP_PID="" SRV_PID="" LISTEN_PID=""

@@ -16,6 +16,7 @@ PLAN=40
 
 TAP_NAME=dm TAP_WHAT="dm"
 . tests/lib/host-tap.sh
+. tests/bipd/lib.sh
 
 echo "TAP version 13"
 command -v python3 >/dev/null || skip_all "python3 not installed"
@@ -23,11 +24,7 @@ pkg-config --exists libxml-2.0 libcurl libcrypto || skip_all "libxml2, libcurl o
 echo "1..$PLAN"
 
 mkdir -p "$OUT"
-# shellcheck disable=SC2046
-if ! cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -fsanitize=address,undefined \
-	-fno-omit-frame-pointer $(pkg-config --cflags libxml-2.0 libcurl) -o "$DMC" \
-	-Itools/lib tools/scws-dmc/*.c tools/lib/dmsc-msg.c tools/lib/scws-se.c tools/lib/se-proto.c \
-	$(pkg-config --libs libxml-2.0 libcurl libcrypto); then
+if ! build_dmc "$DMC"; then
 	skip_rest "scws-dmc did not build"
 	counts
 	exit 1

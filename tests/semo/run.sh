@@ -32,14 +32,7 @@ pkg-config --exists libpcsclite libnl-genl-3.0 libxml-2.0 libcurl ||
 echo "1..$PLAN"
 mkdir -p "$OUT"
 [ -x "$CTL" ] || make -s "$CTL" >/dev/null 2>&1
-build_dmc() {
-	# shellcheck disable=SC2046
-	cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -fsanitize=address,undefined \
-		-fno-omit-frame-pointer -Itools/lib $(pkg-config --cflags libxml-2.0 libcurl) \
-		-o "$DMC" tools/scws-dmc/*.c tools/lib/scws-se.c tools/lib/se-proto.c \
-		$(pkg-config --libs libxml-2.0 libcurl libcrypto)
-}
-if build_bipd "$PUMP" && build_card "$CARD" && build_dmc && [ -x "$CTL" ]; then
+if build_bipd "$PUMP" && build_card "$CARD" && build_dmc "$DMC" && [ -x "$CTL" ]; then
 	ok "build scws-bipd, scws-dmc (ASan, UBSan), scws-card; scwsctl from make"
 else
 	not_ok "build scws-bipd, scws-dmc, scws-card, scwsctl"
