@@ -70,8 +70,13 @@ spawn "$ns" "$tmp/pump.log" "$tmp/pump.pid" env PCSCLITE_CSOCK_NAME="$tmp/run/pc
 	"$BIPD" --foreground -v --policy "$tmp/local.conf" --state-dir "$tmp/state" \
 	--card-rules-poll-ms 300
 check "the pump serves the card" stack_serving "$tmp"
-# curl starts slowly under emulation: give the loop a few more rounds
-sleep 4
+# curl starts slowly under emulation (and more so on a debug kernel): let the
+# loop make 3 more attempts once the pump serves, 60 s at most.
+n=$(($(wc -l <"$tmp/race.log") + 3))
+for _ in $(seq 600); do
+	[ "$(wc -l <"$tmp/race.log")" -ge "$n" ] && break
+	sleep 0.1
+done
 touch "$tmp/stop"
 wait "$(cat "$tmp/loop.pid")" 2>/dev/null
 tries=$(wc -l <"$tmp/race.log")
