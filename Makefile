@@ -286,10 +286,13 @@ install-dkms:
 SCWS_DMC := $(BUILD)/scws-dmc
 DMC_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libcurl 2>/dev/null)
 DMC_LIBS = $(shell pkg-config --libs libxml-2.0 libcurl 2>/dev/null) $(CRYPTO_LIBS)
+# The SyncML DM codec and the MD5 constructions are shared with the card's
+# DM server (tools/lib/dm-*.c).
+DM_LIB_SRCS := tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c
 tools: $(SCWS_DMC)
-$(SCWS_DMC): $(wildcard tools/scws-dmc/*.c tools/scws-dmc/*.h)
+$(SCWS_DMC): $(wildcard tools/scws-dmc/*.c tools/scws-dmc/*.h) $(DM_LIB_SRCS) $(wildcard tools/lib/dm-*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(DMC_CFLAGS) -o $@ $(wildcard tools/scws-dmc/*.c) $(DMC_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(DMC_CFLAGS) -o $@ $(wildcard tools/scws-dmc/*.c) $(DM_LIB_SRCS) $(DMC_LIBS)
 # Not part of `install` (nor of the Debian packages) yet: it needs
 # libxml2-dev and libcurl4-openssl-dev at build time.  Its man page lives
 # next to its sources so that install-tools' tools/*.8 does not ship it

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
-// sources: tools/scws-dmc/dm-syncml.c tools/scws-dmc/dm-exec.c tools/scws-dmc/dm-out.c tools/scws-dmc/dm-tree.c
+// sources: tools/lib/dm-syncml.c tools/scws-dmc/dm-exec.c tools/lib/dm-out.c tools/scws-dmc/dm-tree.c
 // libs: -I/usr/include/libxml2 -lxml2
 /*
  * The SyncML DM message parser on arbitrary bytes, and each parsed

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
-// sources: tools/scws-dmc/dm-tree.c tools/scws-dmc/dm-exec.c tools/scws-dmc/dm-out.c tools/scws-dmc/dm-syncml.c
+// sources: tools/scws-dmc/dm-tree.c tools/scws-dmc/dm-exec.c tools/lib/dm-out.c tools/lib/dm-syncml.c
 // libs: -I/usr/include/libxml2 -lxml2
 /*
  * dm_tree_test.c - the management tree: URIs, add/replace/delete, ACL
