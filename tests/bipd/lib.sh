@@ -22,10 +22,12 @@ build_bipd() {
 		$(pkg-config --libs libnl-genl-3.0 libpcsclite)
 }
 
+# shellcheck disable=SC2046 # pkg-config's flags, split on purpose
 build_card() {
 	cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O2 -g -Iuapi -Itools/lib -Icard-sim \
 		-o "$1" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c tools/lib/ber.c \
-		-lmbedtls -lmbedx509 -lmbedcrypto
+		tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c $(pkg-config --cflags libxml-2.0) \
+		-lmbedtls -lmbedx509 -lmbedcrypto -lxml2 -lcrypto
 }
 
 # build_pump_card: build_bipd $PUMP and build_card $CARD as one TAP case;

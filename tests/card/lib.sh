@@ -13,7 +13,8 @@ build_card_apdu() {
 	cc -std=c11 -Wall -Wextra "${werror[@]}" -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
 		-Icard-sim -fsanitize=address,undefined -fno-omit-frame-pointer \
 		-o "$CARD" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c tools/lib/ber.c \
-		-lmbedtls -lmbedx509 -lmbedcrypto &&
+		tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c $(pkg-config --cflags libxml-2.0) \
+		-lmbedtls -lmbedx509 -lmbedcrypto -lxml2 -lcrypto &&
 	cc -std=c11 -Wall -Wextra "${werror[@]}" -D_GNU_SOURCE -O2 -g \
 		$(pkg-config --cflags libpcsclite) -o "$APDU" tests/pcsc/pcsc-apdu.c \
 		tests/pcsc/bip-term.c $(pkg-config --libs libpcsclite)

@@ -153,6 +153,14 @@ static int parse_cmd(const xmlNode *x, struct dm_cmd *c, char *err,
 		c->chal_format = text(child(meta, "Format"));
 		c->chal_nonce = text(child(meta, "NextNonce"));
 	}
+	if (c->kind == DM_CMD_RESULTS) {
+		/* The Get it answers (a server reads them). */
+		c->msgref = text(child(x, "MsgRef"));
+		c->cmdref = text(child(x, "CmdRef"));
+		if (!c->cmdref)
+			return fail(err, err_size, "Results %s without CmdRef",
+				    c->cmdid);
+	}
 	if (c->kind == DM_CMD_ALERT && !c->data)
 		return fail(err, err_size, "Alert %s without Data", c->cmdid);
 	if (c->kind == DM_CMD_ATOMIC || c->kind == DM_CMD_SEQUENCE)

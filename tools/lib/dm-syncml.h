@@ -47,7 +47,7 @@ struct dm_cmd {
 	char *name;		/* element name as received */
 	char *cmdid;
 	char *data;		/* Alert code, Status code */
-	/* Status only */
+	/* Status (and msgref, cmdref: Results) */
 	char *msgref, *cmdref, *cmd;
 	char *targetref, *sourceref;	/* the item a Status answers, if named */
 	char *chal_type, *chal_format, *chal_nonce;
