@@ -69,6 +69,7 @@ SCWS_BIPD_SRCS += tools/lib/seac-resolve.c tools/lib/se-apdu.c tools/lib/se-prot
 	tools/lib/se-local.c tools/lib/scws-sig.c
 SCWS_BIPD_SRCS += tools/lib/sms-pp.c tools/lib/bipd-ctl.c
 SCWS_BIPD_SRCS += tools/lib/genl-family-event.c
+SCWS_BIPD_SRCS += tools/lib/dmsc-msg.c
 $(SCWS_BIPD): $(SCWS_BIPD_SRCS) $(wildcard tools/scws-bipd/*.h tools/lib/*.h) uapi/linux/scws.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(NL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SCWS_BIPD_SRCS) $(NL_LIBS) $(PCSC_LIBS) -lcrypto
