@@ -69,6 +69,7 @@ SCWS_BIPD_SRCS += tools/lib/seac-resolve.c tools/lib/se-apdu.c tools/lib/se-prot
 	tools/lib/se-local.c tools/lib/scws-sig.c
 SCWS_BIPD_SRCS += tools/lib/sms-pp.c tools/lib/bipd-ctl.c
 SCWS_BIPD_SRCS += tools/lib/genl-family-event.c
+SCWS_BIPD_SRCS += tools/lib/dmsc-msg.c
 $(SCWS_BIPD): $(SCWS_BIPD_SRCS) $(wildcard tools/scws-bipd/*.h tools/lib/*.h) uapi/linux/scws.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(NL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SCWS_BIPD_SRCS) $(NL_LIBS) $(PCSC_LIBS) -lcrypto
@@ -297,9 +298,10 @@ DMC_LIBS = $(shell pkg-config --libs libxml-2.0 libcurl 2>/dev/null) $(CRYPTO_LI
 # DM server (tools/lib/dm-*.c).
 DM_LIB_SRCS := tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c
 tools: $(SCWS_DMC)
-$(SCWS_DMC): $(wildcard tools/scws-dmc/*.c tools/scws-dmc/*.h) $(DM_LIB_SRCS) $(wildcard tools/lib/dm-*.h)
+SCWS_DMC_SRCS := $(wildcard tools/scws-dmc/*.c) tools/lib/dmsc-msg.c $(DM_LIB_SRCS)
+$(SCWS_DMC): $(SCWS_DMC_SRCS) $(wildcard tools/scws-dmc/*.h) tools/lib/dmsc-msg.h $(wildcard tools/lib/dm-*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(DMC_CFLAGS) -o $@ $(wildcard tools/scws-dmc/*.c) $(DM_LIB_SRCS) $(DMC_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(DMC_CFLAGS) -o $@ $(SCWS_DMC_SRCS) $(DMC_LIBS)
 # Not part of `install` (nor of the Debian packages) yet: it needs
 # libxml2-dev and libcurl4-openssl-dev at build time.  Its man page lives
 # next to its sources so that install-tools' tools/*.8 does not ship it

@@ -26,6 +26,7 @@
 #include "uicc/uicc.h"
 #include "uicc/vpcd.h"
 #include "test_client.h"
+#include "test_dm_notify.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -52,6 +53,7 @@ struct options {
 	int debug_port;			/* 0 = off */
 	const char *aram_inbox;		/* TEST TOOLING, on SIGUSR2 */
 	const char *test_client;	/* TEST TOOLING, on SIGUSR2 */
+	const char *test_dm_notify;	/* TEST TOOLING, on SIGUSR2 too */
 	unsigned int faults;
 	int verbose;
 	/* --ota-keyset: provisioned into the state at start */
@@ -118,6 +120,8 @@ static void usage(FILE *to)
 "                        stored parameters, as an SMS trigger would\n"
 "  --test-client ADDR:PORT  on SIGUSR2, open a TCP client channel to\n"
 "                        ADDR:PORT ([IPv6]:PORT), send a line, read one\n"
+"  --test-dm-notify FILE  send package #0 from FILE to the terminal's DM\n"
+"                        client when one registers, and on SIGUSR2\n"
 "\n"
 "See scws-card(1).\n", to);
 }
@@ -191,7 +195,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_VPCD = 256, O_STATE, O_RESET, O_CONTENT, O_CHANNELS, O_BAUD,
 	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX,
-	       O_OTA_KEYSET, O_ADMIN, O_ADMIN_ON_SIGNAL, O_TEST_CLIENT };
+	       O_OTA_KEYSET, O_ADMIN, O_ADMIN_ON_SIGNAL, O_TEST_CLIENT,
+	       O_TEST_DM_NOTIFY };
 	static const struct option longopts[] = {
 		{ "vpcd", required_argument, NULL, O_VPCD },
 		{ "state", required_argument, NULL, O_STATE },
@@ -210,6 +215,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "admin", required_argument, NULL, O_ADMIN },
 		{ "admin-on-signal", no_argument, NULL, O_ADMIN_ON_SIGNAL },
 		{ "test-client", required_argument, NULL, O_TEST_CLIENT },
+		{ "test-dm-notify", required_argument, NULL, O_TEST_DM_NOTIFY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -302,6 +308,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (!test_client_check(optarg))
 				goto bad;
 			o->test_client = optarg;
+			break;
+		case O_TEST_DM_NOTIFY:
+			o->test_dm_notify = optarg;
 			break;
 		case 'v':
 			o->verbose++;
@@ -519,6 +528,8 @@ static bool card_open(struct card *card)
 		if (!card->debug)
 			return false;
 	}
+	if (o->test_dm_notify && !test_dm_notify_setup(o->test_dm_notify))
+		return false;
 	card->vpcd = vpcd_new(o->host, o->port, &link);
 	return card->vpcd != NULL;
 }
@@ -594,6 +605,8 @@ static int run(struct card *card, int sfd)
 				if (card->opt.test_client)
 					test_client_start(card->cat,
 							  card->opt.test_client);
+				if (card->opt.test_dm_notify)
+					test_dm_notify_send();
 				continue;
 			}
 			if (si.ssi_signo == SIGUSR1) {

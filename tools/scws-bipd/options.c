@@ -73,6 +73,13 @@ static const char usage[] =
 "      --push-socket PATH   SCWS push endpoint for scws-pushd; \"\" for none\n"
 "                           (default /run/scws/push.sock; likewise)\n"
 "      --push-user USER|UID who may use the push endpoint besides root\n"
+"\n"
+"DM Smart Card (docs/device-management.md):\n"
+"      --dm-socket PATH     be the DM_SC Gateway: a local OMA DM client\n"
+"                           registers on this Unix socket and gets the\n"
+"                           card's notifications (e.g. /run/scws/dm.sock;\n"
+"                           default: off)\n"
+"      --dm-user USER|UID   who may register besides root\n"
 "  -f, --foreground         do not detach (systemd, tests)\n"
 "      --syslog             log to syslog instead of stderr\n"
 "  -v, --verbose            more log (-v connections and counters,\n"
@@ -116,6 +123,8 @@ enum {
 	OPT_PUSH_SOCKET,
 	OPT_PUSH_USER,
 	OPT_RESOLV_CONF,
+	OPT_DM_SOCKET,
+	OPT_DM_USER,
 };
 
 static const struct option long_opts[] = {
@@ -150,6 +159,8 @@ static const struct option long_opts[] = {
 	{ "se-socket", required_argument, NULL, OPT_SE_SOCKET },
 	{ "se-rules", required_argument, NULL, OPT_SE_RULES },
 	{ "se-trust-dir", required_argument, NULL, OPT_SE_TRUST_DIR },
+	{ "dm-socket", required_argument, NULL, OPT_DM_SOCKET },
+	{ "dm-user", required_argument, NULL, OPT_DM_USER },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -177,6 +188,26 @@ void opts_defaults(struct bipd_opts *o)
 	o->card_rules_poll_ms = 30000;
 	o->push_uid = -1;
 	o->resolv_conf = "/etc/resolv.conf";
+	o->dm_uid = -1;
+}
+
+/* --dm-user: a user name or a numeric uid. */
+static int user_id(const char *s, long *out)
+{
+	const struct passwd *pw = getpwnam(s);
+	char *end;
+	long v;
+
+	if (pw) {
+		*out = (long)pw->pw_uid;
+		return 0;
+	}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > 0x7FFFFFFFL)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 /* --push-user: a user name or a numeric uid. */
@@ -391,6 +422,13 @@ int opts_parse(struct bipd_opts *o, int argc, char **argv)
 			break;
 		case OPT_PUSH_USER:
 			if (push_user(o, optarg))
+				goto bad;
+			break;
+		case OPT_DM_SOCKET:
+			o->dm_socket = *optarg ? optarg : NULL;
+			break;
+		case OPT_DM_USER:
+			if (user_id(optarg, &o->dm_uid))
 				goto bad;
 			break;
 		case 'h':

@@ -55,6 +55,9 @@ struct bipd_opts {
 	const char *push_socket;	/* SCWS-6, scws-pushd */
 	long push_uid;			/* may use push_socket; -1: root */
 	const char *resolv_conf;	/* DNS servers for the card (dns.h) */
+	/* the DM_SC Gateway (dm_gw.h); NULL: off */
+	const char *dm_socket;
+	long dm_uid;			/* may register besides root; -1 */
 };
 
 void opts_defaults(struct bipd_opts *o);

@@ -18,6 +18,7 @@
 #include <libxml/parser.h>
 
 #include "dm-account.h"
+#include "dm-listen.h"
 #include "dm-notify.h"
 #include "dm-session.h"
 #include "dm-tree.h"
@@ -37,6 +38,8 @@ static void usage(FILE *f)
 		"            [--client-nonce B64] [--account NAME]\n"
 		"  get URI                                print a node\n"
 		"  notify [FILE]                          package #0 (stdin if no FILE)\n"
+		"  listen [--socket PATH] [--name NAME]   the card's notifications, from\n"
+		"                                         scws-bipd's DM_SC Gateway\n"
 		"  session --server-id ID [--alert-type T --alert-data D] [--cafile F]\n");
 }
 
@@ -272,11 +275,15 @@ static int read_all(const char *path, uint8_t *buf, size_t size, size_t *len)
 	return 0;
 }
 
+int dmc_lock_tree(void)
+{
+	return lock_tree();
+}
+
 static int cmd_notify(int argc, char **argv, const char *cafile)
 {
 	uint8_t buf[1024];
 	size_t len;
-	struct dm_notify n;
 
 	if (argc > 2) {
 		usage(stderr);
@@ -284,6 +291,12 @@ static int cmd_notify(int argc, char **argv, const char *cafile)
 	}
 	if (read_all(argc == 2 ? argv[1] : NULL, buf, sizeof(buf), &len))
 		return 1;
+	return dmc_notify_run(buf, len, cafile);
+}
+
+int dmc_notify_run(const uint8_t *buf, size_t len, const char *cafile)
+{
+	struct dm_notify n;
 	enum dm_notify_err e = dm_notify_parse(buf, len, &n);
 
 	if (e) {
@@ -412,7 +425,8 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 1;
-	if (lock_tree() < 0)
+	/* listen runs for long: it locks the tree per notification */
+	if (strcmp(cmd, "listen") && lock_tree() < 0)
 		return 1;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	LIBXML_TEST_VERSION
@@ -429,6 +443,8 @@ int main(int argc, char **argv)
 		rc = cmd_notify(argc, argv, cafile);
 	else if (!strcmp(cmd, "session"))
 		rc = cmd_session(argc, argv, cafile);
+	else if (!strcmp(cmd, "listen"))
+		rc = cmd_listen(argc, argv, cafile, verbose);
 	else {
 		usage(stderr);
 		rc = 2;
