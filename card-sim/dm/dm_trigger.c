@@ -15,11 +15,6 @@
 #include "dm/dm_store.h"
 #include "log.h"
 
-/* Until cat/dm_sc.c (the toolkit transport) is in the build, the card
- * has no way to send package #0: weak references keep it linking. */
-#pragma weak dm_sc_set_ops
-#pragma weak dm_sc_notify
-
 /* The session id of the last package #0, -1 if none. */
 static long last_session(struct card_state *st)
 {
@@ -75,7 +70,7 @@ int dm_trigger_check(struct dm_server *s)
 			    sid, DM_PKG0_UI_BACKGROUND, pkg);
 	if (!len)
 		return -EINVAL;
-	rc = dm_sc_notify ? dm_sc_notify(pkg, len) : -ENOSYS;
+	rc = dm_sc_notify(pkg, len);
 	if (rc) {
 		card_info("dm: package #0 not sent: %s", strerror(-rc));
 		return rc;
@@ -119,6 +114,5 @@ static const struct dm_sc_ops ops = {
 
 void dm_trigger_attach(struct dm_server *s)
 {
-	if (dm_sc_set_ops)
-		dm_sc_set_ops(&ops, s);
+	dm_sc_set_ops(&ops, s);
 }
