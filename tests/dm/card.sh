@@ -16,7 +16,7 @@ OUT=$TOP/build/dmcard
 PUMP=$OUT/scws-bipd
 CARD=$OUT/scws-card
 DMC=$OUT/scws-dmc
-PLAN=26
+PLAN=29
 
 TAP_NAME=dmcard TAP_WHAT="dmcard"
 . tests/lib/host-tap.sh
@@ -33,7 +33,7 @@ mkdir -p "$OUT"
 build_dmc() {
 	cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -Itools/lib -fsanitize=address,undefined \
 		-fno-omit-frame-pointer $(pkg-config --cflags libxml-2.0 libcurl) -o "$DMC" \
-		tools/scws-dmc/*.c tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c \
+		tools/scws-dmc/*.c tools/lib/dmsc-msg.c tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c \
 		$(pkg-config --libs libxml-2.0 libcurl libcrypto)
 }
 if build_bipd "$PUMP" && build_card "$CARD" && build_dmc; then
@@ -46,8 +46,8 @@ else
 fi
 
 TMP=$(mktemp -d /tmp/scws-dmcard-test.XXXXXX)
-PCSCD_PID="" CARD_PID="" PUMP_PID=""
-trap 'stop_and_clean "$PUMP_PID" "$CARD_PID" "$PCSCD_PID"' EXIT
+PCSCD_PID="" CARD_PID="" PUMP_PID="" LISTEN_PID=""
+trap 'stop_and_clean "$LISTEN_PID" "$PUMP_PID" "$CARD_PID" "$PCSCD_PID"' EXIT
 
 . tests/lib/pcscd.sh
 VPCD_PORT=$(free_port)
@@ -88,7 +88,7 @@ bootstrap() {
 state_sum() { sha256sum "$TMP/card.state" | cut -d' ' -f1; }
 
 check "private pcscd starts" pcscd_start "$TMP" "$VPCD_PORT" "SCWS dmcard test"
-"$PUMP" --foreground -v --linger-ms 100 \
+"$PUMP" --foreground -v --linger-ms 100 --dm-socket "$TMP/dm.sock" \
 	--no-module "3516=$HTTP_PORT,4116=$HTTPS_PORT" >"$TMP/pump.log" 2>&1 &
 PUMP_PID=$!
 wait_log "waiting for a card" 1 >/dev/null
@@ -189,6 +189,36 @@ check "the client's 425 for ./Con (root ACL) is recorded per item" \
 		 grep -qP '^  Add\t\./DMAcc/second/ServerID\t200$' '$TMP/status4'"
 check "... and those items stay pending" \
 	grep -q '^provisioning: 4 items, 2 delivered, 2 pending' "$TMP/status4"
+
+# --- DM-SC-1: the card asks for the session itself --------------------------
+# A set with new items; the DM client registers with the pump's DM_SC
+# Gateway, the terminal tells the card, the card sends package #0 through
+# the pump and the client calls the card's /dm back.
+printf '%s\n' \
+	"./DMAcc/third	node		" \
+	"./DMAcc/third/ServerID	chr	text/plain	third-dms" >"$TMP/prov2.txt"
+card_down
+card_up --dm-provision "$TMP/prov2.txt"
+"$DMC" -t "$TREE" -v listen --socket "$TMP/dm.sock" >"$TMP/listen.err" 2>&1 &
+LISTEN_PID=$!
+notified() {
+	local i
+	for i in $(seq 200); do
+		status | grep -q 'started-by=notification' && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "the DM client registers: the card's package #0 starts a session (Alert 1200)" notified
+status >"$TMP/status5"
+check "... which provisions the new items" \
+	bash -c "[ \"\$('$DMC' -t '$TREE' get ./DMAcc/third/ServerID)\" = third-dms ] &&
+		 grep -q '^provisioning: 2 items, 2 delivered, 0 pending' '$TMP/status5' &&
+		 grep -q 'alert=1200' '$TMP/status5'"
+check "... and the card knows its notification left (state=sent)" \
+	grep -q '^  state=sent' "$TMP/status5"
+stop_pid "$LISTEN_PID"
+LISTEN_PID=""
 
 card_down
 check "no sanitizer report from the pump or scws-dmc" \
