@@ -12,11 +12,35 @@
 
 static uint8_t pkg[1024];
 static size_t pkg_len;
+static const char *pkg_path;
+
+/* The file is read at every send: a test may put a fresh package there. */
+static bool load(void)
+{
+	FILE *f = fopen(pkg_path, "rb");
+
+	if (!f) {
+		card_err("--test-dm-notify %s: %s", pkg_path, strerror(errno));
+		return false;
+	}
+	pkg_len = fread(pkg, 1, sizeof(pkg), f);
+	if (!pkg_len || fgetc(f) != EOF) {
+		card_err("--test-dm-notify %s: want 1..%zu bytes", pkg_path,
+			 sizeof(pkg));
+		fclose(f);
+		return false;
+	}
+	fclose(f);
+	return true;
+}
 
 void test_dm_notify_send(void)
 {
-	int err = dm_sc_notify(pkg, pkg_len);
+	int err;
 
+	if (!load())
+		return;
+	err = dm_sc_notify(pkg, pkg_len);
 	card_info("test DM notification (%zu bytes): %s", pkg_len,
 		  err ? strerror(-err) : "queued");
 }
@@ -43,20 +67,9 @@ static const struct dm_sc_ops ops = {
 
 bool test_dm_notify_setup(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-
-	if (!f) {
-		card_err("--test-dm-notify %s: %s", path, strerror(errno));
+	pkg_path = path;
+	if (!load())
 		return false;
-	}
-	pkg_len = fread(pkg, 1, sizeof(pkg), f);
-	if (!pkg_len || fgetc(f) != EOF) {
-		card_err("--test-dm-notify %s: want 1..%zu bytes", path,
-			 sizeof(pkg));
-		fclose(f);
-		return false;
-	}
-	fclose(f);
 	dm_sc_set_ops(&ops, NULL);
 	return true;
 }

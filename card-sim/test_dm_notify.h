@@ -11,8 +11,8 @@
 
 #include <stdbool.h>
 
-/* Reads FILE (1..1024 bytes) and takes the DM transport's callbacks;
- * false with a message on stderr. */
+/* Checks FILE (1..1024 bytes; read again at every send) and takes the DM
+ * transport's callbacks; false with a message on stderr. */
 bool test_dm_notify_setup(const char *path);
 /* Sends the package now (SIGUSR2); the outcome is logged. */
 void test_dm_notify_send(void);

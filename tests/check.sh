@@ -50,6 +50,7 @@ layer admin bash tests/admin/run.sh
 layer push bash tests/push/run.sh
 layer dm bash tests/dm/run.sh
 layer dmcard bash tests/dm/card.sh
+layer dmsc bash tests/dm/dmsc.sh
 layer kunit bash tests/kunit/run.sh
 layer static bash tests/static.sh
 layer netns bash tests/netns/run.sh

@@ -111,12 +111,14 @@ static void s_free(void *s)
 	int result;
 
 	(void)s;
+	/* Every byte acknowledged by SEND DATA: the datagram left, whatever
+	 * happened to the link after it. */
 	if (!n.up)
 		result = n.cause ? n.cause : DM_SC_OTHER_FAILURE;
+	else if (n.sent == n.len)
+		result = 0;
 	else if (n.dropped)
 		result = CAT_BIP_CHANNEL_CLOSED;
-	else if (n.sent == n.len && !n.cause)
-		result = 0;
 	else
 		result = DM_SC_OTHER_FAILURE;
 	n.in_flight = false;

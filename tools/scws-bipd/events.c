@@ -135,7 +135,8 @@ void ev_queue_local(struct bipd *b, const char *name)
 		return;
 	if (n > sizeof(it.rec))
 		n = sizeof(it.rec);
-	memcpy(it.rec, name, n);
+	if (n)
+		memcpy(it.rec, name, n);
 	it.rec_len = (uint8_t)n;
 	ev_push(b, &it);
 }

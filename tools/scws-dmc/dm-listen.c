@@ -107,10 +107,9 @@ static int connect_register(const char *path, const char *name,
 		return -1;
 	}
 	k = dmsc_fmt_register(buf, cap, name);
-	if (send(fd, buf, k, MSG_NOSIGNAL) != (ssize_t)k) {
-		close(fd);
-		return -1;
-	}
+	/* A pump that refuses us at once may have closed before reading:
+	 * its ERR still waits to be read, so read on whatever send says. */
+	send(fd, buf, k, MSG_NOSIGNAL);
 	n = next_msg(fd, buf, cap, REPLY_TIMEOUT_MS);
 	if (n <= 0) {
 		fprintf(stderr, "scws-dmc: %s: no answer to REGISTER (%s)\n",
