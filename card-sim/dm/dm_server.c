@@ -219,6 +219,12 @@ static int package1(struct dm_server *s, struct dm_sess *x,
 		card_info("dm: session %s: client credentials %s (%u)", x->sessionid,
 			  code == DM_MISSING_CRED ? "missing" : "wrong", x->auth_fails);
 		*out = reply_begin(x, m, NULL, code, chal);
+		/* Only Statuses, one per command received (DM Protocol 1.2
+		 * 2.4.1); none was run, so each gets the header's code. */
+		for (size_t i = 0; i < m->ncmds; i++)
+			if (m->cmds[i].kind != DM_CMD_STATUS)
+				dm_out_status(*out, m->msgid, m->cmds[i].cmdid,
+					      m->cmds[i].name, NULL, NULL, code, NULL);
 		if (x->auth_fails >= 2)
 			end(x);
 		return 0;

@@ -259,8 +259,14 @@ static void wrong_secret_refused(void **state)
 	assert_int_equal(post(e, b, len, &m), 200);
 	assert_string_equal(header_status(&m)->data, "401");
 	assert_null(m.cred_data);
-	assert_null(find_cmd(&m, DM_CMD_ADD));
-	assert_null(find_cmd(&m, DM_CMD_GET));
+	/* Only Statuses: the header's, then one per command (Alert, Replace). */
+	assert_int_equal(m.ncmds, 3);
+	for (size_t i = 0; i < m.ncmds; i++) {
+		assert_int_equal(m.cmds[i].kind, DM_CMD_STATUS);
+		assert_string_equal(m.cmds[i].data, "401");
+	}
+	assert_string_equal(m.cmds[1].cmd, "Alert");
+	assert_string_equal(m.cmds[2].cmd, "Replace");
 	take_chal(e, &m);
 	dm_msg_free(&m);
 	b = pkg1(e, "77", "still-wrong", &len);
