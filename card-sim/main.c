@@ -403,8 +403,10 @@ static void card_close(struct card *card)
 /* --dm-provision FILE: checked, then stored as the provisioning set. */
 static bool dm_provision_store(struct card_state *st, const char *path)
 {
+	/* Once, at start: kept off the stack. */
 	static struct dm_prov p;
-	char buf[DM_PROV_MAX_ITEMS * DM_PROV_MAX_LINE], err[128];
+	static char buf[DM_PROV_MAX_ITEMS * DM_PROV_MAX_LINE];
+	char err[128];
 	FILE *f = fopen(path, "r");
 	size_t len;
 

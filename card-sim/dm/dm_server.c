@@ -17,6 +17,7 @@
 #include "dm/dm_identity.h"
 #include "dm/dm_results.h"
 #include "dm/dm_store.h"
+#include "http/http.h"
 #include "log.h"
 
 #define DM_MAX_SESSIONS 4
@@ -42,6 +43,7 @@ struct dm_sess {
 	char devid[128];
 	struct dm_prov prov;		/* the set as it was sent */
 	bool sent[DM_PROV_MAX_ITEMS];
+	int add_code;			/* a Status for the whole Add, if any */
 	struct dm_results res;
 };
 
@@ -55,17 +57,18 @@ struct dm_server {
 struct dm_server *dm_server_new(struct card_state *st)
 {
 	struct dm_server *s = calloc(1, sizeof(*s));
-	struct dm_prov p;
+	struct dm_prov *p = malloc(sizeof(*p));
+	int rc = s && p ? dm_prov_load(st, p) : -ENOMEM;
 
-	if (!s)
-		return NULL;
-	s->st = st;
-	/* Seeds the default set into a fresh state, checks a stored one. */
-	if (dm_prov_load(st, &p)) {
-		card_err("dm: the stored provisioning set is damaged");
+	free(p);
+	if (rc) {
+		/* Seeds the default set into a fresh state, checks a stored one. */
+		card_err("dm: the provisioning set: %s", rc == -EINVAL ?
+			 "the stored one is damaged" : strerror(-rc));
 		free(s);
 		return NULL;
 	}
+	s->st = st;
 	return s;
 }
 
@@ -152,6 +155,9 @@ static struct dm_out *reply_begin(struct dm_sess *x, const struct dm_msg *m,
 {
 	struct dm_out *o = dm_out_begin(m->sessionid, ++x->msgid, m->source,
 					server_uri(), cred);
+
+	/* What the card's web server takes in one request. */
+	dm_out_set_max_msg_size(o, HTTP_MAX_BODY);
 
 	dm_out_status(o, m->msgid, "0", "SyncHdr", m->target, m->source,
 		      hdr_code, chal_b64);
@@ -325,7 +331,12 @@ static int reports(struct dm_server *s, struct dm_sess *x,
 				return rc;
 		} else if (c->kind == DM_CMD_STATUS && x->add_cmdid &&
 			   !strcmp(c->cmdref, add_id)) {
-			dm_results_add(&x->res, "Add", c->targetref, atoi(c->data), NULL);
+			/* Without TargetRef: one Status for every item. */
+			if (c->targetref)
+				dm_results_add(&x->res, "Add", c->targetref,
+					       atoi(c->data), NULL);
+			else
+				x->add_code = atoi(c->data);
 		} else if (c->kind == DM_CMD_STATUS && !strcmp(c->cmdref, get_id)) {
 			dm_results_add(&x->res, "Get", c->targetref ? c->targetref :
 				       GET_URI, atoi(c->data), NULL);
@@ -373,6 +384,10 @@ static int reports(struct dm_server *s, struct dm_sess *x,
 		const struct dm_prov_item *it = &x->prov.items[i];
 		int code = x->sent[i] ? dm_results_code(&x->res, "Add", it->uri) : 0;
 
+		if (x->sent[i] && !code && x->add_code) {
+			code = x->add_code;
+			dm_results_add(&x->res, "Add", it->uri, code, NULL);
+		}
 		if ((code == DM_OK || code == DM_ALREADY_EXISTS) &&
 		    dm_prov_mark_delivered(s->st, it))
 			return -EIO;

@@ -38,7 +38,9 @@
 
 #define DM_NONCE_BYTES 16	/* the nonces the card makes */
 #define DM_NONCE_MAX 64		/* the longest it accepts */
-#define DM_PROV_MAX_ITEMS 64
+/* The client's report of a full set (a Status of some 250 bytes per item)
+ * must fit the card's HTTP body limit (16 KiB). */
+#define DM_PROV_MAX_ITEMS 32
 #define DM_PROV_MAX_LINE 1024
 
 struct dm_nonce {

@@ -138,10 +138,13 @@ static void take_chal(struct env *e, const struct dm_msg *m)
 }
 
 /* Package 3: 212 with a new server nonce, code for every Add item (425
- * for deny_uri), 200 and Results for the Get. */
+ * for deny_uri; deny_uri "*": one Status for the whole Add), 200 and
+ * Results for the Get. */
 static char *pkg3(struct env *e, const char *sid, const struct dm_msg *m2,
 		  int code, const char *deny_uri, size_t *len)
 {
+	bool whole = deny_uri && !strcmp(deny_uri, "*");
+
 	char b64[DM_MD5_B64_SIZE];
 
 	memset(e->snonce.b, 0x5a, 16);
@@ -155,7 +158,10 @@ static char *pkg3(struct env *e, const char *sid, const struct dm_msg *m2,
 	for (size_t i = 0; i < m2->ncmds; i++) {
 		const struct dm_cmd *c = &m2->cmds[i];
 
-		for (size_t k = 0; c->kind == DM_CMD_ADD && k < c->nitems; k++)
+		if (c->kind == DM_CMD_ADD && whole)
+			dm_out_status(o, m2->msgid, c->cmdid, "Add", NULL, NULL,
+				      code, NULL);
+		for (size_t k = 0; c->kind == DM_CMD_ADD && !whole && k < c->nitems; k++)
 			dm_out_status(o, m2->msgid, c->cmdid, "Add", c->items[k].target,
 				      NULL, deny_uri && !strcmp(deny_uri,
 				      c->items[k].target) ? 425 : code, NULL);
@@ -410,6 +416,62 @@ static void prov_parse(void **state)
 	free(p);
 }
 
+/* One Status for a whole Add (no TargetRef) counts for each item. */
+static void whole_command_status(void **state)
+{
+	struct env *e = *state;
+	struct dm_msg m2, m4;
+	size_t len;
+	char *b = pkg1(e, "9", dm_identity()->cli_secret, &len);
+
+	assert_int_equal(post(e, b, len, &m2), 200);
+	b = pkg3(e, "9", &m2, 200, "*", &len);
+	assert_int_equal(post(e, b, len, &m4), 200);
+	dm_msg_free(&m2);
+	dm_msg_free(&m4);
+	assert_true(state_has(e, DM_KEY_RESULTS, "Add\t./DMAcc/operator/Name\t200\n"));
+	struct dm_prov *p = malloc(sizeof(*p));
+
+	assert_int_equal(dm_prov_load(e->st, p), 0);
+	assert_int_equal(dm_prov_pending(e->st, p), 0);
+	free(p);
+}
+
+/* The largest set: the client's report of it fits the card's HTTP body
+ * limit, which the card announces as its MaxMsgSize. */
+static void largest_set_fits(void **state)
+{
+	struct env *e = *state;
+	char *set = malloc(DM_PROV_MAX_ITEMS * 300 + 400), err[128], *resp;
+	struct dm_prov *p = malloc(sizeof(*p));
+	struct dm_msg m2, m4;
+	size_t n = 0, len, rlen;
+
+	for (int i = 0; i < DM_PROV_MAX_ITEMS; i++)
+		n += (size_t)sprintf(set + n, "./DMAcc/x%02d/%0180d\tchr\ttext/plain\tv\n",
+				     i, 0);
+	assert_int_equal(dm_prov_parse(set, n, p, err, sizeof(err)), 0);
+	assert_int_equal(card_state_set(e->st, DM_KEY_PROVISION, set, n), 0);
+	strcpy(set + n, "./DMAcc/one-too-many\tchr\t\tv\n");
+	assert_int_equal(dm_prov_parse(set, strlen(set), p, err, sizeof(err)), -1);
+	free(set);
+	free(p);
+	char *b = pkg1(e, "A", dm_identity()->cli_secret, &len);
+	int status = dm_server_handle(e->dm, b, len, &resp, &rlen, err, sizeof(err));
+
+	free(b);
+	assert_int_equal(status, 200);
+	assert_non_null(strstr(resp, ">16384</MaxMsgSize>"));
+	assert_int_equal(dm_msg_parse(resp, rlen, &m2, err, sizeof(err)), 0);
+	free(resp);
+	assert_int_equal(find_cmd(&m2, DM_CMD_ADD)->nitems, DM_PROV_MAX_ITEMS);
+	b = pkg3(e, "A", &m2, 200, NULL, &len);
+	assert_true(len < 16384);
+	assert_int_equal(post(e, b, len, &m4), 200);
+	dm_msg_free(&m2);
+	dm_msg_free(&m4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +479,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(wrong_secret_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(missing_then_right, setup, teardown),
 		cmocka_unit_test_setup_teardown(malformed_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(whole_command_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(largest_set_fits, setup, teardown),
 		cmocka_unit_test(pkg0_checked_by_client_code),
 		cmocka_unit_test(prov_parse),
 	};

@@ -16,6 +16,7 @@
 struct dm_out {
 	xmlDoc *doc;
 	xmlNode *body;
+	xmlNode *max_msg_size;
 	xmlNode *open;		/* the command items are added to */
 	const char *item_elem;	/* its items' LocURI: "Source" or "Target" */
 	unsigned int next_cmdid;
@@ -82,7 +83,9 @@ struct dm_out *dm_out_begin(const char *sessionid, unsigned int msgid,
 	}
 	xmlNode *meta = add(hdr, "Meta", NULL);
 
-	add_meta(meta, "MaxMsgSize", "65536");
+	o->max_msg_size = add(meta, "MaxMsgSize", "65536");
+	xmlSetNs(o->max_msg_size, xmlNewNs(o->max_msg_size,
+					   (const xmlChar *)METINF, NULL));
 	o->body = add(top, "SyncBody", NULL);
 	return o;
 }
@@ -195,6 +198,14 @@ void dm_out_cmd_item(struct dm_out *o, const char *target_uri,
 {
 	if (o->open)
 		add_item(o->open, o->item_elem, target_uri, format, type, data);
+}
+
+void dm_out_set_max_msg_size(struct dm_out *o, unsigned int bytes)
+{
+	char n[16];
+
+	snprintf(n, sizeof(n), "%u", bytes);
+	xmlNodeSetContent(o->max_msg_size, (const xmlChar *)n);
 }
 
 unsigned int dm_out_requests(const struct dm_out *o)

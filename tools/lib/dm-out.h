@@ -35,6 +35,9 @@ void dm_out_replace_item(struct dm_out *o, const char *uri,
 unsigned int dm_out_cmd_begin(struct dm_out *o, const char *name);
 void dm_out_cmd_item(struct dm_out *o, const char *target_uri,
 		     const char *format, const char *type, const char *data);
+/* The largest message the sender accepts, in its header's Meta (65536
+ * unless set). */
+void dm_out_set_max_msg_size(struct dm_out *o, unsigned int bytes);
 /* Number of commands so far other than Status. */
 unsigned int dm_out_requests(const struct dm_out *o);
 /* Close with or without Final; malloc'd XML, its length in len. */
