@@ -413,20 +413,22 @@ static int handle_msg(struct dm_server *s, const struct dm_msg *m,
 		snprintf(err, err_size, "SessionID or Source LocURI too long or empty");
 		return 400;
 	}
-	if (!x || (x->phase == PHASE_REPORTS && alert)) {
+	if (x && x->phase == PHASE_REPORTS && alert) {
+		/* Starting over would let anyone who knows the SessionID
+		 * drop an authenticated session. */
+		snprintf(err, err_size, "session %s with %s is under way: "
+			 "package 1 again is refused", m->sessionid, m->source);
+		return 400;
+	}
+	if (!x) {
 		if (!alert) {
 			snprintf(err, err_size, "no session %s with %s, and no "
 				 "Alert 1200/1201 to start one", m->sessionid,
 				 m->source);
 			return 400;
 		}
-		if (!x) {
-			x = slot(s);
-			end(x);
-		} else {
-			/* Package 1 again in a running session: start over. */
-			end(x);
-		}
+		x = slot(s);
+		end(x);
 		x->used = true;
 		snprintf(x->sessionid, sizeof(x->sessionid), "%s", m->sessionid);
 		snprintf(x->source, sizeof(x->source), "%s", m->source);

@@ -252,6 +252,9 @@ static void session_provisions(void **state)
 	assert_int_equal(add->nitems, 1);
 	assert_string_equal(add->items[0].target, "./DMAcc/operator/AAuthPref");
 	dm_msg_free(&m2);
+	/* The session is under way: package 1 again does not restart it. */
+	b = pkg1(e, "1A2C", id->cli_secret, &len);
+	assert_int_equal(post(e, b, len, &m2), 400);
 }
 
 /* Wrong secret: 401 with a new nonce, no command; twice: session over. */
