@@ -106,14 +106,14 @@ static int split_item(struct dm_prov_item *it, unsigned int lineno,
 {
 	char *f[4], *p = it->line;
 
-	for (int i = 0; i < 4; i++) {
-		f[i] = p;
-		p = i < 3 ? strchr(p, '\t') : NULL;
-		if (i < 3 && !p)
+	f[0] = p;
+	for (int i = 1; i < 4; i++) {
+		p = strchr(p, '\t');
+		if (!p)
 			return fail(err, err_size, "line %u: not 4 tab-separated fields",
 				    lineno);
-		if (p)
-			*p++ = '\0';
+		*p++ = '\0';
+		f[i] = p;
 	}
 	if (strchr(f[3], '\t'))
 		return fail(err, err_size, "line %u: more than 4 fields", lineno);
