@@ -298,7 +298,9 @@ DMC_LIBS = $(shell pkg-config --libs libxml-2.0 libcurl 2>/dev/null) $(CRYPTO_LI
 # DM server (tools/lib/dm-*.c).
 DM_LIB_SRCS := tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c
 tools: $(SCWS_DMC)
-SCWS_DMC_SRCS := $(wildcard tools/scws-dmc/*.c) tools/lib/dmsc-msg.c $(DM_LIB_SRCS)
+# ./SEMO reaches the secure elements through the APDU access service's client.
+SCWS_DMC_SRCS := $(wildcard tools/scws-dmc/*.c) tools/lib/dmsc-msg.c tools/lib/scws-se.c tools/lib/se-proto.c \
+	$(DM_LIB_SRCS)
 $(SCWS_DMC): $(SCWS_DMC_SRCS) $(wildcard tools/scws-dmc/*.h) tools/lib/dmsc-msg.h $(wildcard tools/lib/dm-*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(DMC_CFLAGS) -o $@ $(SCWS_DMC_SRCS) $(DMC_LIBS)

@@ -27,6 +27,7 @@
 #include "uicc/vpcd.h"
 #include "test_client.h"
 #include "test_dm_notify.h"
+#include "gp/gp.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -63,6 +64,8 @@ struct options {
 	unsigned int admin_nset;
 	bool admin_on_signal;		/* TEST TOOLING, on SIGUSR1 */
 	const char *dm_provision;	/* --dm-provision FILE, stored */
+	bool role_ese;			/* --role ese: the embedded SE */
+	bool gp_clear_text;		/* TEST TOOLING: GP commands in the clear */
 };
 
 struct card {
@@ -108,6 +111,8 @@ static void usage(FILE *to)
 "                        retry=COUNT,SECONDS, dest=ADDR:PORT, nan\n"
 "  --dm-provision FILE   store FILE as the DM provisioning set (lines\n"
 "                        URI<TAB>format<TAB>type<TAB>data)\n"
+"  --role uicc|ese       the UICC (default) or an embedded secure element:\n"
+"                        a GlobalPlatform card, no toolkit, BIP or web server\n"
 "  -v, --verbose         more logging on stderr (-vv: every APDU)\n"
 "  -h, --help            this text\n"
 "\n"
@@ -118,6 +123,8 @@ static void usage(FILE *to)
 "                        FILE (hex, one per line; 'corrupt' / 'repair')\n"
 "  --admin-on-signal     on SIGUSR1, start a remote admin session with the\n"
 "                        stored parameters, as an SMS trigger would\n"
+"  --gp-clear-text       (--role ese) take content management (GET STATUS,\n"
+"                        INSTALL, LOAD, DELETE) without a secure channel\n"
 "  --test-client ADDR:PORT  on SIGUSR2, open a TCP client channel to\n"
 "                        ADDR:PORT ([IPv6]:PORT), send a line, read one\n"
 "  --test-dm-notify FILE  send package #0 from FILE to the terminal's DM\n"
@@ -188,7 +195,7 @@ static bool parse_faults(const char *s, unsigned int *faults)
 }
 
 /* --access-rules, numbered apart from parse_options()' own options. */
-enum { O_ACCESS_RULES = 0x1000, O_DM_PROVISION };
+enum { O_ACCESS_RULES = 0x1000, O_DM_PROVISION, O_ROLE, O_GP_CLEAR };
 
 /* 0 to run, 1 to exit successfully (--help), 2 on a usage error. */
 static int parse_options(int argc, char **argv, struct options *o)
@@ -216,6 +223,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "admin-on-signal", no_argument, NULL, O_ADMIN_ON_SIGNAL },
 		{ "test-client", required_argument, NULL, O_TEST_CLIENT },
 		{ "test-dm-notify", required_argument, NULL, O_TEST_DM_NOTIFY },
+		{ "role", required_argument, NULL, O_ROLE },
+		{ "gp-clear-text", no_argument, NULL, O_GP_CLEAR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -311,6 +320,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case O_TEST_DM_NOTIFY:
 			o->test_dm_notify = optarg;
+			break;
+		case O_ROLE:
+			if (strcmp(optarg, "uicc") && strcmp(optarg, "ese"))
+				goto bad;
+			o->role_ese = !strcmp(optarg, "ese");
+			break;
+		case O_GP_CLEAR:
+			o->gp_clear_text = true;
 			break;
 		case 'v':
 			o->verbose++;
@@ -637,6 +654,9 @@ int main(int argc, char **argv)
 		return rc == 1 ? 0 : 2;
 	card_log_level = card.opt.verbose >= 2 ? CARD_LOG_DEBUG
 			 : card.opt.verbose ? CARD_LOG_INFO : CARD_LOG_ERR;
+	if (card.opt.role_ese)
+		return ese_main(card.opt.host, card.opt.port, card.opt.state,
+				card.opt.reset_state, card.opt.gp_clear_text);
 	sfd = signal_fd();
 	if (sfd < 0) {
 		card_err("signals: %s", strerror(errno));

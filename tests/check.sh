@@ -55,6 +55,7 @@ layer kunit bash tests/kunit/run.sh
 layer static bash tests/static.sh
 layer netns bash tests/netns/run.sh
 layer se bash tests/se/run.sh
+layer semo bash tests/semo/run.sh
 layer package bash tests/package/run.sh
 
 echo "=== summary"

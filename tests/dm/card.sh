@@ -33,7 +33,8 @@ mkdir -p "$OUT"
 build_dmc() {
 	cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -Itools/lib -fsanitize=address,undefined \
 		-fno-omit-frame-pointer $(pkg-config --cflags libxml-2.0 libcurl) -o "$DMC" \
-		tools/scws-dmc/*.c tools/lib/dmsc-msg.c tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c \
+		tools/scws-dmc/*.c tools/lib/dmsc-msg.c tools/lib/scws-se.c tools/lib/se-proto.c \
+		tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c \
 		$(pkg-config --libs libxml-2.0 libcurl libcrypto)
 }
 if build_bipd "$PUMP" && build_card "$CARD" && build_dmc; then

@@ -11,7 +11,7 @@
 # under ASan/UBSan.  TAP on stdout; "dmsc PASSED FAILED SKIPPED" goes to
 # $SCWS_COUNTS.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 TOP=$PWD
 OUT=$TOP/build/dmsc
 PUMP=$OUT/scws-bipd
@@ -35,7 +35,8 @@ build_pump_card
 check "build scws-dmc (ASan, UBSan)" cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g \
 	-fsanitize=address,undefined -fno-omit-frame-pointer -Itools/lib \
 	$(pkg-config --cflags libxml-2.0 libcurl) -o "$DMC" tools/scws-dmc/*.c \
-	tools/lib/dmsc-msg.c tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c \
+	tools/lib/dmsc-msg.c tools/lib/scws-se.c tools/lib/se-proto.c \
+	tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c \
 	$(pkg-config --libs libxml-2.0 libcurl libcrypto)
 
 TMP=$(mktemp -d /tmp/scws-dmsc-test.XXXXXX)

@@ -67,6 +67,8 @@ static const char usage[] =
 "      --se-rules FILE      the admin's rules (default /etc/scws/se-rules)\n"
 "      --se-trust-dir DIR   manufacturer certificates that sign\n"
 "                           applications (default /etc/scws/trusted.d)\n"
+"      --ese-reader NAME    an embedded secure element in this PC/SC reader\n"
+"                           (a name substring), shared, offered as eSE1\n"
 "      --ctl-socket PATH    root-only control socket (scwsctl push); \"\"\n"
 "                           for none (default /run/scws/bipd.ctl; none\n"
 "                           with --no-module unless given)\n"
@@ -125,6 +127,7 @@ enum {
 	OPT_RESOLV_CONF,
 	OPT_DM_SOCKET,
 	OPT_DM_USER,
+	OPT_ESE_READER,
 };
 
 static const struct option long_opts[] = {
@@ -161,6 +164,7 @@ static const struct option long_opts[] = {
 	{ "se-trust-dir", required_argument, NULL, OPT_SE_TRUST_DIR },
 	{ "dm-socket", required_argument, NULL, OPT_DM_SOCKET },
 	{ "dm-user", required_argument, NULL, OPT_DM_USER },
+	{ "ese-reader", required_argument, NULL, OPT_ESE_READER },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -410,6 +414,11 @@ int opts_parse(struct bipd_opts *o, int argc, char **argv)
 			break;
 		case OPT_SE_TRUST_DIR:
 			o->se_trust_dir = optarg;
+			break;
+		case OPT_ESE_READER:
+			if (!*optarg)
+				return -1;
+			o->ese_reader = optarg;
 			break;
 		case OPT_CTL_SOCKET:
 			o->ctl_socket = optarg;

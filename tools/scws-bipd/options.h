@@ -48,6 +48,7 @@ struct bipd_opts {
 	const char *se_socket;		/* NULL: no service */
 	const char *se_rules;		/* NULL: /etc/scws/se-rules */
 	const char *se_trust_dir;	/* NULL: /etc/scws/trusted.d */
+	const char *ese_reader;		/* NULL: no eSE (se_ese.h) */
 	struct port_map map[BIPD_MAX_PORTS];
 	unsigned int n_map;
 	/* trigger sockets (ctl.h); "" : none */

@@ -137,6 +137,7 @@ static int cmd_init(int argc, char **argv)
 		 add_leaf(t, "./DevDetail/URI/MaxTotLen", "int", "2047", NULL) ||
 		 add_leaf(t, "./DevDetail/URI/MaxSegLen", "int", "64", NULL) ||
 		 add_leaf(t, "./DMAcc", "node", NULL, "Get=*&Add=*") ||
+		 add_leaf(t, "./SEMO", "node", NULL, "Get=*&Add=*") ||
 		 save(t);
 
 	dm_tree_free(t);
