@@ -24,9 +24,9 @@ echo "1..$PLAN"
 
 mkdir -p "$OUT"
 # shellcheck disable=SC2046
-if ! cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -Itools/lib -fsanitize=address,undefined \
+if ! cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -fsanitize=address,undefined \
 	-fno-omit-frame-pointer $(pkg-config --cflags libxml-2.0 libcurl) -o "$DMC" \
-	tools/scws-dmc/*.c tools/lib/dmsc-msg.c tools/lib/scws-se.c tools/lib/se-proto.c \
+	-Itools/lib tools/scws-dmc/*.c tools/lib/dmsc-msg.c tools/lib/scws-se.c tools/lib/se-proto.c \
 	tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c \
 	$(pkg-config --libs libxml-2.0 libcurl libcrypto); then
 	skip_rest "scws-dmc did not build"
