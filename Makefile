@@ -112,10 +112,16 @@ $(SCWSCTL): $(SCWSCTL_SRCS) $(wildcard tools/scwsctl/*.h tools/lib/*.h) uapi/lin
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(NL_CFLAGS) -I$(BPF_OUT) -o $@ $(SCWSCTL_SRCS) $(NL_LIBS) $(BPF_LIBS) $(CRYPTO_LIBS)
 
 SCWS_CARD_SRCS := $(wildcard card-sim/*.c card-sim/*/*.c) tools/lib/cat-tlv.c tools/lib/ber.c
-SCWS_CARD_LIBS = $(MBEDTLS_LIBS)
-$(SCWS_CARD): $(SCWS_CARD_SRCS) $(wildcard card-sim/*.h card-sim/*/*.h) tools/lib/cat-tlv.h tools/lib/ber.h tools/lib/hex.h
+# The card's DM server (card-sim/dm/) shares the SyncML DM codec and the
+# MD5 constructions with scws-dmc: libxml2 and libcrypto.
+SCWS_CARD_SRCS += tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c
+CARD_XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+CARD_XML_LIBS = $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
+SCWS_CARD_LIBS = $(MBEDTLS_LIBS) $(CARD_XML_LIBS) $(CRYPTO_LIBS)
+$(SCWS_CARD): $(SCWS_CARD_SRCS) $(wildcard card-sim/*.h card-sim/*/*.h) tools/lib/cat-tlv.h tools/lib/ber.h tools/lib/hex.h \
+	    $(wildcard tools/lib/dm-*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Icard-sim -o $@ $(SCWS_CARD_SRCS) $(SCWS_CARD_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(CARD_XML_CFLAGS) -Icard-sim -o $@ $(SCWS_CARD_SRCS) $(SCWS_CARD_LIBS)
 
 TEST_PUMP_SRCS := $(wildcard tests/pump/*.c)
 
@@ -288,10 +294,14 @@ install-dkms:
 SCWS_DMC := $(BUILD)/scws-dmc
 DMC_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libcurl 2>/dev/null)
 DMC_LIBS = $(shell pkg-config --libs libxml-2.0 libcurl 2>/dev/null) $(CRYPTO_LIBS)
+# The SyncML DM codec and the MD5 constructions are shared with the card's
+# DM server (tools/lib/dm-*.c).
+DM_LIB_SRCS := tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c
 tools: $(SCWS_DMC)
 # ./SEMO reaches the secure elements through the APDU access service's client.
-SCWS_DMC_SRCS := $(wildcard tools/scws-dmc/*.c) tools/lib/dmsc-msg.c tools/lib/scws-se.c tools/lib/se-proto.c
-$(SCWS_DMC): $(SCWS_DMC_SRCS) $(wildcard tools/scws-dmc/*.h) tools/lib/dmsc-msg.h
+SCWS_DMC_SRCS := $(wildcard tools/scws-dmc/*.c) tools/lib/dmsc-msg.c tools/lib/scws-se.c tools/lib/se-proto.c \
+	$(DM_LIB_SRCS)
+$(SCWS_DMC): $(SCWS_DMC_SRCS) $(wildcard tools/scws-dmc/*.h) tools/lib/dmsc-msg.h $(wildcard tools/lib/dm-*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(DMC_CFLAGS) -o $@ $(SCWS_DMC_SRCS) $(DMC_LIBS)
 # Not part of `install` (nor of the Debian packages) yet: it needs

@@ -12,6 +12,8 @@
  *   site/     its content store and /cgi/ applications
  *   tls/      TLS 1.2 server (mbed TLS) between a channel and its HTTP
  *   ota/      SMS-PP data download, TS 102 225 secured packets, PoR
+ *   dm/       OMA DM 1.2 server (the card as provisioning master) on /dm,
+ *             package #0 when the terminal's DM client appears
  *   state.c   the state file: named blobs, written atomically
  *   clock.c   the time, when the card has one
  *

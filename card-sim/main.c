@@ -12,6 +12,10 @@
 #include "aram/aram.h"
 #include "arf/arf.h"
 #include "cat/cat.h"
+#include "dm/dm_http.h"
+#include "dm/dm_server.h"
+#include "dm/dm_store.h"
+#include "dm/dm_trigger.h"
 #include "ota/keysets.h"
 #include "ota/ota.h"
 #include "tls/tls.h"
@@ -59,6 +63,7 @@ struct options {
 	const char *admin_set[32];	/* --admin NAME=VALUE, stored */
 	unsigned int admin_nset;
 	bool admin_on_signal;		/* TEST TOOLING, on SIGUSR1 */
+	const char *dm_provision;	/* --dm-provision FILE, stored */
 	bool role_ese;			/* --role ese: the embedded SE */
 	bool gp_clear_text;		/* TEST TOOLING: GP commands in the clear */
 };
@@ -78,6 +83,7 @@ struct card {
 	struct debug_port *debug;
 	struct ota *ota;
 	struct admin_agent *agent;
+	struct dm_server *dm;
 	unsigned long apdus;
 };
 
@@ -103,6 +109,8 @@ static void usage(FILE *to)
 "  --admin NAME=VALUE    store a remote admin parameter: host, agent-id, uri,\n"
 "                        psk-id, key=KVN:KID:HEX, use-key=KVN:KID,\n"
 "                        retry=COUNT,SECONDS, dest=ADDR:PORT, nan\n"
+"  --dm-provision FILE   store FILE as the DM provisioning set (lines\n"
+"                        URI<TAB>format<TAB>type<TAB>data)\n"
 "  --role uicc|ese       the UICC (default) or an embedded secure element:\n"
 "                        a GlobalPlatform card, no toolkit, BIP or web server\n"
 "  -v, --verbose         more logging on stderr (-vv: every APDU)\n"
@@ -187,7 +195,7 @@ static bool parse_faults(const char *s, unsigned int *faults)
 }
 
 /* --access-rules, numbered apart from parse_options()' own options. */
-enum { O_ACCESS_RULES = 0x1000, O_ROLE, O_GP_CLEAR };
+enum { O_ACCESS_RULES = 0x1000, O_DM_PROVISION, O_ROLE, O_GP_CLEAR };
 
 /* 0 to run, 1 to exit successfully (--help), 2 on a usage error. */
 static int parse_options(int argc, char **argv, struct options *o)
@@ -205,6 +213,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "extended-apdu", no_argument, NULL, O_EXTENDED },
 		{ "baud", required_argument, NULL, O_BAUD },
 		{ "access-rules", required_argument, NULL, O_ACCESS_RULES },
+		{ "dm-provision", required_argument, NULL, O_DM_PROVISION },
 		{ "no-clock", no_argument, NULL, O_NO_CLOCK },
 		{ "debug-port", required_argument, NULL, O_DEBUG_PORT },
 		{ "fault", required_argument, NULL, O_FAULT },
@@ -269,6 +278,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 				       !strcmp(optarg, "both");
 			if (!o->rules_aram && !o->rules_arf)
 				goto bad;
+			break;
+		case O_DM_PROVISION:
+			o->dm_provision = optarg;
 			break;
 		case O_NO_CLOCK:
 			card_clock_disable();
@@ -399,9 +411,52 @@ static void card_close(struct card *card)
 	arf_close(card->arf);	/* a view of the ARA-M: frees only itself */
 	card_tls_free(card->tls);
 	scws_site_close(card->site);
+	dm_server_free(card->dm);
 	card_pin_close(card->pin);
 	card_fs_close(card->fs);
 	card_state_close(card->st);
+}
+
+/* --dm-provision FILE: checked, then stored as the provisioning set. */
+static bool dm_provision_store(struct card_state *st, const char *path)
+{
+	/* Once, at start: kept off the stack. */
+	static struct dm_prov p;
+	static char buf[DM_PROV_MAX_ITEMS * DM_PROV_MAX_LINE];
+	char err[128];
+	FILE *f = fopen(path, "r");
+	size_t len;
+
+	if (!f) {
+		card_err("%s: %s", path, strerror(errno));
+		return false;
+	}
+	len = fread(buf, 1, sizeof(buf), f);
+	if (ferror(f) || !feof(f)) {
+		card_err("%s: unreadable or too long", path);
+		fclose(f);
+		return false;
+	}
+	fclose(f);
+	if (dm_prov_parse(buf, len, &p, err, sizeof(err))) {
+		card_err("%s: %s", path, err);
+		return false;
+	}
+	return !card_state_set(st, DM_KEY_PROVISION, buf, len) &&
+	       !card_state_save(st);
+}
+
+/* The DM server (issue 16: the card as provisioning master) on /dm. */
+static bool dm_open(struct card *card)
+{
+	if (card->opt.dm_provision &&
+	    !dm_provision_store(card->st, card->opt.dm_provision))
+		return false;
+	card->dm = dm_server_new(card->st);
+	if (!card->dm || !site_mount(card->site, "/dm", dm_http_serve, card->dm))
+		return false;
+	dm_trigger_attach(card->dm);
+	return true;
 }
 
 /* Key sets from the command line go into the state.  Triggers go to
@@ -438,7 +493,7 @@ static bool card_open(struct card *card)
 	if (!card->fs || !card->pin || !card->aram)
 		return false;
 	card->site = scws_site_open(card->st, card->pin, o->content);
-	if (!card->site)
+	if (!card->site || !dm_open(card))
 		return false;
 	if (o->https_channels) {
 		card->tls = card_tls_new(card->st, o->verbose);

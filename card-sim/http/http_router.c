@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * One parsed request to its handler: the method, the path (decoded and
- * normalised, so protection prefixes hold), the protection list, then
- * /cgi/ applications or the content store.  OPTIONS is a CORS preflight
+ * normalised, so protection prefixes hold), the parts of the card that
+ * serve their own path (site_mount()), the protection list, then /cgi/
+ * applications or the content store.  OPTIONS is a CORS preflight
  * (http_origin.c) or, without Access-Control-Request-Method, a question
  * about the methods (RFC 9110 9.3.7: 204 with Allow).
  */
@@ -40,6 +41,15 @@ void http_route(struct scws_site *site, const struct http_request *req,
 	if (status) {
 		http_reply_error(r, status, "The request-target is malformed.");
 		return;
+	}
+	for (size_t i = 0; i < site->nmounts; i++) {
+		const struct site_mount *m = &site->mounts[i];
+		size_t n = strlen(m->path);
+
+		if (!strncmp(path, m->path, n) && (!path[n] || path[n] == '/')) {
+			m->serve(m->ctx, req, path, r);
+			return;
+		}
 	}
 	if (!strncmp(path, CGI_PREFIX, strlen(CGI_PREFIX))) {
 		site_cgi(site, req, path + strlen(CGI_PREFIX), query, r);

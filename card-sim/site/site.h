@@ -18,13 +18,39 @@
 
 struct http_auth;
 
+/* A part of the card that answers a path and what lies under it itself,
+ * apart from the content store and /cgi/ (the DM server's /dm).  It gets
+ * every method and does its own checks. */
+typedef void site_mount_fn(void *ctx, const struct http_request *req,
+			   const char *path, struct http_reply *r);
+
+struct site_mount {
+	const char *path;	/* "/dm": "/dm" and "/dm/..." */
+	site_mount_fn *serve;
+	void *ctx;
+};
+
+#define SITE_MAX_MOUNTS 4
+
 struct scws_site {
 	struct card_state *st;
 	struct card_pin *pin;
 	struct card_fs *fs;
 	struct http_auth *auth;
 	struct http_origins origins;	/* whose pages may change data */
+	struct site_mount mounts[SITE_MAX_MOUNTS];
+	size_t nmounts;
 };
+
+/* Hands path (and below) to serve; false when the table is full. */
+static inline bool site_mount(struct scws_site *s, const char *path,
+			      site_mount_fn *serve, void *ctx)
+{
+	if (s->nmounts == SITE_MAX_MOUNTS)
+		return false;
+	s->mounts[s->nmounts++] = (struct site_mount){ path, serve, ctx };
+	return true;
+}
 
 #define SITE_CONTENT_PREFIX "content/"
 #define SITE_PROTECTED_KEY "site/protected"

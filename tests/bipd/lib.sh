@@ -23,7 +23,7 @@ make_sources() {
 
 build_card() {
 	# shellcheck disable=SC2046
-	cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O2 -g -Iuapi -Itools/lib -Icard-sim \
+	cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O2 -g -Iuapi -Itools/lib -Icard-sim $(make_sources CARD_XML_CFLAGS) \
 		-o "$1" $(make_sources SCWS_CARD_SRCS) \
 		$(make_sources SCWS_CARD_LIBS)
 }

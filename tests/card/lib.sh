@@ -12,8 +12,9 @@ build_card_apdu() {
 	[ -n "${CI:-}" ] && werror=(-Werror)
 	cc -std=c11 -Wall -Wextra "${werror[@]}" -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
 		-Icard-sim -fsanitize=address,undefined -fno-omit-frame-pointer \
-		-o "$CARD" card-sim/*.c card-sim/*/*.c tools/lib/cat-tlv.c tools/lib/ber.c \
-		-lmbedtls -lmbedx509 -lmbedcrypto &&
+		$(make -s --no-print-directory print-CARD_XML_CFLAGS) \
+		-o "$CARD" $(make -s --no-print-directory print-SCWS_CARD_SRCS) \
+		$(make -s --no-print-directory print-SCWS_CARD_LIBS) &&
 	cc -std=c11 -Wall -Wextra "${werror[@]}" -D_GNU_SOURCE -O2 -g \
 		$(pkg-config --cflags libpcsclite) -o "$APDU" tests/pcsc/pcsc-apdu.c \
 		tests/pcsc/bip-term.c $(pkg-config --libs libpcsclite)

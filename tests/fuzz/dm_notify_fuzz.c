@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
-// sources: tools/scws-dmc/dm-notify.c tools/scws-dmc/dm-auth.c
+// sources: tools/scws-dmc/dm-notify.c tools/lib/dm-auth.c
 // libs: -lcrypto
 /*
  * The OMA DM package #0 parser on arbitrary bytes: a parsed notification

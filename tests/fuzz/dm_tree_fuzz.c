@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
-// sources: tools/scws-dmc/dm-tree.c tools/scws-dmc/dm-account.c tools/scws-dmc/dm-auth.c
+// sources: tools/scws-dmc/dm-tree.c tools/scws-dmc/dm-account.c tools/lib/dm-auth.c
 // libs: -I/usr/include/libxml2 -lxml2 -lcrypto
 /*
  * scws-dmc's tree file parser on arbitrary bytes: a loaded tree must have

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
-// sources: tools/scws-dmc/dm-notify.c tools/scws-dmc/dm-auth.c
+// sources: tools/scws-dmc/dm-notify.c tools/lib/dm-auth.c
 // libs: -lcrypto
 /*
  * dm_notify_test.c - package #0 fields, shape errors, and the OMA DM 1.2

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
-// sources: tools/scws-dmc/dm-syncml.c tools/scws-dmc/dm-out.c
+// sources: tools/lib/dm-syncml.c tools/lib/dm-out.c
 // libs: -I/usr/include/libxml2 -lxml2
 /*
  * dm_syncml_test.c - SyncML DM messages: a server package with Cred,
@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "../../tools/scws-dmc/dm-out.h"
-#include "../../tools/scws-dmc/dm-syncml.h"
+#include "../../tools/lib/dm-out.h"
+#include "../../tools/lib/dm-syncml.h"
 
 #define HDR(extra) \
 	"<SyncHdr><VerDTD>1.2</VerDTD><VerProto>DM/1.2</VerProto>" \

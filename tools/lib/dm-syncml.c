@@ -144,12 +144,22 @@ static int parse_cmd(const xmlNode *x, struct dm_cmd *c, char *err,
 		c->msgref = text(child(x, "MsgRef"));
 		c->cmdref = text(child(x, "CmdRef"));
 		c->cmd = text(child(x, "Cmd"));
+		c->targetref = text(child(x, "TargetRef"));
+		c->sourceref = text(child(x, "SourceRef"));
 		if (!c->cmdref || !c->cmd || !c->data)
 			return fail(err, err_size,
 				    "Status %s without CmdRef, Cmd or Data", c->cmdid);
 		c->chal_type = text(child(meta, "Type"));
 		c->chal_format = text(child(meta, "Format"));
 		c->chal_nonce = text(child(meta, "NextNonce"));
+	}
+	if (c->kind == DM_CMD_RESULTS) {
+		/* The Get it answers (a server reads them). */
+		c->msgref = text(child(x, "MsgRef"));
+		c->cmdref = text(child(x, "CmdRef"));
+		if (!c->cmdref)
+			return fail(err, err_size, "Results %s without CmdRef",
+				    c->cmdid);
 	}
 	if (c->kind == DM_CMD_ALERT && !c->data)
 		return fail(err, err_size, "Alert %s without Data", c->cmdid);
@@ -269,6 +279,8 @@ static void cmd_free(struct dm_cmd *c)
 	free(c->msgref);
 	free(c->cmdref);
 	free(c->cmd);
+	free(c->targetref);
+	free(c->sourceref);
 	free(c->chal_type);
 	free(c->chal_format);
 	free(c->chal_nonce);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
 /*
- * dm-auth.h - the OMA DM 1.2 MD5 constructions (OMA-TS-DM_Security 1.2):
+ * dm-auth.h - the OMA DM 1.2 MD5 constructions (OMA-TS-DM_Security 1.2),
+ * shared by the DM client (scws-dmc) and the card's DM server:
  * syncml:auth-md5 credentials and the package #0 notification digest.
  */
 #ifndef SCWS_DM_AUTH_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
 /*
- * dm-out.c - the client's messages.  CmdIDs count from 1 in each message;
+ * dm-out.c - SyncML DM messages.  CmdIDs count from 1 in each message;
  * Meta children are in the syncml:metinf namespace as the DTD wants.
  */
 #include "dm-out.h"
@@ -16,7 +16,9 @@
 struct dm_out {
 	xmlDoc *doc;
 	xmlNode *body;
-	xmlNode *replace;
+	xmlNode *max_msg_size;
+	xmlNode *open;		/* the command items are added to */
+	const char *item_elem;	/* its items' LocURI: "Source" or "Target" */
 	unsigned int next_cmdid;
 	unsigned int requests;
 };
@@ -48,7 +50,7 @@ static void add_locuri(xmlNode *parent, const char *elem, const char *uri)
 }
 
 struct dm_out *dm_out_begin(const char *sessionid, unsigned int msgid,
-			    const char *server_uri, const char *devid,
+			    const char *target_uri, const char *source_uri,
 			    const char *cred_b64)
 {
 	struct dm_out *o = calloc(1, sizeof(*o));
@@ -69,8 +71,8 @@ struct dm_out *dm_out_begin(const char *sessionid, unsigned int msgid,
 	add(hdr, "SessionID", sessionid);
 	snprintf(id, sizeof(id), "%u", msgid);
 	add(hdr, "MsgID", id);
-	add_locuri(hdr, "Target", server_uri);
-	add_locuri(hdr, "Source", devid);
+	add_locuri(hdr, "Target", target_uri);
+	add_locuri(hdr, "Source", source_uri);
 	if (cred_b64) {
 		xmlNode *cred = add(hdr, "Cred", NULL);
 		xmlNode *meta = add(cred, "Meta", NULL);
@@ -81,7 +83,9 @@ struct dm_out *dm_out_begin(const char *sessionid, unsigned int msgid,
 	}
 	xmlNode *meta = add(hdr, "Meta", NULL);
 
-	add_meta(meta, "MaxMsgSize", "65536");
+	o->max_msg_size = add(meta, "MaxMsgSize", "65536");
+	xmlSetNs(o->max_msg_size, xmlNewNs(o->max_msg_size,
+					   (const xmlChar *)METINF, NULL));
 	o->body = add(top, "SyncBody", NULL);
 	return o;
 }
@@ -93,7 +97,7 @@ void dm_out_status(struct dm_out *o, const char *msgref, const char *cmdref,
 	xmlNode *s = add(o->body, "Status", NULL);
 	char c[16];
 
-	o->replace = NULL;
+	o->open = NULL;
 	add_cmdid(o, s);
 	add(s, "MsgRef", msgref);
 	add(s, "CmdRef", cmdref);
@@ -138,7 +142,7 @@ void dm_out_results(struct dm_out *o, const char *msgref, const char *cmdref,
 {
 	xmlNode *r = add(o->body, "Results", NULL);
 
-	o->replace = NULL;
+	o->open = NULL;
 	add_cmdid(o, r);
 	add(r, "MsgRef", msgref);
 	add(r, "CmdRef", cmdref);
@@ -151,7 +155,7 @@ void dm_out_alert(struct dm_out *o, int code, const char *uri,
 	xmlNode *a = add(o->body, "Alert", NULL);
 	char c[16];
 
-	o->replace = NULL;
+	o->open = NULL;
 	o->requests++;
 	add_cmdid(o, a);
 	snprintf(c, sizeof(c), "%d", code);
@@ -160,18 +164,48 @@ void dm_out_alert(struct dm_out *o, int code, const char *uri,
 		add_item(a, "Source", uri, format, type, data);
 }
 
+static unsigned int open_cmd(struct dm_out *o, const char *name,
+			     const char *item_elem)
+{
+	unsigned int id = o->next_cmdid;
+
+	o->open = add(o->body, name, NULL);
+	o->item_elem = item_elem;
+	o->requests++;
+	add_cmdid(o, o->open);
+	return id;
+}
+
 void dm_out_replace_begin(struct dm_out *o)
 {
-	o->replace = add(o->body, "Replace", NULL);
-	o->requests++;
-	add_cmdid(o, o->replace);
+	open_cmd(o, "Replace", "Source");
 }
 
 void dm_out_replace_item(struct dm_out *o, const char *uri,
 			 const char *format, const char *type, const char *data)
 {
-	if (o->replace)
-		add_item(o->replace, "Source", uri, format, type, data);
+	if (o->open)
+		add_item(o->open, o->item_elem, uri, format, type, data);
+}
+
+unsigned int dm_out_cmd_begin(struct dm_out *o, const char *name)
+{
+	return open_cmd(o, name, "Target");
+}
+
+void dm_out_cmd_item(struct dm_out *o, const char *target_uri,
+		     const char *format, const char *type, const char *data)
+{
+	if (o->open)
+		add_item(o->open, o->item_elem, target_uri, format, type, data);
+}
+
+void dm_out_set_max_msg_size(struct dm_out *o, unsigned int bytes)
+{
+	char n[16];
+
+	snprintf(n, sizeof(n), "%u", bytes);
+	xmlNodeSetContent(o->max_msg_size, (const xmlChar *)n);
 }
 
 unsigned int dm_out_requests(const struct dm_out *o)

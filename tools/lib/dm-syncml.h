@@ -3,7 +3,8 @@
  * dm-syncml.h - a SyncML DM 1.2 message (OMA-TS-DM_RepPro 1.2) read from
  * XML: the header with its credentials and the commands of the body.
  * Atomic and Sequence are kept as commands without their inner commands
- * (the client answers them "not supported").
+ * (the client answers them "not supported").  Shared by the DM client
+ * (scws-dmc) and the card's DM server (card-sim/dm/).
  */
 #ifndef SCWS_DM_SYNCML_H
 #define SCWS_DM_SYNCML_H
@@ -13,6 +14,21 @@
 #define DM_MSG_MAX_BYTES (1u << 20)
 #define DM_MSG_MAX_CMDS 256
 #define DM_CMD_MAX_ITEMS 64
+
+/* Status codes, OMA-TS-DM_RepPro 1.2 section 10. */
+#define DM_OK 200
+#define DM_AUTH_ACCEPTED 212
+#define DM_NOT_EXECUTED 215
+#define DM_BAD_REQUEST 400
+#define DM_INVALID_CRED 401
+#define DM_FORBIDDEN 403
+#define DM_NOT_FOUND 404
+#define DM_NOT_ALLOWED 405
+#define DM_NOT_SUPPORTED 406
+#define DM_MISSING_CRED 407
+#define DM_ALREADY_EXISTS 418
+#define DM_PERMISSION_DENIED 425
+#define DM_FAILED 500
 
 enum dm_cmd_kind {
 	DM_CMD_STATUS, DM_CMD_RESULTS, DM_CMD_ALERT, DM_CMD_GET, DM_CMD_ADD,
@@ -31,8 +47,9 @@ struct dm_cmd {
 	char *name;		/* element name as received */
 	char *cmdid;
 	char *data;		/* Alert code, Status code */
-	/* Status only */
+	/* Status (and msgref, cmdref: Results) */
 	char *msgref, *cmdref, *cmd;
+	char *targetref, *sourceref;	/* the item a Status answers, if named */
 	char *chal_type, *chal_format, *chal_nonce;
 	struct dm_item *items;
 	size_t nitems;
