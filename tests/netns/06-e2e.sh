@@ -81,13 +81,19 @@ check "A's clients reach A's card" cmp -s "$tmp/content-a/index.html" <(get "$a"
 # module refuses until a new pump registers.
 # A slow reader with a tiny receive buffer keeps the transfer in flight
 # (TCP backpressure all the way to the card's SEND DATA).
+in_ns "$a" timeout 30 "$SCWSCTL" monitor >"$tmp/monitor" 2>&1 &
+sleep 1	# subscribed before the client connects
 in_ns "$a" $CLIENT slowget 127.0.0.1 3516 /huge.bin >"$tmp/cut" &
 cut=$!
 sleep 3
 stack_kill "$tmp/a" pump KILL
 wait "$cut"
 got=$(sed -n 's/^received //p' "$tmp/cut")
-[ -n "$got" ] || { sed 's/^/# client: /' "$tmp/cut"; tail -n 20 "$tmp/a/pump.log" | sed 's/^/# pump: /'; }
+[ -n "$got" ] || {
+	sed 's/^/# client: /' "$tmp/cut"
+	sed 's/^/# monitor: /' "$tmp/monitor"
+	tail -n 20 "$tmp/a/pump.log" | sed 's/^/# pump: /'
+}
 check "pump killed mid-transfer: the client sees the end after ${got:-?} of 4 MiB" \
 	test "${got:-99999999}" -lt 4194304
 in_ns "$a" curl -s -m 10 -o /dev/null http://127.0.0.1:3516/
