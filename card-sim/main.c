@@ -11,6 +11,7 @@
 #include "admin/agent.h"
 #include "aram/aram.h"
 #include "arf/arf.h"
+#include "dm/bootstrap_file.h"
 #include "cat/cat.h"
 #include "ota/keysets.h"
 #include "ota/ota.h"
@@ -451,13 +452,14 @@ static bool card_open(struct card *card)
 	parts = (struct uicc_parts){ .fs = card->fs, .pin = card->pin,
 				     .cat = card->cat, .aram = card->aram,
 				     .faults = o->faults };
-	if (o->rules_arf) {
-		card->arf = arf_open(card->aram);
-		if (!card->arf)
-			return false;
-		parts.arf = card->arf;
-		parts.no_aram = !o->rules_aram;
-	}
+	/* The PKCS#15 application: the DM bootstrap file always, GP's
+	 * access rule files with --access-rules arf or both. */
+	card->arf = arf_open(card->aram);
+	if (!card->arf)
+		return false;
+	arf_set_contents(card->arf, o->rules_arf, dm_boot_object());
+	parts.arf = card->arf;
+	parts.no_aram = o->rules_arf && !o->rules_aram;
 	card->uicc = uicc_new(&parts);
 	if (!card->uicc)
 		return false;
