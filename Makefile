@@ -287,9 +287,13 @@ SCWS_DMC := $(BUILD)/scws-dmc
 DMC_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libcurl 2>/dev/null)
 DMC_LIBS = $(shell pkg-config --libs libxml-2.0 libcurl 2>/dev/null) $(CRYPTO_LIBS)
 tools: $(SCWS_DMC)
-$(SCWS_DMC): $(wildcard tools/scws-dmc/*.c tools/scws-dmc/*.h)
+# Bootstrap from the card: the APDU access service's client library and
+# the PKCS#15 ODF reader shared with the pump.
+SCWS_DMC_SRCS := $(wildcard tools/scws-dmc/*.c) tools/lib/scws-se.c tools/lib/se-proto.c \
+	tools/lib/arf-rules.c tools/lib/seac-rules.c tools/lib/ber.c
+$(SCWS_DMC): $(SCWS_DMC_SRCS) $(wildcard tools/scws-dmc/*.h tools/lib/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(DMC_CFLAGS) -o $@ $(wildcard tools/scws-dmc/*.c) $(DMC_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(DMC_CFLAGS) -o $@ $(SCWS_DMC_SRCS) $(DMC_LIBS)
 # Not part of `install` (nor of the Debian packages) yet: it needs
 # libxml2-dev and libcurl4-openssl-dev at build time.  Its man page lives
 # next to its sources so that install-tools' tools/*.8 does not ship it
