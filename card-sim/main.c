@@ -111,6 +111,8 @@ static void usage(FILE *to)
 "                        stored parameters, as an SMS trigger would\n"
 "  --test-client ADDR:PORT  on SIGUSR2, open a TCP client channel to\n"
 "                        ADDR:PORT ([IPv6]:PORT), send a line, read one\n"
+"  --dm-bootstrap-fault KIND  spoil the DM bootstrap data: cut, xml, tag,\n"
+"                        dodf, incomplete, absent\n"
 "\n"
 "See scws-card(1).\n", to);
 }
@@ -177,7 +179,7 @@ static bool parse_faults(const char *s, unsigned int *faults)
 }
 
 /* --access-rules, numbered apart from parse_options()' own options. */
-enum { O_ACCESS_RULES = 0x1000 };
+enum { O_ACCESS_RULES = 0x1000, O_DM_BOOT_FAULT };
 
 /* 0 to run, 1 to exit successfully (--help), 2 on a usage error. */
 static int parse_options(int argc, char **argv, struct options *o)
@@ -194,6 +196,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "extended-apdu", no_argument, NULL, O_EXTENDED },
 		{ "baud", required_argument, NULL, O_BAUD },
 		{ "access-rules", required_argument, NULL, O_ACCESS_RULES },
+		{ "dm-bootstrap-fault", required_argument, NULL, O_DM_BOOT_FAULT },
 		{ "no-clock", no_argument, NULL, O_NO_CLOCK },
 		{ "debug-port", required_argument, NULL, O_DEBUG_PORT },
 		{ "fault", required_argument, NULL, O_FAULT },
@@ -254,6 +257,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->rules_arf = !strcmp(optarg, "arf") ||
 				       !strcmp(optarg, "both");
 			if (!o->rules_aram && !o->rules_arf)
+				goto bad;
+			break;
+		case O_DM_BOOT_FAULT:
+			if (dm_boot_set_fault(optarg))
 				goto bad;
 			break;
 		case O_NO_CLOCK:

@@ -16,6 +16,31 @@
 
 const uint8_t dm_boot_oid[4] = { 0x67, 0x2B, 0x07, 0x01 };
 
+static const char *const fault_names[] = {
+	"none", "cut", "xml", "tag", "dodf", "incomplete", "absent",
+};
+enum fault { F_NONE, F_CUT, F_XML, F_TAG, F_DODF, F_INCOMPLETE, F_ABSENT };
+static enum fault fault;
+
+int dm_boot_set_fault(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(fault_names) / sizeof(fault_names[0]); i++)
+		if (!strcmp(kind, fault_names[i])) {
+			fault = (enum fault)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Replace the first from in s by to, of the same length. */
+static void spoil(char *s, const char *from, const char *to)
+{
+	char *at = strstr(s, from);
+
+	if (at)
+		memcpy(at, to, strlen(to));
+}
+
 struct out {
 	char *b;
 	size_t n, cap;
@@ -125,8 +150,9 @@ int dm_boot_tnds(char *buf, size_t cap)
 	open_node(&o, "AppAuth", "node", NULL, NULL);
 	cred(&o, "1", "CLCRED", id->cli_name, id->cli_secret,
 	     DM_BOOT_CLIENT_NONCE);
-	cred(&o, "2", "SRVCRED", id->srv_name, id->srv_secret,
-	     DM_BOOT_SERVER_NONCE);
+	if (fault != F_INCOMPLETE)
+		cred(&o, "2", "SRVCRED", id->srv_name, id->srv_secret,
+		     DM_BOOT_SERVER_NONCE);
 	put(&o, "</Node></Node></MgmtTree>\n");
 	return o.full ? -1 : (int)o.n;
 }
@@ -201,12 +227,23 @@ const struct arf_object *dm_boot_object(void)
 
 	if (made)
 		return &obj;
+	if (fault == F_ABSENT)
+		return NULL;
 	t = dm_boot_tnds(tnds, sizeof(tnds));
 	e = t < 0 ? -1 : dm_boot_dodf_entry(entry, sizeof(entry), (size_t)t);
 	if (e < 0)
 		return NULL;
+	if (fault == F_XML)
+		spoil(tnds, "</MgmtTree>", "</MgmtTreX>");
+	if (fault == F_TAG)
+		spoil(tnds, "<Value>w7</Value>", "<Valeu>w7</Valeu>");
+	for (int i = 0; fault == F_DODF && i + 3 < e; i++)
+		if (entry[i] == 0x04 && entry[i + 1] == 0x02 &&
+		    entry[i + 2] == DM_BOOT_FID >> 8 && i >= 2)
+			entry[i - 2] = 0x31;	/* the Path's SEQUENCE */
 	obj = (struct arf_object){ entry, (size_t)e, DM_BOOT_FID,
-				   (const uint8_t *)tnds, (size_t)t };
+				   (const uint8_t *)tnds,
+				   fault == F_CUT ? (size_t)t / 2 : (size_t)t };
 	made = true;
 	return &obj;
 }

@@ -41,4 +41,13 @@ int dm_boot_dodf_entry(uint8_t *buf, size_t cap, size_t tnds_len);
  * they could not be made (then the card has no DM bootstrap). */
 const struct arf_object *dm_boot_object(void);
 
+/*
+ * TEST TOOLING (--dm-bootstrap-fault): spoil the data on purpose, before
+ * the first dm_boot_object(): "cut" (the EF shorter than its DODF entry
+ * says), "xml" (malformed XML), "tag" (an element TNDS does not have),
+ * "dodf" (the entry's Path with a wrong tag), "incomplete" (no SRVCRED),
+ * "absent" (no DODF entry).  0, or -1 for an unknown kind.
+ */
+int dm_boot_set_fault(const char *kind);
+
 #endif /* SCWS_CARD_DM_BOOTSTRAP_FILE_H */
