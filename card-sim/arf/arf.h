@@ -3,7 +3,10 @@
  * The card's access rules as Access Rule Files (GP SE Access Control,
  * GPD_SPE_013 chapter 7): a PKCS#15 application (AID
  * A000000063504B43532D3135) whose files say what the ARA-M's rules say,
- * for cards in `--access-rules arf` or `both` mode.
+ * for cards in `--access-rules arf` or `both` mode.  The application
+ * also holds other data objects (arf_set_contents(): the DM bootstrap
+ * file of dm/bootstrap_file.h), and exists with them alone in `aram`
+ * mode: EF.ODF and an EF.DODF that names only them.
  *
  *   arf_files.c  the ARA-M's REF-AR-DOs as EF.ODF 5031, EF.DODF 5207,
  *                EF ACMain 4200 (the ARA-M's refresh tag), EF ACRules
