@@ -5,7 +5,8 @@
  * (30), externalIDO [0], oidDO [1] }, OidDO ::= SEQUENCE { id OBJECT
  * IDENTIFIER, value ObjectValue }, Path ::= SEQUENCE { efidOrPath OCTET
  * STRING, index INTEGER OPTIONAL, length [0] INTEGER OPTIONAL }.  The
- * ODF is read by arf-rules.c, shared with the pump's ARF reader.
+ * ODF and the oidDO are read by arf-rules.c, shared with the pump's ARF
+ * reader.
  */
 #include "dm-p15.h"
 #include "ber.h"
@@ -61,46 +62,19 @@ static int parse_ref(const uint8_t *base, const struct ber_tlv *t,
 	return 0;
 }
 
-/* One oidDO: *found when its id is the DM bootstrap OID. */
+/* One oidDO (arf-rules.c reads it): *found when its id is the DM
+ * bootstrap OID, *ref its Path. */
 static int parse_oid_do(const uint8_t *base, const struct ber_tlv *e,
 			struct dm_p15_ref *ref, bool *found, char *why,
 			size_t why_len)
 {
-	const uint8_t *v = e->val;
-	size_t left = e->len;
-	struct ber_tlv t, oid, val;
+	struct ber_tlv val;
+	int err = arf_oid_do_value(base, e, dm_p15_bootstrap_oid,
+				   sizeof(dm_p15_bootstrap_oid), &val, found,
+				   why, why_len);
 
-	*found = false;
-	for (int i = 0; i < 2; i++) {
-		if (!ber_read(v, left, &t) || t.tag != 0x30)
-			return FAIL(v, "oidDO without its common attributes");
-		v += t.size;
-		left -= t.size;
-	}
-	if (!ber_read(v, left, &t))
-		return FAIL(v, "oidDO without type attributes");
-	if (t.tag == 0xA0) {		/* subClassAttributes */
-		v += t.size;
-		left -= t.size;
-		if (!ber_read(v, left, &t))
-			return FAIL(v, "oidDO without type attributes");
-	}
-	if (t.tag != 0xA1 || t.size != left)
-		return FAIL(v, "oidDO: [1] type attributes expected last");
-	v = t.val;
-	left = t.len;
-	if (!ber_read(v, left, &t) || t.tag != 0x30 || t.size != left)
-		return FAIL(v, "OidDO is not one SEQUENCE");
-	if (!ber_read(t.val, t.len, &oid) || oid.tag != 0x06)
-		return FAIL(t.val, "OidDO without its OBJECT IDENTIFIER");
-	if (oid.len != sizeof(dm_p15_bootstrap_oid) ||
-	    memcmp(oid.val, dm_p15_bootstrap_oid, oid.len))
-		return 0;	/* another object */
-	if (!ber_read(t.val + oid.size, t.len - oid.size, &val) ||
-	    oid.size + val.size != t.len)
-		return FAIL(t.val + oid.size, "DM bootstrap OidDO without "
-			    "one value");
-	*found = true;
+	if (err || !*found)
+		return err;
 	return parse_ref(base, &val, ref, why, why_len);
 }
 
