@@ -69,6 +69,7 @@ SCWS_BIPD_SRCS += tools/lib/seac-resolve.c tools/lib/se-apdu.c tools/lib/se-prot
 	tools/lib/se-local.c tools/lib/scws-sig.c
 SCWS_BIPD_SRCS += tools/lib/sms-pp.c tools/lib/bipd-ctl.c
 SCWS_BIPD_SRCS += tools/lib/genl-family-event.c
+SCWS_BIPD_SRCS += tools/lib/dmsc-msg.c
 $(SCWS_BIPD): $(SCWS_BIPD_SRCS) $(wildcard tools/scws-bipd/*.h tools/lib/*.h) uapi/linux/scws.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(NL_CFLAGS) $(PCSC_CFLAGS) -o $@ $(SCWS_BIPD_SRCS) $(NL_LIBS) $(PCSC_LIBS) -lcrypto
@@ -291,9 +292,10 @@ SCWS_DMC := $(BUILD)/scws-dmc
 DMC_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libcurl 2>/dev/null)
 DMC_LIBS = $(shell pkg-config --libs libxml-2.0 libcurl 2>/dev/null) $(CRYPTO_LIBS)
 tools: $(SCWS_DMC)
-# Bootstrap from the card: the APDU access service's client library and
-# the PKCS#15 ODF reader shared with the pump.
-SCWS_DMC_SRCS := $(wildcard tools/scws-dmc/*.c) tools/lib/scws-se.c tools/lib/se-proto.c \
+# ./SEMO and the bootstrap from the card reach the secure elements through
+# the APDU access service's client; the card's PKCS#15 ODF and oidDOs are
+# read by the code the pump's ARF reader uses.
+SCWS_DMC_SRCS := $(wildcard tools/scws-dmc/*.c) tools/lib/dmsc-msg.c tools/lib/scws-se.c tools/lib/se-proto.c \
 	tools/lib/arf-rules.c tools/lib/seac-rules.c tools/lib/ber.c
 $(SCWS_DMC): $(SCWS_DMC_SRCS) $(wildcard tools/scws-dmc/*.h tools/lib/*.h)
 	@mkdir -p $(dir $@)

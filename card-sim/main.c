@@ -23,6 +23,8 @@
 #include "uicc/uicc.h"
 #include "uicc/vpcd.h"
 #include "test_client.h"
+#include "test_dm_notify.h"
+#include "gp/gp.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -49,6 +51,7 @@ struct options {
 	int debug_port;			/* 0 = off */
 	const char *aram_inbox;		/* TEST TOOLING, on SIGUSR2 */
 	const char *test_client;	/* TEST TOOLING, on SIGUSR2 */
+	const char *test_dm_notify;	/* TEST TOOLING, on SIGUSR2 too */
 	unsigned int faults;
 	int verbose;
 	/* --ota-keyset: provisioned into the state at start */
@@ -57,6 +60,8 @@ struct options {
 	const char *admin_set[32];	/* --admin NAME=VALUE, stored */
 	unsigned int admin_nset;
 	bool admin_on_signal;		/* TEST TOOLING, on SIGUSR1 */
+	bool role_ese;			/* --role ese: the embedded SE */
+	bool gp_clear_text;		/* TEST TOOLING: GP commands in the clear */
 };
 
 struct card {
@@ -99,6 +104,8 @@ static void usage(FILE *to)
 "  --admin NAME=VALUE    store a remote admin parameter: host, agent-id, uri,\n"
 "                        psk-id, key=KVN:KID:HEX, use-key=KVN:KID,\n"
 "                        retry=COUNT,SECONDS, dest=ADDR:PORT, nan\n"
+"  --role uicc|ese       the UICC (default) or an embedded secure element:\n"
+"                        a GlobalPlatform card, no toolkit, BIP or web server\n"
 "  -v, --verbose         more logging on stderr (-vv: every APDU)\n"
 "  -h, --help            this text\n"
 "\n"
@@ -109,8 +116,12 @@ static void usage(FILE *to)
 "                        FILE (hex, one per line; 'corrupt' / 'repair')\n"
 "  --admin-on-signal     on SIGUSR1, start a remote admin session with the\n"
 "                        stored parameters, as an SMS trigger would\n"
+"  --gp-clear-text       (--role ese) take content management (GET STATUS,\n"
+"                        INSTALL, LOAD, DELETE) without a secure channel\n"
 "  --test-client ADDR:PORT  on SIGUSR2, open a TCP client channel to\n"
 "                        ADDR:PORT ([IPv6]:PORT), send a line, read one\n"
+"  --test-dm-notify FILE  send package #0 from FILE to the terminal's DM\n"
+"                        client when one registers, and on SIGUSR2\n"
 "  --dm-bootstrap-fault KIND  spoil the DM bootstrap data: cut, xml, tag,\n"
 "                        dodf, incomplete, absent\n"
 "\n"
@@ -179,14 +190,15 @@ static bool parse_faults(const char *s, unsigned int *faults)
 }
 
 /* --access-rules, numbered apart from parse_options()' own options. */
-enum { O_ACCESS_RULES = 0x1000, O_DM_BOOT_FAULT };
+enum { O_ACCESS_RULES = 0x1000, O_ROLE, O_GP_CLEAR, O_DM_BOOT_FAULT };
 
 /* 0 to run, 1 to exit successfully (--help), 2 on a usage error. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_VPCD = 256, O_STATE, O_RESET, O_CONTENT, O_CHANNELS, O_BAUD,
 	       O_DEBUG_PORT, O_FAULT, O_EXTENDED, O_NO_CLOCK, O_ARAM_INBOX,
-	       O_OTA_KEYSET, O_ADMIN, O_ADMIN_ON_SIGNAL, O_TEST_CLIENT };
+	       O_OTA_KEYSET, O_ADMIN, O_ADMIN_ON_SIGNAL, O_TEST_CLIENT,
+	       O_TEST_DM_NOTIFY };
 	static const struct option longopts[] = {
 		{ "vpcd", required_argument, NULL, O_VPCD },
 		{ "state", required_argument, NULL, O_STATE },
@@ -205,6 +217,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "admin", required_argument, NULL, O_ADMIN },
 		{ "admin-on-signal", no_argument, NULL, O_ADMIN_ON_SIGNAL },
 		{ "test-client", required_argument, NULL, O_TEST_CLIENT },
+		{ "test-dm-notify", required_argument, NULL, O_TEST_DM_NOTIFY },
+		{ "role", required_argument, NULL, O_ROLE },
+		{ "gp-clear-text", no_argument, NULL, O_GP_CLEAR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -298,6 +313,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (!test_client_check(optarg))
 				goto bad;
 			o->test_client = optarg;
+			break;
+		case O_TEST_DM_NOTIFY:
+			o->test_dm_notify = optarg;
+			break;
+		case O_ROLE:
+			if (strcmp(optarg, "uicc") && strcmp(optarg, "ese"))
+				goto bad;
+			o->role_ese = !strcmp(optarg, "ese");
+			break;
+		case O_GP_CLEAR:
+			o->gp_clear_text = true;
 			break;
 		case 'v':
 			o->verbose++;
@@ -475,6 +501,8 @@ static bool card_open(struct card *card)
 		if (!card->debug)
 			return false;
 	}
+	if (o->test_dm_notify && !test_dm_notify_setup(o->test_dm_notify))
+		return false;
 	card->vpcd = vpcd_new(o->host, o->port, &link);
 	return card->vpcd != NULL;
 }
@@ -550,6 +578,8 @@ static int run(struct card *card, int sfd)
 				if (card->opt.test_client)
 					test_client_start(card->cat,
 							  card->opt.test_client);
+				if (card->opt.test_dm_notify)
+					test_dm_notify_send();
 				continue;
 			}
 			if (si.ssi_signo == SIGUSR1) {
@@ -578,6 +608,9 @@ int main(int argc, char **argv)
 		return rc == 1 ? 0 : 2;
 	card_log_level = card.opt.verbose >= 2 ? CARD_LOG_DEBUG
 			 : card.opt.verbose ? CARD_LOG_INFO : CARD_LOG_ERR;
+	if (card.opt.role_ese)
+		return ese_main(card.opt.host, card.opt.port, card.opt.state,
+				card.opt.reset_state, card.opt.gp_clear_text);
 	sfd = signal_fd();
 	if (sfd < 0) {
 		card_err("signals: %s", strerror(errno));

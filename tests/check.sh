@@ -49,11 +49,13 @@ layer cardrules bash tests/bipd/card-rules.sh
 layer admin bash tests/admin/run.sh
 layer push bash tests/push/run.sh
 layer dm bash tests/dm/run.sh
+layer dmsc bash tests/dm/dmsc.sh
 layer dmcard bash tests/dm/card.sh
 layer kunit bash tests/kunit/run.sh
 layer static bash tests/static.sh
 layer netns bash tests/netns/run.sh
 layer se bash tests/se/run.sh
+layer semo bash tests/semo/run.sh
 layer package bash tests/package/run.sh
 
 echo "=== summary"

@@ -75,6 +75,17 @@ static int on_open(struct cat *c, int i, const struct cat_msg *m,
 	}
 	s->id = cs.id;
 	s->bufsize = granted ? granted : c->cfg.buffer_size;
+	if (s->kind == SLOT_CLIENT &&
+	    s->client.transport == CAT_TP_UDP_CLIENT_LOCAL &&
+	    s->bufsize < (s->client.buffer_size ? s->client.buffer_size :
+			  c->cfg.buffer_size)) {
+		/* A datagram must fit the buffer whole: close again. */
+		cat_log(c, 0, "channel %u: UDP buffer cut to %u, closing",
+			s->id, s->bufsize);
+		s->state = SLOT_ESTABLISHED;
+		s->closing = true;
+		return 0;
+	}
 	if (s->kind == SLOT_CLIENT) {
 		s->state = SLOT_ESTABLISHED;
 		s->tx_free = s->bufsize;

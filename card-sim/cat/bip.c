@@ -84,9 +84,11 @@ static bool build_open_client(struct cat *c, int i)
 {
 	struct bip_slot *s = &c->slots[i];
 	const struct cat_client_params *p = &s->client;
+	bool local = p->transport == CAT_TP_UDP_CLIENT_LOCAL;
 	struct cat_transport tr = {
-		.proto = CAT_TP_TCP_CLIENT_REMOTE, .has_port = true,
-		.port = p->port,
+		.proto = local ? CAT_TP_UDP_CLIENT_LOCAL :
+				 CAT_TP_TCP_CLIENT_REMOTE,
+		.has_port = true, .port = p->port,
 	};
 	struct cat_address dest = { .type = p->addr_type };
 	struct cat_writer w;
@@ -96,7 +98,10 @@ static bool build_open_client(struct cat *c, int i)
 	memcpy(dest.addr, p->addr, dest.len);
 	mark = cat_cmd_begin(c, &w, CAT_CMD_OPEN_CHANNEL, OPEN_IMMEDIATE,
 			     CAT_DEV_TERMINAL, i);
-	cat_put_bearer(&w, CAT_BEARER_DEFAULT, NULL, 0);
+	/* A local connection goes over the UICC/terminal interface itself,
+	 * as UICC server mode does: no network bearer to describe. */
+	if (!local)
+		cat_put_bearer(&w, CAT_BEARER_DEFAULT, NULL, 0);
 	cat_put_buffer_size(&w, p->buffer_size ? p->buffer_size :
 			    c->cfg.buffer_size);
 	if (p->nan_len)
@@ -259,7 +264,11 @@ int cat_open_client(struct cat *c, const struct cat_client_params *p,
 	unsigned int live = 0;
 	int free_slot = -1;
 
-	if (!cat_bip_usable(c) || !c->caps.client)
+	bool local = p->transport == CAT_TP_UDP_CLIENT_LOCAL;
+
+	if (p->transport && p->transport != CAT_TP_TCP_CLIENT_REMOTE && !local)
+		return -EINVAL;
+	if (!cat_bip_usable(c) || !(local ? c->caps.udp_local : c->caps.client))
 		return -ENOTSUP;
 	if (!ops || !ops->input || !ops->input_end || !ops->pending ||
 	    !ops->consume || !ops->done || !ops->free || !stream)

@@ -76,6 +76,8 @@ struct cat_caps {
 	bool server;		/* TCP, UICC in server mode */
 	bool client;		/* TCP, UICC in client mode, remote */
 	unsigned int channels;
+	bool local_event;	/* event: Local connection */
+	bool udp_local;		/* UDP, UICC in client mode, local */
 };
 
 struct cat {
@@ -141,5 +143,15 @@ bool bip_build_next(struct cat *c);
 int bip_on_response(struct cat *c, const struct cat_msg *m,
 		    const struct cat_result *res);
 int bip_on_event(struct cat *c, uint8_t event, const struct cat_msg *m);
+
+/* dm_sc.c: the DM Smart Card transport (dm/dm_sc.h) on this engine */
+void dm_sc_attach(struct cat *c);
+void dm_sc_detach(struct cat *c);
+/* The toolkit session ended: no DM client is known any more. */
+void dm_sc_reset(struct cat *c);
+/* ENVELOPE Event download, Local connection: 0 or a CAT_TLV_E* code. */
+int dm_sc_event(struct cat *c, const struct cat_msg *m);
+/* A proactive turn: a queued notification opens its channel. */
+void dm_sc_turn(struct cat *c);
 
 #endif /* SCWS_CAT_INT_H */

@@ -66,6 +66,7 @@ struct cat *cat_new(const struct cat_config *cfg)
 		return NULL;
 	c->cfg = *cfg;
 	cat_reset(c);
+	dm_sc_attach(c);
 	return c;
 }
 
@@ -74,12 +75,15 @@ void cat_free(struct cat *c)
 	if (!c)
 		return;
 	bip_reset(c);
+	dm_sc_reset(c);
+	dm_sc_detach(c);
 	free(c);
 }
 
 void cat_reset(struct cat *c)
 {
 	bip_reset(c);
+	dm_sc_reset(c);
 	memset(&c->caps, 0, sizeof(c->caps));
 	memset(&c->cmd, 0, sizeof(c->cmd));
 	c->session = false;
@@ -105,6 +109,8 @@ void cat_terminal_profile(struct cat *c, const uint8_t *tp, size_t len)
 	k->channels = len >= 13 ? tp[12] >> 5 : 0;
 	k->server = tp_bit(tp, len, 17, 3);
 	k->client = tp_bit(tp, len, 17, 1);
+	k->local_event = tp_bit(tp, len, 6, 7);
+	k->udp_local = tp_bit(tp, len, 17, 5);
 	cat_log(c, 1, "terminal profile: events %s, BIP commands %s, "
 		"%u channels, TCP server %s, TCP client %s",
 		k->events ? "yes" : "no", k->bip_cmds ? "yes" : "no",
@@ -113,6 +119,10 @@ void cat_terminal_profile(struct cat *c, const uint8_t *tp, size_t len)
 	if (!cat_bip_usable(c) || !k->server)
 		cat_log(c, 0, "terminal cannot carry the SCWS over BIP, "
 			"not opening channels");
+	if (k->local_event || k->udp_local)
+		cat_log(c, 1, "terminal profile: Local connection event %s, "
+			"UDP local %s", k->local_event ? "yes" : "no",
+			k->udp_local ? "yes" : "no");
 	bip_plan(c);
 	cat_schedule(c);
 }
@@ -166,15 +176,19 @@ bool cat_cmd_end(struct cat *c, struct cat_writer *w, size_t mark)
 
 static bool build_event_list(struct cat *c)
 {
+	/* Local connection last, and only for a terminal that reports it:
+	 * one unknown event fails the whole list. */
 	static const uint8_t events[] = {
 		CAT_EV_DATA_AVAILABLE, CAT_EV_CHANNEL_STATUS,
+		CAT_EV_LOCAL_CONNECTION,
 	};
 	struct cat_writer w;
 	size_t mark;
 
 	mark = cat_cmd_begin(c, &w, CAT_CMD_SET_UP_EVENT_LIST, 0x00,
 			     CAT_DEV_TERMINAL, -1);
-	cat_put_event_list(&w, events, sizeof(events));
+	cat_put_event_list(&w, events, sizeof(events) -
+			   (c->caps.local_event ? 0 : 1));
 	if (!cat_cmd_end(c, &w, mark))
 		return false;
 	c->evl = EVL_SENT;
@@ -197,8 +211,11 @@ void cat_schedule(struct cat *c)
 		build_event_list(c);
 		return;
 	}
-	if (c->evl == EVL_SET)
-		bip_build_next(c);
+	if (c->evl == EVL_SET) {
+		dm_sc_turn(c);	/* may have built an OPEN CHANNEL already */
+		if (!c->cmd.active)
+			bip_build_next(c);
+	}
 }
 
 void cat_poll(struct cat *c)
@@ -303,7 +320,9 @@ uint16_t cat_terminal_response(struct cat *c, const uint8_t *tr, size_t len)
 static bool event_registered(const struct cat *c, uint8_t event)
 {
 	return c->evl == EVL_SET && (event == CAT_EV_DATA_AVAILABLE ||
-				     event == CAT_EV_CHANNEL_STATUS);
+				     event == CAT_EV_CHANNEL_STATUS ||
+				     (event == CAT_EV_LOCAL_CONNECTION &&
+				      c->caps.local_event));
 }
 
 static int event_download(struct cat *c, const struct cat_msg *m)
@@ -333,6 +352,8 @@ static int event_download(struct cat *c, const struct cat_msg *m)
 			events[0]);
 		return 0;
 	}
+	if (events[0] == CAT_EV_LOCAL_CONNECTION)
+		return dm_sc_event(c, m);
 	return bip_on_event(c, events[0], m);
 }
 

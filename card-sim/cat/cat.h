@@ -139,6 +139,10 @@ struct cat_client_params {
 	uint16_t buffer_size;		/* 0: cfg.buffer_size */
 	const uint8_t *nan;		/* network access name, may be NULL */
 	size_t nan_len;
+	/* 0 or CAT_TP_TCP_CLIENT_REMOTE: TCP, remote (above); or
+	 * CAT_TP_UDP_CLIENT_LOCAL: UDP to the terminal itself, no bearer,
+	 * each "send immediately" one datagram (the DM client, dm_sc.c) */
+	uint8_t transport;
 };
 
 /* Whether the terminal's profile allows TCP client channels now (BIP set

@@ -19,6 +19,7 @@ build_bipd() {
 		tools/lib/seac-resolve.c tools/lib/se-apdu.c tools/lib/se-proto.c \
 		tools/lib/se-local.c tools/lib/scws-sig.c \
 		tools/lib/sms-pp.c tools/lib/bipd-ctl.c -lcrypto \
+		tools/lib/dmsc-msg.c \
 		$(pkg-config --libs libnl-genl-3.0 libpcsclite)
 }
 

@@ -33,7 +33,7 @@ build_dmc() {
 	cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -Iuapi -Itools/lib \
 		-fsanitize=address,undefined -fno-omit-frame-pointer \
 		$(pkg-config --cflags libxml-2.0 libcurl) -o "$DMC" tools/scws-dmc/*.c \
-		tools/lib/scws-se.c tools/lib/se-proto.c tools/lib/arf-rules.c \
+		tools/lib/dmsc-msg.c tools/lib/scws-se.c tools/lib/se-proto.c tools/lib/arf-rules.c \
 		tools/lib/seac-rules.c tools/lib/ber.c \
 		$(pkg-config --libs libxml-2.0 libcurl libcrypto)
 }

@@ -16,7 +16,8 @@ server keeps them; nonces are updated as the session moves them.  The
 script (JSON) is a list of packages, each a list of commands:
   {"cmd": "Add"|"Replace"|"Get"|"Delete"|"Exec", "target": URI,
    "format": F, "type": T, "data": D}
-The log gets one JSON line per client message: its statuses and results.
+The log gets one JSON line per client message: its statuses and results,
+and the items of its Generic Alerts (source, type, format, data).
 Fault modes: bad-server-cred, no-server-cred, malformed, challenge-first,
 abort (Alert 1223 in the first package), no-final (the first package
 without Final, so the client has to ask for more with Alert 1222).
@@ -187,10 +188,18 @@ class Server:
         cmds = list(sbody)
         alerts = [text(c, "Data") for c in cmds if local(c.tag) == "Alert"]
         entry = {"session": sid, "msgid": msgid, "alerts": alerts,
-                 "status": [], "results": [], "replace": []}
+                 "status": [], "results": [], "replace": [], "generic": []}
         for c in cmds:
             t = local(c.tag)
-            if t == "Status":
+            if t == "Alert" and text(c, "Data") == "1226":
+                for it in c:
+                    if local(it.tag) == "Item":
+                        entry["generic"].append({
+                            "source": text(it, "Source", "LocURI"),
+                            "type": text(it, "Meta", "Type"),
+                            "format": text(it, "Meta", "Format"),
+                            "data": text(it, "Data")})
+            elif t == "Status":
                 entry["status"].append({
                     "cmd": text(c, "Cmd"), "cmdref": text(c, "CmdRef"),
                     "target": text(c, "TargetRef"), "code": text(c, "Data")})

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
-// sources: tools/scws-dmc/dm-syncml.c tools/scws-dmc/dm-exec.c tools/scws-dmc/dm-out.c tools/scws-dmc/dm-tree.c
-// libs: -I/usr/include/libxml2 -lxml2
+// sources: tools/scws-dmc/dm-syncml.c tools/scws-dmc/dm-exec.c tools/scws-dmc/dm-out.c tools/scws-dmc/dm-tree.c tools/scws-dmc/dm-semo.c tools/scws-dmc/dm-semo-script.c tools/scws-dmc/dm-auth.c tools/lib/scws-se.c tools/lib/se-proto.c
+// libs: -I/usr/include/libxml2 -lxml2 -lcrypto
 /*
  * The SyncML DM message parser on arbitrary bytes, and each parsed
  * command run on a small tree as the client would (ACLs, status codes,

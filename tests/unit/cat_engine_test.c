@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: tools/lib/cat-tlv.c card-sim/cat/cat.c card-sim/cat/bip.c card-sim/cat/bip-slot.c card-sim/cat/bip-reply.c card-sim/cat/cat-stream.c card-sim/tls/tls.c
+// sources: tools/lib/cat-tlv.c card-sim/cat/cat.c card-sim/cat/bip.c card-sim/cat/bip-slot.c card-sim/cat/bip-reply.c card-sim/cat/cat-stream.c card-sim/cat/dm_sc.c card-sim/tls/tls.c
 // libs: -lmbedtls -lmbedx509 -lmbedcrypto
 /*
  * The card's proactive engine against scripted terminals: byte-exact
@@ -30,6 +30,7 @@
 #include "card.h"
 #include "cat-tlv.h"
 #include "cat/cat.h"
+#include "dm/dm_sc.h"
 #include "tls/tls.h"
 
 /* ---- stub web server ---- */
@@ -1479,10 +1480,163 @@ static void test_tls_identity_kept(void **state)
 	state_clear(&st);
 }
 
+/* ---- the DM Smart Card transport (cat/dm_sc.c) ---- */
+
+static int dm_present = -1, dm_result = -1;
+
+static void dm_changed(void *ctx, bool present)
+{
+	(void)ctx;
+	dm_present = present;
+}
+
+static void dm_done(void *ctx, int bip_error)
+{
+	(void)ctx;
+	dm_result = bip_error;
+}
+
+static uint16_t local_event(struct term *t, const char *name)
+{
+	static const uint8_t ev = CAT_EV_LOCAL_CONNECTION;
+	uint8_t env[64];
+	struct cat_writer w;
+	size_t mark;
+
+	cat_writer_init(&w, env, sizeof(env));
+	mark = cat_ber_open(&w, CAT_BER_EVENT);
+	cat_put_event_list(&w, &ev, 1);
+	cat_put_devices(&w, CAT_DEV_TERMINAL, CAT_DEV_UICC);
+	cat_put_service_record(&w, CAT_LOCAL_BEARER_ANY, 0,
+			       (const uint8_t *)name, strlen(name));
+	cat_ber_close(&w, mark);
+	return cat_envelope(t->c, env, w.len);
+}
+
+/*
+ * A terminal offering the Local connection event and UDP local: the event
+ * list asks for 0D; the terminal's events set the DM client present and
+ * absent; package #0 leaves as OPEN CHANNEL (byte-exact), SEND DATA with
+ * one "send immediately" at the end, CLOSE CHANNEL; a refusal's BIP cause
+ * reaches notify_done.
+ */
+static void test_dm_sc_transport(void **state)
+{
+	static const struct dm_sc_ops ops = { dm_changed, dm_done };
+	static const uint8_t open_tail[] = {
+		0x40, 0x01, 0x82, 0x02, 0x81, 0x82, 0xB9, 0x02, 0x04, 0x00,
+		0xBC, 0x03, 0x04, 0x0B, 0x84, 0xBE, 0x05, 0x21, 0x7F, 0x00,
+		0x00, 0x01,
+	};
+	uint8_t tp[sizeof(tp_full)], pkg[300], tr[32];
+	const struct cat_tlv *ev;
+	struct cat_config cfg;
+	struct cat_writer w;
+	struct cat_msg m;
+	struct term *t;
+	uint8_t id;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(pkg); i++)
+		pkg[i] = (uint8_t)i;
+	memcpy(tp, tp_full, sizeof(tp));
+	tp[5] |= 0x40;		/* event: Local connection */
+	tp[16] |= 0x10;		/* UDP, UICC client, local */
+	config(&cfg, 1, 0);
+	t = term_new(&cfg);
+	dm_sc_set_ops(&ops, NULL);
+	cat_terminal_profile(t->c, tp, sizeof(tp));
+	term_fetch(t, &m);
+	assert_int_equal(t->det.type, CAT_CMD_SET_UP_EVENT_LIST);
+	ev = cat_msg_find(&m, CAT_TAG_EVENT_LIST, 0);
+	assert_int_equal(ev->len, 3);
+	assert_memory_equal(ev->val, "\x09\x0A\x0D", 3);
+	assert_int_equal(term_respond(t, CAT_RES_OK, NULL, 0), CAT_SW_OK);
+	term_run(t);
+	assert_false(dm_sc_client_present());
+	assert_int_equal(local_event(t, "scws-dmc"), CAT_SW_OK);
+	assert_int_equal(dm_present, 1);
+	assert_true(dm_sc_client_present());
+
+	/* sent whole */
+	assert_int_equal(dm_sc_notify(pkg, 0), -EINVAL);
+	assert_int_equal(dm_sc_notify(pkg, 1025), -EINVAL);
+	assert_int_equal(dm_sc_notify(pkg, sizeof(pkg)), 0);
+	assert_int_equal(dm_sc_notify(pkg, sizeof(pkg)), -EBUSY);
+	assert_true(cat_pending(t->c) > 0);
+	t->cmd_len = cat_fetch(t->c, t->cmd, sizeof(t->cmd));
+	assert_int_equal(t->cmd_len, 2 + 3 + sizeof(open_tail));
+	assert_memory_equal(t->cmd, "\xD0\x19\x81\x03", 4);
+	assert_memory_equal(t->cmd + 5, open_tail, sizeof(open_tail));
+	assert_int_equal(cat_msg_parse(&m, t->cmd, t->cmd_len), 0);
+	assert_int_equal(cat_get_cmd_details(&m.tlv[0], &t->det), 0);
+	id = t->next_id;
+	do_open(t, &m);
+	term_run(t);
+	assert_int_equal(t->ch[id].out_len, sizeof(pkg));
+	assert_memory_equal(t->ch[id].out, pkg, sizeof(pkg));
+	assert_int_equal(t->ch[id].flushes, 1);
+	assert_int_equal(t->ch[id].closes, 1);
+	assert_int_equal(dm_result, 0);
+
+	/* refused: no DM client registered (3A 12) */
+	assert_int_equal(dm_sc_notify(pkg, 10), 0);
+	term_fetch(t, &m);
+	assert_int_equal(t->det.type, CAT_CMD_OPEN_CHANNEL);
+	cat_writer_init(&w, tr, sizeof(tr));
+	cat_put_cmd_details(&w, &t->det);
+	cat_put_devices(&w, CAT_DEV_TERMINAL, CAT_DEV_UICC);
+	cat_put_result(&w, CAT_RES_BIP_ERROR,
+		       (const uint8_t *)"\x12", 1);
+	assert_int_equal(cat_terminal_response(t->c, tr, w.len), CAT_SW_OK);
+	assert_int_equal(dm_result, 0x12);
+	assert_int_equal(cat_pending(t->c), 0);
+
+	/* gone; a Service record too short to hold its header is refused */
+	assert_int_equal(local_event(t, ""), CAT_SW_OK);
+	assert_int_equal(dm_present, 0);
+	assert_false(dm_sc_client_present());
+	assert_int_equal(cat_envelope(t->c, (const uint8_t *)
+			 "\xD6\x0A\x99\x01\x0D\x82\x02\x82\x81\xC1\x01\x00",
+			 12), CAT_SW_ERROR);
+	dm_sc_set_ops(NULL, NULL);
+	term_free(t);
+}
+
+/* A terminal without the event: the list stays 09 0A, and a package
+ * with no UDP local transport fails at once. */
+static void test_dm_sc_not_offered(void **state)
+{
+	static const struct dm_sc_ops ops = { dm_changed, dm_done };
+	const struct cat_tlv *ev;
+	struct cat_config cfg;
+	struct cat_msg m;
+	struct term *t;
+
+	(void)state;
+	config(&cfg, 1, 0);
+	t = term_new(&cfg);
+	dm_sc_set_ops(&ops, NULL);
+	cat_terminal_profile(t->c, tp_full, sizeof(tp_full));
+	term_fetch(t, &m);
+	ev = cat_msg_find(&m, CAT_TAG_EVENT_LIST, 0);
+	assert_int_equal(ev->len, 2);
+	assert_int_equal(term_respond(t, CAT_RES_OK, NULL, 0), CAT_SW_OK);
+	term_run(t);
+	dm_result = -1;
+	assert_int_equal(dm_sc_notify((const uint8_t *)"x", 1), 0);
+	assert_int_equal(dm_result, 0x100);
+	assert_int_equal(cat_pending(t->c), 0);
+	dm_sc_set_ops(NULL, NULL);
+	term_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_profile_gates_bip),
+		cmocka_unit_test(test_dm_sc_transport),
+		cmocka_unit_test(test_dm_sc_not_offered),
 		cmocka_unit_test(test_setup_bytes),
 		cmocka_unit_test(test_opens_both_ports),
 		cmocka_unit_test(test_single_exchange_bytes),

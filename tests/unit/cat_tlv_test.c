@@ -581,6 +581,47 @@ static void test_client_objects_round_trip(void **state)
 	assert_true(w.overflow);
 }
 
+/* Service record (TS 102 223 8.63) in a Local connection event: bytes as
+ * docs/device-management.md gives them, and the size checks. */
+static void test_service_record(void **state)
+{
+	static const uint8_t want[] = {
+		0xD6, 0x13, 0x99, 0x01, 0x0D, 0x82, 0x02, 0x82, 0x81,
+		0xC1, 0x0A, 0x00, 0x00, 's', 'c', 'w', 's', '-', 'd', 'm', 'c',
+	};
+	static const uint8_t ev = CAT_EV_LOCAL_CONNECTION;
+	static const uint8_t one[] = { 0x41, 0x01, 0x00 };
+	struct cat_service_record r;
+	struct cat_writer w;
+	struct cat_msg m;
+	uint8_t out[64];
+	size_t mark;
+
+	(void)state;
+	cat_writer_init(&w, out, sizeof(out));
+	mark = cat_ber_open(&w, CAT_BER_EVENT);
+	cat_put_event_list(&w, &ev, 1);
+	cat_put_devices(&w, CAT_DEV_TERMINAL, CAT_DEV_UICC);
+	cat_put_service_record(&w, CAT_LOCAL_BEARER_ANY, 0, (const uint8_t *)"scws-dmc", 8);
+	cat_ber_close(&w, mark);
+	assert_false(w.overflow);
+	assert_int_equal(w.len, sizeof(want));
+	assert_memory_equal(out, want, sizeof(want));
+	assert_int_equal(cat_msg_parse(&m, out, w.len), 0);
+	assert_int_equal(cat_get_service_record(cat_msg_find(&m, CAT_TAG_SERVICE_RECORD, 0), &r), 0);
+	assert_int_equal(r.bearer, 0);
+	assert_int_equal(r.service_id, 0);
+	assert_int_equal(r.record_len, 8);
+	assert_memory_equal(r.record, "scws-dmc", 8);
+	/* no record bytes: valid (the client went away) */
+	cat_writer_init(&w, out, sizeof(out));
+	cat_put_service_record(&w, CAT_LOCAL_BEARER_ANY, 0, NULL, 0);
+	assert_memory_equal(out, "\xC1\x02\x00\x00", 4);
+	/* one byte is too short for bearer + service identifier */
+	assert_int_equal(cat_msg_parse_list(&m, one, sizeof(one)), 0);
+	assert_int_equal(cat_get_service_record(&m.tlv[0], &r), CAT_TLV_EBADVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -600,6 +641,7 @@ int main(void)
 		cmocka_unit_test(test_writer_never_overruns),
 		cmocka_unit_test(test_object_sizes_checked),
 		cmocka_unit_test(test_client_objects_round_trip),
+		cmocka_unit_test(test_service_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

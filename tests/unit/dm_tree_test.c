@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
-// sources: tools/scws-dmc/dm-tree.c tools/scws-dmc/dm-exec.c tools/scws-dmc/dm-out.c tools/scws-dmc/dm-syncml.c
-// libs: -I/usr/include/libxml2 -lxml2
+// sources: tools/scws-dmc/dm-tree.c tools/scws-dmc/dm-exec.c tools/scws-dmc/dm-out.c tools/scws-dmc/dm-syncml.c tools/scws-dmc/dm-semo.c tools/scws-dmc/dm-semo-script.c tools/scws-dmc/dm-auth.c tools/lib/scws-se.c tools/lib/se-proto.c
+// libs: -I/usr/include/libxml2 -lxml2 -lcrypto
 /*
  * dm_tree_test.c - the management tree: URIs, add/replace/delete, ACL
  * inheritance, the XML file (atomic save, reload, refusal of bad files),

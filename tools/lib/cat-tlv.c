@@ -551,3 +551,31 @@ void cat_put_bearer(struct cat_writer *w, uint8_t type,
 	cat_put_bytes(w, &type, 1);
 	cat_put_bytes(w, params, params_len);
 }
+
+int cat_get_service_record(const struct cat_tlv *t,
+			   struct cat_service_record *r)
+{
+	if (t->len < 2)
+		return CAT_TLV_EBADVAL;
+	r->bearer = t->val[0];
+	r->service_id = t->val[1];
+	r->record = t->val + 2;
+	r->record_len = t->len - 2;
+	return CAT_TLV_OK;
+}
+
+void cat_put_service_record(struct cat_writer *w, uint8_t bearer,
+			    uint8_t service_id, const uint8_t *record,
+			    size_t record_len)
+{
+	const uint8_t head[2] = { bearer, service_id };
+
+	if (record_len > LEN_MAX - 2) {
+		w->overflow = true;
+		return;
+	}
+	put_tag(w, CAT_TAG_SERVICE_RECORD, true, false);
+	cat_put_len(w, 2 + record_len);
+	cat_put_bytes(w, head, 2);
+	cat_put_bytes(w, record, record_len);
+}

@@ -63,6 +63,7 @@ enum {
 	CAT_TAG_BUFFER_SIZE = 0x39,
 	CAT_TAG_TRANSPORT = 0x3C,
 	CAT_TAG_OTHER_ADDR = 0x3E,
+	CAT_TAG_SERVICE_RECORD = 0x41,
 	CAT_TAG_NAN = 0x47,
 	CAT_TAG_TEXT_ATTR = 0x50,
 	CAT_TAG_FRAME_ID = 0x68,
@@ -92,6 +93,7 @@ enum {
 enum {
 	CAT_EV_DATA_AVAILABLE = 0x09,
 	CAT_EV_CHANNEL_STATUS = 0x0A,
+	CAT_EV_LOCAL_CONNECTION = 0x0D,
 };
 
 /* General results; 00..0F mean the command was performed. */
@@ -120,6 +122,9 @@ enum {
 	CAT_BIP_SECURITY = 0x05,
 	CAT_BIP_NO_TRANSPORT = 0x06,
 	CAT_BIP_UNREACHABLE = 0x07,
+	CAT_BIP_PORT_UNAVAILABLE = 0x10,
+	CAT_BIP_LAUNCH_PARAMS = 0x11,	/* launch parameters missing/wrong */
+	CAT_BIP_LAUNCH_FAILED = 0x12,	/* application launch failed */
 };
 
 /* Transport protocol types (UICC/terminal interface transport level). */
@@ -127,6 +132,8 @@ enum {
 	CAT_TP_UDP_CLIENT_REMOTE = 0x01,
 	CAT_TP_TCP_CLIENT_REMOTE = 0x02,
 	CAT_TP_TCP_SERVER = 0x03,
+	CAT_TP_UDP_CLIENT_LOCAL = 0x04,
+	CAT_TP_TCP_CLIENT_LOCAL = 0x05,
 };
 
 /* Other address types. */
@@ -322,5 +329,20 @@ struct cat_bearer {
 int cat_get_bearer(const struct cat_tlv *t, struct cat_bearer *b);
 void cat_put_bearer(struct cat_writer *w, uint8_t type,
 		    const uint8_t *params, size_t params_len);
+
+/* Service record (TS 102 223 8.63): local bearer technology (00:
+ * technology independent), service identifier, then the record itself. */
+#define CAT_LOCAL_BEARER_ANY 0x00
+struct cat_service_record {
+	uint8_t bearer;
+	uint8_t service_id;
+	const uint8_t *record;
+	size_t record_len;
+};
+int cat_get_service_record(const struct cat_tlv *t,
+			   struct cat_service_record *r);
+void cat_put_service_record(struct cat_writer *w, uint8_t bearer,
+			    uint8_t service_id, const uint8_t *record,
+			    size_t record_len);
 
 #endif /* SCWS_CAT_TLV_H */

@@ -15,6 +15,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <string.h>
 
 #define TR_MAX (APDU_EXT_MAX)
 /* TR bytes besides the data: 81 03 ... 82 02 .. 83 01 .. 36 81 LL 37 01 xx */
@@ -58,6 +59,23 @@ static void malformed(struct bipd *b, const struct cmd_ref *ref,
 	chan_fault(b, ch, what);
 }
 
+/* The DM_SC Gateway's channel: what the Tx buffer holds is one datagram
+ * for the DM client.  0, or -errno when it could not be handed over (the
+ * client went away: the channel's link is dropped). */
+static int dm_datagram(struct bipd *b, struct channel *ch)
+{
+	int err = b->dm_ops ? b->dm_ops->deliver(b->dm_gw, bb_peek(&ch->tx),
+						 bb_len(&ch->tx)) : -ENOTCONN;
+
+	bb_clear(&ch->tx);
+	if (err) {
+		log_warn("channel %u: DM notification not delivered: %s",
+			 ch->id, strerror(-err));
+		chan_fault(b, ch, "the DM client is gone");
+	}
+	return err;
+}
+
 static uint8_t count_byte(size_t n)
 {
 	return n > 0xFF ? CAT_DATA_LEN_MANY : (uint8_t)n;
@@ -71,6 +89,12 @@ void bip_close_channel(struct bipd *b, const struct cmd_ref *ref,
 
 	if (!ch)
 		return;
+	if (ch->dm && !bb_empty(&ch->tx) && dm_datagram(b, ch)) {
+		/* The last datagram did not reach the DM client. */
+		chan_release(b, ch);
+		tr_bip_error(b, ref, CAT_BIP_CHANNEL_CLOSED);
+		return;
+	}
 	if (ch->kind == CHAN_SERVER && to_listen) {
 		chan_end_conn(b, ch);
 		ev_forget(b, ch->id);
@@ -176,7 +200,12 @@ void bip_send_data(struct bipd *b, const struct cmd_ref *ref,
 	b->stats.to_client += n;
 	if (ch->cl)
 		sched_card_bytes(b, ch->cl, data, n);
-	if (ref->val[2] & 0x01) {		/* send immediately */
+	if (ch->dm && (ref->val[2] & 0x01)) {	/* one whole datagram */
+		if (dm_datagram(b, ch)) {
+			tr_bip_error(b, ref, CAT_BIP_CHANNEL_CLOSED);
+			return;
+		}
+	} else if (ref->val[2] & 0x01) {		/* send immediately */
 		ch->tx_flush = true;
 		chan_flush(b, ch);
 	}

@@ -19,6 +19,7 @@
  * not decode 32, a transport this terminal does not offer 30.
  */
 #include "bipd.h"
+#include "dmsc-msg.h"
 #include "log.h"
 
 #include <arpa/inet.h>
@@ -301,6 +302,89 @@ static void open_client(struct bipd *b, const struct cmd_ref *ref,
 	log_info("channel %u: connecting %s", ch->id, ch->desc);
 }
 
+/* The terminal itself: no address, or a loopback one. */
+static bool local_address(const struct cat_msg *m)
+{
+	const struct cat_tlv *t = cat_msg_find(m, CAT_TAG_OTHER_ADDR, 0);
+	static const uint8_t v6_loopback[16] = { [15] = 1 };
+	struct cat_address a;
+
+	if (!t)
+		return true;
+	if (cat_get_other_address(t, &a))
+		return false;
+	return !a.len || (a.type == CAT_ADDR_IPV4 && a.addr[0] == 127) ||
+	       (a.type == CAT_ADDR_IPV6 && !memcmp(a.addr, v6_loopback, 16));
+}
+
+/*
+ * UDP, UICC in client mode, local connection (04), to the DM client port:
+ * the DM_SC Gateway's channel (docs/device-management.md).  No socket:
+ * each datagram the card sends (SEND DATA "send immediately", or what is
+ * stored when it closes the channel) goes to the registered DM client as
+ * NOTIFY.  With no client registered the card hears BIP error 12,
+ * "application launch failed": this terminal launches no DM client, one
+ * has to be running and registered.  Another local port: 10, "port not
+ * available".
+ */
+static void open_local(struct bipd *b, const struct cmd_ref *ref,
+		       const struct cat_msg *m, const struct cat_transport *tr,
+		       uint16_t bufsize, uint8_t result)
+{
+	const char *name = b->dm_ops->client(b->dm_gw);
+	struct channel *ch;
+
+	if (!tr->has_port) {
+		tr_simple(b, ref, CAT_RES_VALUES_MISSING, NULL, 0);
+		return;
+	}
+	if (!local_address(m)) {
+		log_warn("OPEN CHANNEL (UDP, local) with an address that is "
+			 "not this terminal");
+		tr_simple(b, ref, CAT_RES_DATA_UNKNOWN, NULL, 0);
+		return;
+	}
+	if (tr->port != DMSC_PORT) {
+		log_warn("OPEN CHANNEL (UDP, local) to port %u: no local "
+			 "application there", tr->port);
+		tr_bip_error(b, ref, CAT_BIP_PORT_UNAVAILABLE);
+		return;
+	}
+	if (!name) {
+		log_notice("DM notification channel refused: no DM client "
+			   "registered (BIP error 12)");
+		tr_bip_error(b, ref, CAT_BIP_LAUNCH_FAILED);
+		return;
+	}
+	if (bufsize > DMSC_DATA_MAX / 2) {	/* Tx holds twice the size */
+		bufsize = DMSC_DATA_MAX / 2;
+		result = CAT_RES_MODIFIED;
+	}
+	ch = chan_alloc(b, CHAN_CLIENT, tr->port, bufsize);
+	if (!ch) {
+		tr_bip_error(b, ref, CAT_BIP_NO_CHANNEL);
+		return;
+	}
+	ch->dm = true;
+	ch->udp = true;
+	ch->state = CS_OPEN;
+	ch->gen++;
+	snprintf(ch->desc, sizeof(ch->desc), "to DM client %s", name);
+	log_notice("channel %u: DM notification channel %s (buffer %u)",
+		   ch->id, ch->desc, bufsize);
+	tr_open(b, ref, result, ch);
+}
+
+void bip_dm_client_gone(struct bipd *b)
+{
+	for (int id = 1; id <= BIPD_MAX_CHANNELS; id++) {
+		struct channel *ch = &b->chan[id];
+
+		if (ch->kind == CHAN_CLIENT && ch->dm)
+			chan_fault(b, ch, "the DM client went away");
+	}
+}
+
 void bip_open_channel(struct bipd *b, const struct cmd_ref *ref,
 		      const struct cat_msg *m)
 {
@@ -330,6 +414,8 @@ void bip_open_channel(struct bipd *b, const struct cmd_ref *ref,
 	} else if ((tr.proto == CAT_TP_TCP_CLIENT_REMOTE ||
 		    tr.proto == CAT_TP_UDP_CLIENT_REMOTE) && b->opts->tcp_client) {
 		open_client(b, ref, m, tr_t, &tr, granted, result);
+	} else if (tr.proto == CAT_TP_UDP_CLIENT_LOCAL && b->dm_ops) {
+		open_local(b, ref, m, &tr, granted, result);
 	} else {
 		log_warn("OPEN CHANNEL with transport %02X: not supported",
 			 tr.proto);

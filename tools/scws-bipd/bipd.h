@@ -38,6 +38,17 @@
 #define BIPD_EVQ_MAX 32		/* event downloads waiting to be sent */
 #define BIPD_DESC_MAX 400	/* a connection's description in logs */
 #define BIP_ERR_PORT_UNAVAILABLE 0x10	/* BIP error cause, TS 102 223 8.12.11 */
+#define BIPD_REC_MAX 32		/* a Service record's name (dmsc-msg.h) */
+
+/* The DM_SC Gateway (dm_gw.c, --dm-socket): the one local DM client the
+ * card reaches over a UDP local channel.  NULL where there is none (the
+ * unit tests' engines, a pump without --dm-socket). */
+struct dm_gw_ops {
+	/* The registered client's name, or NULL when none is. */
+	const char *(*client)(void *gw);
+	/* Hands one datagram to the client: 0 or -errno. */
+	int (*deliver)(void *gw, const uint8_t *data, size_t len);
+};
 
 /* Where client connections come from. */
 struct conn_source_ops {
@@ -119,6 +130,9 @@ struct channel {
 	int64_t connect_deadline;
 	bool udp;			/* UDP client: one datagram a flush */
 	bool want_dns;			/* OPEN CHANNEL asked for DNS servers */
+	bool dm;			/* UDP local to the DM client port:
+					 * no socket, datagrams go to the
+					 * DM_SC Gateway (dm_gw.c) */
 };
 
 /* One event download waiting to go out. */
@@ -127,6 +141,9 @@ struct ev_item {
 	uint8_t chan;
 	uint32_t gen;		/* the channel's connection it is about */
 	uint8_t status[2];	/* channel status event: as it was then */
+	/* Local connection (0D): the DM client's name, empty once gone */
+	uint8_t rec[BIPD_REC_MAX];
+	uint8_t rec_len;
 };
 
 /* How the scheduler reads a client connection (see sched.c). */
@@ -199,6 +216,7 @@ struct bipd {
 	bool card_failed;		/* a transmit failed: reconnect */
 	bool ev_data;			/* SET UP EVENT LIST registered 09 */
 	bool ev_status;			/* ... and 0A */
+	bool ev_local;			/* ... and 0D (Local connection) */
 	size_t fetch_len;		/* from 91xx: a command to FETCH */
 	bool poll_soon;			/* ask with STATUS at once */
 	int64_t next_poll;
@@ -218,6 +236,10 @@ struct bipd {
 	/* downloads (download.c); NULL without control sockets */
 	const struct dl_ops *dl_ops;
 	struct dl_queue *dlq;
+
+	/* the DM_SC Gateway; NULL without --dm-socket */
+	const struct dm_gw_ops *dm_ops;
+	void *dm_gw;
 };
 
 /* engine.c */
@@ -308,6 +330,8 @@ void bip_receive_data(struct bipd *b, const struct cmd_ref *ref,
 void bip_send_data(struct bipd *b, const struct cmd_ref *ref,
 		   const struct cat_msg *m);
 void bip_get_channel_status(struct bipd *b, const struct cmd_ref *ref);
+/* The DM client went away: its open channel's link is dropped. */
+void bip_dm_client_gone(struct bipd *b);
 
 /* channel.c */
 struct channel *chan_alloc(struct bipd *b, enum chan_kind kind,
@@ -352,6 +376,9 @@ void ev_forget(struct bipd *b, uint8_t chan);
 bool ev_pending(const struct bipd *b);
 /* Sends the first queued event; false if none could be sent now. */
 bool ev_send_one(struct bipd *b);
+/* Local connection: the DM client name registered, or NULL: gone.  Sent
+ * only while the card has 0D in its event list. */
+void ev_queue_local(struct bipd *b, const char *name);
 
 /* engine.c: ports */
 /* Tells the source about every port whose counts changed. */

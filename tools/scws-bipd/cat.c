@@ -76,6 +76,7 @@ int cat_send_profile(struct bipd *b)
 	b->deferred = 0;
 	b->fetch_failures = 0;
 	b->ev_data = b->ev_status = false;
+	b->ev_local = false;
 	b->envelope_not_before = 0;
 	log_hex(LOG_INFO, "TERMINAL PROFILE", tp, n);
 	err = card_xfer(b, APDU_PROFILE, INS_TERMINAL_PROFILE, 0, 0, tp, n, 0);

@@ -56,6 +56,7 @@ void bipd_card_detach(struct bipd *b)
 	b->fetch_len = 0;
 	b->poll_soon = false;
 	b->ev_data = b->ev_status = false;
+	b->ev_local = false;
 	b->card = NULL;
 	if (b->dl_ops)
 		b->dl_ops->card_gone(b);

@@ -17,7 +17,7 @@
 
 #include <string.h>
 
-#define ENVELOPE_MAX 32
+#define ENVELOPE_MAX 64
 
 static struct ev_item *ev_at(struct bipd *b, unsigned int i)
 {
@@ -116,6 +116,46 @@ static void ev_pop(struct bipd *b)
 	b->evq_len--;
 }
 
+/*
+ * Local connection (TS 102 223 7.5.14), for the DM_SC Gateway:
+ *
+ *   D6 | 99 01 0D | 82 02 82 81 | C1 len 00 00 <name>
+ *
+ * The Service record names the DM client: bearer 00 (technology
+ * independent), service identifier 00, the client's name as the record.
+ * The spec has no event for a service that went away; a record with no
+ * name is ours for "no DM client now" (docs/device-management.md).
+ */
+void ev_queue_local(struct bipd *b, const char *name)
+{
+	struct ev_item it = { .event = CAT_EV_LOCAL_CONNECTION };
+	size_t n = name ? strlen(name) : 0;
+
+	if (!b->ev_local)
+		return;
+	if (n > sizeof(it.rec))
+		n = sizeof(it.rec);
+	if (n)
+		memcpy(it.rec, name, n);
+	it.rec_len = (uint8_t)n;
+	ev_push(b, &it);
+}
+
+static size_t local_build(const struct ev_item *it, uint8_t *buf, size_t cap)
+{
+	struct cat_writer w;
+	size_t mark;
+
+	cat_writer_init(&w, buf, cap);
+	mark = cat_ber_open(&w, CAT_BER_EVENT);
+	cat_put_event_list(&w, &it->event, 1);
+	cat_put_devices(&w, CAT_DEV_TERMINAL, CAT_DEV_UICC);
+	cat_put_service_record(&w, CAT_LOCAL_BEARER_ANY, 0, it->rec,
+			       it->rec_len);
+	cat_ber_close(&w, mark);
+	return w.overflow ? 0 : w.len;
+}
+
 /* Codes the event; 0 when it has become pointless (nothing to announce). */
 static size_t ev_build(struct bipd *b, const struct ev_item *it,
 		       uint8_t *buf, size_t cap)
@@ -126,6 +166,8 @@ static size_t ev_build(struct bipd *b, const struct ev_item *it,
 	size_t mark;
 
 	memcpy(status, it->status, 2);
+	if (it->event == CAT_EV_LOCAL_CONNECTION)
+		return b->ev_local ? local_build(it, buf, cap) : 0;
 	if (it->event == CAT_EV_DATA_AVAILABLE) {
 		if (ch->kind == CHAN_UNUSED || bb_empty(&ch->rx) ||
 		    !b->ev_data)

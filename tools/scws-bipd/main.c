@@ -13,6 +13,7 @@
 #include "bipd.h"
 #include "card_rules.h"
 #include "ctl.h"
+#include "dm_gw.h"
 #include "family_watch.h"
 #include "log.h"
 #include "pcsc.h"
@@ -61,6 +62,7 @@ struct pump {
 	bool source_open;	/* registered (or listening) */
 	struct se_service *se;	/* --se-socket: APDU access */
 	struct ctl *ctl;	/* trigger sockets (ctl.h) */
+	struct dm_gw *dm;	/* --dm-socket: the DM_SC Gateway */
 	/* scws.ko removed and loaded again (module_event()) */
 	struct family_watch *family;
 	bool module_gone;	/* removed: no source until it is back */
@@ -408,11 +410,15 @@ int main(int argc, char **argv)
 	if (p.opts.se_socket &&
 	    se_service_open(&p.se, &p.engine, p.loop, &p.opts))
 		return 1;
+	if (p.opts.dm_socket &&
+	    dm_gw_open(&p.dm, &p.engine, p.loop, &p.opts))
+		return 1;
 	log_notice("started (poll %u ms, %u channels, buffers up to %u)",
 		   p.opts.poll_ms, p.opts.channels, p.opts.max_buffer);
 	rc = run(&p);
 	se_service_close(p.se);	/* closes the applications' channels */
 	ctl_close(p.ctl);
+	dm_gw_close(p.dm);
 	bipd_fini(&p.engine);
 	sched_stats_log(&p.engine, LOG_INFO, false);
 	stats_log(&p.engine.stats, LOG_INFO, false);

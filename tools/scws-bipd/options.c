@@ -67,12 +67,21 @@ static const char usage[] =
 "      --se-rules FILE      the admin's rules (default /etc/scws/se-rules)\n"
 "      --se-trust-dir DIR   manufacturer certificates that sign\n"
 "                           applications (default /etc/scws/trusted.d)\n"
+"      --ese-reader NAME    an embedded secure element in this PC/SC reader\n"
+"                           (a name substring), shared, offered as eSE1\n"
 "      --ctl-socket PATH    root-only control socket (scwsctl push); \"\"\n"
 "                           for none (default /run/scws/bipd.ctl; none\n"
 "                           with --no-module unless given)\n"
 "      --push-socket PATH   SCWS push endpoint for scws-pushd; \"\" for none\n"
 "                           (default /run/scws/push.sock; likewise)\n"
 "      --push-user USER|UID who may use the push endpoint besides root\n"
+"\n"
+"DM Smart Card (docs/device-management.md):\n"
+"      --dm-socket PATH     be the DM_SC Gateway: a local OMA DM client\n"
+"                           registers on this Unix socket and gets the\n"
+"                           card's notifications (e.g. /run/scws/dm.sock;\n"
+"                           default: off)\n"
+"      --dm-user USER|UID   who may register besides root\n"
 "  -f, --foreground         do not detach (systemd, tests)\n"
 "      --syslog             log to syslog instead of stderr\n"
 "  -v, --verbose            more log (-v connections and counters,\n"
@@ -116,6 +125,9 @@ enum {
 	OPT_PUSH_SOCKET,
 	OPT_PUSH_USER,
 	OPT_RESOLV_CONF,
+	OPT_DM_SOCKET,
+	OPT_DM_USER,
+	OPT_ESE_READER,
 };
 
 static const struct option long_opts[] = {
@@ -150,6 +162,9 @@ static const struct option long_opts[] = {
 	{ "se-socket", required_argument, NULL, OPT_SE_SOCKET },
 	{ "se-rules", required_argument, NULL, OPT_SE_RULES },
 	{ "se-trust-dir", required_argument, NULL, OPT_SE_TRUST_DIR },
+	{ "dm-socket", required_argument, NULL, OPT_DM_SOCKET },
+	{ "dm-user", required_argument, NULL, OPT_DM_USER },
+	{ "ese-reader", required_argument, NULL, OPT_ESE_READER },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -177,6 +192,26 @@ void opts_defaults(struct bipd_opts *o)
 	o->card_rules_poll_ms = 30000;
 	o->push_uid = -1;
 	o->resolv_conf = "/etc/resolv.conf";
+	o->dm_uid = -1;
+}
+
+/* --dm-user: a user name or a numeric uid. */
+static int user_id(const char *s, long *out)
+{
+	const struct passwd *pw = getpwnam(s);
+	char *end;
+	long v;
+
+	if (pw) {
+		*out = (long)pw->pw_uid;
+		return 0;
+	}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > 0x7FFFFFFFL)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 /* --push-user: a user name or a numeric uid. */
@@ -380,6 +415,11 @@ int opts_parse(struct bipd_opts *o, int argc, char **argv)
 		case OPT_SE_TRUST_DIR:
 			o->se_trust_dir = optarg;
 			break;
+		case OPT_ESE_READER:
+			if (!*optarg)
+				return -1;
+			o->ese_reader = optarg;
+			break;
 		case OPT_CTL_SOCKET:
 			o->ctl_socket = optarg;
 			break;
@@ -391,6 +431,13 @@ int opts_parse(struct bipd_opts *o, int argc, char **argv)
 			break;
 		case OPT_PUSH_USER:
 			if (push_user(o, optarg))
+				goto bad;
+			break;
+		case OPT_DM_SOCKET:
+			o->dm_socket = *optarg ? optarg : NULL;
+			break;
+		case OPT_DM_USER:
+			if (user_id(optarg, &o->dm_uid))
 				goto bad;
 			break;
 		case 'h':

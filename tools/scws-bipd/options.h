@@ -48,6 +48,7 @@ struct bipd_opts {
 	const char *se_socket;		/* NULL: no service */
 	const char *se_rules;		/* NULL: /etc/scws/se-rules */
 	const char *se_trust_dir;	/* NULL: /etc/scws/trusted.d */
+	const char *ese_reader;		/* NULL: no eSE (se_ese.h) */
 	struct port_map map[BIPD_MAX_PORTS];
 	unsigned int n_map;
 	/* trigger sockets (ctl.h); "" : none */
@@ -55,6 +56,9 @@ struct bipd_opts {
 	const char *push_socket;	/* SCWS-6, scws-pushd */
 	long push_uid;			/* may use push_socket; -1: root */
 	const char *resolv_conf;	/* DNS servers for the card (dns.h) */
+	/* the DM_SC Gateway (dm_gw.h); NULL: off */
+	const char *dm_socket;
+	long dm_uid;			/* may register besides root; -1 */
 };
 
 void opts_defaults(struct bipd_opts *o);

@@ -113,7 +113,7 @@ static void set_up_event_list(struct bipd *b, const struct cmd_ref *ref,
 			      const struct cat_msg *m)
 {
 	const struct cat_tlv *t = cat_msg_find(m, CAT_TAG_EVENT_LIST, 0);
-	bool data = false, status = false;
+	bool data = false, status = false, local = false;
 	const uint8_t *ev;
 	size_t n;
 
@@ -127,6 +127,8 @@ static void set_up_event_list(struct bipd *b, const struct cmd_ref *ref,
 			data = true;
 		} else if (ev[i] == CAT_EV_CHANNEL_STATUS) {
 			status = true;
+		} else if (ev[i] == CAT_EV_LOCAL_CONNECTION && b->dm_ops) {
+			local = true;
 		} else {
 			log_warn("SET UP EVENT LIST: event %02X not supported",
 				 ev[i]);
@@ -139,6 +141,16 @@ static void set_up_event_list(struct bipd *b, const struct cmd_ref *ref,
 	log_info("event list: data available %s, channel status %s",
 		 data ? "on" : "off", status ? "on" : "off");
 	tr_simple(b, ref, CAT_RES_OK, NULL, 0);
+	/* The card hears of a DM client that registered before it asked. */
+	if (local && !b->ev_local) {
+		const char *name = b->dm_ops->client(b->dm_gw);
+
+		log_info("event list: local connection on");
+		b->ev_local = true;
+		if (name)
+			ev_queue_local(b, name);
+	}
+	b->ev_local = local;
 }
 
 int proactive_handle(struct bipd *b, const uint8_t *cmd, size_t len,

@@ -40,6 +40,10 @@ size_t terminal_profile(const struct bipd_opts *o, uint8_t *out, size_t cap)
 		set_bit(out, 13, 2);	/* packet data bearer (host IP) */
 	out[12] |= (uint8_t)(channels << 5);	/* channels, bits 6-8 */
 	set_bit(out, 17, 3);	/* TCP, UICC in server mode */
+	if (o->dm_socket) {	/* the DM_SC Gateway (dm_gw.c) */
+		set_bit(out, 6, 7);	/* event: Local connection */
+		set_bit(out, 17, 5);	/* UDP, UICC in client mode, local */
+	}
 	if (o->tcp_client) {
 		set_bit(out, 17, 1);	/* TCP, UICC in client mode, remote */
 		set_bit(out, 17, 2);	/* UDP, UICC in client mode, remote:

@@ -13,6 +13,7 @@
 
 #include <openssl/x509.h>
 
+#include "se_ese.h"
 #include "se_ident.h"
 #include "se_service.h"
 #include "seac-resolve.h"
@@ -28,6 +29,7 @@ struct se_channel {
 	uint8_t session;
 	uint8_t card_chan;		/* 1..19 */
 	uint32_t gen;			/* the card it was opened on */
+	uint8_t rd;			/* SE_RD_SIM or SE_RD_ESE */
 	struct seac_decision dec;
 	uint8_t select[APDU_RESP_MAX + 2];
 	size_t select_len;
@@ -40,6 +42,7 @@ struct se_conn {
 	struct se_peer peer;
 	bool paused;			/* waits for the applications' share */
 	bool session[SE_SESSIONS];
+	uint8_t session_rd[SE_SESSIONS];	/* its reader */
 	struct se_channel ch[SE_CHANNELS];
 };
 
@@ -65,7 +68,10 @@ struct se_service {
 	int64_t bip_last_us;
 	int64_t resume_at_us;		/* paused connections: -1 none */
 	uint64_t deferred;		/* requests that waited (stats) */
+	struct se_ese *ese;		/* --ese-reader, or NULL */
 };
+
+enum { SE_RD_SIM, SE_RD_ESE };
 
 /* se_share.c */
 void se_share_init(struct se_service *s);
@@ -83,7 +89,7 @@ void se_anchors_drop(struct se_service *s, size_t from);
 int se_rules_update(struct se_service *s);
 /* The decision for the caller and the AID; why[] says what decided. */
 bool se_decide(struct se_conn *c, const struct se_caller *who,
-	       const uint8_t *aid, size_t aid_len, struct seac_decision *d,
+	       const struct seac_rules *rules, const uint8_t *aid, size_t aid_len, struct seac_decision *d,
 	       char *why, size_t why_len);
 
 #endif /* BIPD_SE_INT_H */

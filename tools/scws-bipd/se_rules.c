@@ -223,7 +223,7 @@ static int local_load(struct se_service *s, struct se_local *l)
 }
 
 bool se_decide(struct se_conn *c, const struct se_caller *who,
-	       const uint8_t *aid, size_t aid_len, struct seac_decision *d,
+	       const struct seac_rules *rules, const uint8_t *aid, size_t aid_len, struct seac_decision *d,
 	       char *why, size_t why_len)
 {
 	struct se_service *s = c->s;
@@ -245,7 +245,7 @@ bool se_decide(struct se_conn *c, const struct se_caller *who,
 		se_local_free(&local);
 		return false;
 	}
-	seac_resolve(&s->rules, aid, aid_len, &who->app, d);
+	seac_resolve(rules, aid, aid_len, &who->app, d);
 	if (d->step == SEAC_STEP_NONE && lr) {
 		d->allowed = true;
 		d->all_apdus = !lr->n_filters;

@@ -97,11 +97,38 @@ static int card_cmd(struct se_service *s, uint8_t cla, uint8_t ins,
 	return err;
 }
 
+/* The SIM or the eSE (se_ese.h): up, its generation, one command. */
+static bool rd_up(struct se_service *s, uint8_t rd)
+{
+	return rd == SE_RD_ESE ? s->ese && se_ese_up(s->ese) : card_up(s);
+}
+
+static uint32_t rd_gen(const struct se_service *s, uint8_t rd)
+{
+	return rd == SE_RD_ESE ? se_ese_gen(s->ese) : s->gen;
+}
+
+static int rd_cmd(struct se_service *s, uint8_t rd, uint8_t cla, uint8_t ins,
+		  uint8_t p1, uint8_t p2, const uint8_t *data, size_t nc,
+		  size_t ne)
+{
+	if (rd == SE_RD_ESE)
+		return se_ese_xfer(s->ese, cla, ins, p1, p2, data, nc, ne,
+				   &resp);
+	return card_cmd(s, cla, ins, p1, p2, data, nc, ne);
+}
+
 static void close_card_channel(struct se_service *s, struct se_channel *ch)
 {
-	if (ch->gen == s->gen && card_up(s) &&
-	    !card_cmd(s, 0x00, INS_MANAGE_CHANNEL, 0x80, ch->card_chan, NULL,
-		      0, 0) && resp.sw != SW_OK)
+	uint8_t cla = 0x00;
+
+	/* MANAGE CHANNEL close on the channel itself: the eSE's basic
+	 * channel is not ours to use either. */
+	if (ch->rd == SE_RD_ESE)
+		se_apdu_cla_for(0x00, ch->card_chan, &cla);
+	if (ch->gen == rd_gen(s, ch->rd) && rd_up(s, ch->rd) &&
+	    !rd_cmd(s, ch->rd, cla, INS_MANAGE_CHANNEL, 0x80, ch->card_chan,
+		    NULL, 0, 0) && resp.sw != SW_OK)
 		log_warn("se: closing logical channel %u: SW %04X",
 			 ch->card_chan, resp.sw);
 	log_info("se: logical channel %u closed", ch->card_chan);
@@ -124,25 +151,43 @@ static void hex(char *out, size_t cap, const uint8_t *p, size_t n)
 
 static void op_list(struct se_conn *c, uint8_t op)
 {
-	uint8_t body[2 + sizeof(SE_READER)];
-	size_t n = sizeof(SE_READER) - 1;
+	uint8_t body[2 * (2 + SE_PROTO_READER_MAX)];
+	size_t n = sizeof(SE_READER) - 1, at;
 
 	body[0] = (uint8_t)n;
 	memcpy(body + 1, SE_READER, n);
 	body[1 + n] = card_up(c->s) ? 1 : 0;	/* flags: SE present */
-	send_answer(c, op, SE_OK, body, n + 2, NULL, 0);
+	at = n + 2;
+	if (c->s->ese) {
+		n = sizeof(SE_ESE_READER) - 1;
+		body[at] = (uint8_t)n;
+		memcpy(body + at + 1, SE_ESE_READER, n);
+		body[at + 1 + n] = se_ese_up(c->s->ese) ? 1 : 0;
+		at += n + 2;
+	}
+	send_answer(c, op, SE_OK, body, at, NULL, 0);
+}
+
+static bool reader_is(const struct se_msg *m, const char *name)
+{
+	return m->len == strlen(name) && !memcmp(m->data, name, m->len);
 }
 
 static void op_open_session(struct se_conn *c, const struct se_msg *m)
 {
-	if (m->len != sizeof(SE_READER) - 1 ||
-	    memcmp(m->data, SE_READER, m->len))
+	uint8_t rd = SE_RD_SIM;
+
+	if (c->s->ese && reader_is(m, SE_ESE_READER))
+		rd = SE_RD_ESE;
+	else if (!reader_is(m, SE_READER))
 		return fail(c, m->op, SE_ERR_NO_READER, "no reader '%.*s' "
-			    "(there is '" SE_READER "')", (int)m->len,
-			    (const char *)m->data);
+			    "(there is '" SE_READER "'%s)", (int)m->len,
+			    (const char *)m->data, c->s->ese ? " and '"
+			    SE_ESE_READER "'" : "");
 	for (uint8_t i = 0; i < SE_SESSIONS; i++) {
 		if (!c->session[i]) {
 			c->session[i] = true;
+			c->session_rd[i] = rd;
 			send_answer(c, m->op, SE_OK, &i, 1, NULL, 0);
 			return;
 		}
@@ -180,13 +225,15 @@ static void op_open(struct se_conn *c, const struct se_msg *m)
 	struct se_caller caller, *who = &caller;
 	struct seac_decision d;
 	char why[200], aidhex[40];
-	uint8_t cla, n, h = 0;
+	static const struct seac_rules no_rules;
+	uint8_t cla, n, h = 0, rd;
 	int err;
 
 	hex(aidhex, sizeof(aidhex), m->data, m->len);
 	if (m->handle >= SE_SESSIONS || !c->session[m->handle])
 		return fail(c, m->op, SE_ERR_HANDLE, "no session %u",
 			    m->handle);
+	rd = c->session_rd[m->handle];
 	if (m->op == SE_OP_OPEN_BASIC)
 		return fail(c, m->op, SE_ERR_NO_CHANNEL, "the basic channel "
 			    "carries the card's toolkit session: open a "
@@ -194,15 +241,17 @@ static void op_open(struct se_conn *c, const struct se_msg *m)
 	if (!p2_ok(m->p2))
 		return fail(c, m->op, SE_ERR_UNSUPPORTED, "SELECT P2 %02X is "
 			    "not one OMAPI allows", m->p2);
-	if (!card_up(s))
-		return fail(c, m->op, SE_ERR_NO_CARD, "no card");
+	if (!rd_up(s, rd))
+		return fail(c, m->op, SE_ERR_NO_CARD, "no card%s",
+			    rd == SE_RD_ESE ? " in the eSE reader" : "");
 	for (h = 0; h < SE_CHANNELS && !ch; h++)
 		if (!c->ch[h].used)
 			ch = &c->ch[h];
 	if (!ch)
 		return fail(c, m->op, SE_ERR_NO_CHANNEL, "too many channels");
 	h--;
-	err = se_rules_update(s);
+	/* The eSE has no ARA-M: the admin's rules alone decide. */
+	err = rd == SE_RD_ESE ? 0 : se_rules_update(s);
 	if (err)
 		return fail(c, m->op, err == -EIO ? SE_ERR_DENIED : SE_ERR_IO,
 			    "the card's access rules cannot be read");
@@ -210,17 +259,23 @@ static void op_open(struct se_conn *c, const struct se_msg *m)
 	if (se_caller_get(&c->peer, s->anchors, s->n_anchors, who))
 		return fail(c, m->op, SE_ERR_DENIED, "the caller's "
 			    "executable cannot be identified");
-	if (!se_decide(c, who, m->data, m->len, &d, why, sizeof(why)))
+	if (!se_decide(c, who, rd == SE_RD_ESE ? &no_rules : &s->rules,
+		       m->data, m->len, &d, why, sizeof(why)) &&
+	    rd == SE_RD_ESE && !strncmp(why, "denied by the card", 18))
+		snprintf(why, sizeof(why), "the eSE has no access rules and "
+			 "no local rule allows it");
+	if (!d.allowed)
 		return fail(c, m->op, SE_ERR_DENIED, "%s (uid %u, signature "
 			    "%s) -> AID %s: %s", who->exe,
 			    (unsigned int)c->peer.uid, who->sig,
 			    aidhex[0] ? aidhex : "default", why);
-	log_notice("se: %s (pid %d, uid %u, label %s, signature %s) -> AID "
+	log_notice("se: %s (pid %d, uid %u, label %s, signature %s) -> %s AID "
 		   "%s: %s", who->exe, (int)c->peer.pid,
 		   (unsigned int)c->peer.uid,
 		   c->peer.label[0] ? c->peer.label : "-", who->sig,
+		   rd == SE_RD_ESE ? SE_ESE_READER : SE_READER,
 		   aidhex[0] ? aidhex : "default", why);
-	if (card_cmd(s, 0x00, INS_MANAGE_CHANNEL, 0x00, 0x00, NULL, 0, 1))
+	if (rd_cmd(s, rd, 0x00, INS_MANAGE_CHANNEL, 0x00, 0x00, NULL, 0, 1))
 		return fail(c, m->op, SE_ERR_IO, "card link failed");
 	if (resp.sw != SW_OK || resp.len != 1 || !resp.data[0] ||
 	    resp.data[0] > SE_APDU_MAX_CHANNEL)
@@ -231,12 +286,13 @@ static void op_open(struct se_conn *c, const struct se_msg *m)
 	ch->used = true;
 	ch->session = m->handle;
 	ch->card_chan = n;
-	ch->gen = s->gen;
+	ch->gen = rd_gen(s, rd);
+	ch->rd = rd;
 	ch->dec = d;
 	log_info("se: logical channel %u opened", n);
 	if (m->len) {
 		se_apdu_cla_for(0x00, n, &cla);
-		err = card_cmd(s, cla, INS_SELECT, 0x04, m->p2, m->data,
+		err = rd_cmd(s, rd, cla, INS_SELECT, 0x04, m->p2, m->data,
 			       m->len, (m->p2 & 0x0C) == 0x0C ? 0 : 256);
 		if (err) {
 			ch->used = false;
@@ -272,7 +328,7 @@ static struct se_channel *live_channel(struct se_conn *c,
 		fail(c, m->op, SE_ERR_HANDLE, "no channel %u", m->handle);
 		return NULL;
 	}
-	if (ch->gen != c->s->gen || !card_up(c->s)) {
+	if (ch->gen != rd_gen(c->s, ch->rd) || !rd_up(c->s, ch->rd)) {
 		fail(c, m->op, SE_ERR_CARD_GONE, "the card went away: channel "
 		     "%u is closed, open a new one", m->handle);
 		return NULL;	/* kept until closed (nothing on the card) */
@@ -303,7 +359,8 @@ static void op_transmit(struct se_conn *c, const struct se_msg *m)
 		return fail(c, m->op, SE_ERR_REFUSED, "APDU %02X %02X %02X %02X "
 			    "is not allowed by the access rule's filters",
 			    hdr[0], hdr[1], hdr[2], hdr[3]);
-	err = card_cmd(c->s, a.cla, a.ins, a.p1, a.p2, a.data, a.nc, a.ne);
+	err = rd_cmd(c->s, ch->rd, a.cla, a.ins, a.p1, a.p2, a.data, a.nc,
+		     a.ne);
 	if (err == -EMSGSIZE)
 		return fail(c, m->op, SE_ERR_REFUSED, "the card link takes no "
 			    "extended APDU");
@@ -533,6 +590,12 @@ int se_service_open(struct se_service **sp, struct bipd *b, struct loop *l,
 		close(fd);
 		goto fail;
 	}
+	if (o->ese_reader && se_ese_new(&s->ese, o->ese_reader)) {
+		err = -ENOMEM;
+		loop_del(&s->listen);
+		close(fd);
+		goto fail;
+	}
 	se_load_trust_dir(s);
 	log_notice("se: APDU access service on %s (%zu trusted certificates)",
 		   o->se_socket, s->n_anchors);
@@ -555,6 +618,7 @@ void se_service_close(struct se_service *s)
 	unlink(s->o->se_socket);
 	seac_rules_free(&s->rules);
 	se_anchors_drop(s, 0);
+	se_ese_free(s->ese);
 	free(s);
 }
 

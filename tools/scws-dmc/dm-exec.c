@@ -8,6 +8,7 @@
  * provisioned; other servers keep what the parent gave them.
  */
 #include "dm-exec.h"
+#include "dm-semo.h"
 
 #include <stdlib.h>
 #include <stdio.h>
@@ -96,8 +97,8 @@ static int grant_creator(struct dm_node *root, struct dm_node *parent,
 	top[plen + 1 + slen] = '\0';
 	struct dm_node *n = dm_tree_find(root, top);
 
-	snprintf(acl, sizeof(acl), "Get=%s&Replace=%s&Delete=%s&Add=%s", sid, sid,
-		 sid, sid);
+	snprintf(acl, sizeof(acl), "Get=%s&Replace=%s&Delete=%s&Add=%s&Exec=%s",
+		 sid, sid, sid, sid, sid);
 	if (!n || n->acl)
 		return DM_OK;
 	n->acl = strdup(acl);
@@ -171,7 +172,9 @@ static int do_exec(struct dm_node *root, const char *sid,
 		return DM_NOT_FOUND;
 	if (!dm_acl_allows(n, "Exec", sid))
 		return DM_PERMISSION_DENIED;
-	return DM_NOT_SUPPORTED;
+	int code = dm_semo_exec(root, n);
+
+	return code ? code : DM_NOT_SUPPORTED;
 }
 
 static int do_alert(const struct dm_cmd *c, int *abort_session)

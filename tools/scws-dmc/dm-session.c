@@ -20,6 +20,7 @@
 #include "dm-account.h"
 #include "dm-exec.h"
 #include "dm-http.h"
+#include "dm-semo.h"
 #include "dm-syncml.h"
 
 #define MAX_ROUNDS 64
@@ -63,6 +64,7 @@ static struct dm_out *first_package(struct session *s)
 	if (s->o->alert_type)
 		dm_out_alert(out, ALERT_GENERIC, NULL, "chr", s->o->alert_type,
 			     s->o->alert_data ? s->o->alert_data : "");
+	dm_semo_pending_alerts(s->work, out);
 	dm_out_replace_begin(out);
 	for (size_t i = 0; i < sizeof(devinfo_leaves) / sizeof(*devinfo_leaves); i++) {
 		snprintf(uri, sizeof(uri), "./DevInfo/%s", devinfo_leaves[i]);

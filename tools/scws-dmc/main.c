@@ -19,6 +19,7 @@
 
 #include "dm-account.h"
 #include "dm-bootstrap.h"
+#include "dm-listen.h"
 #include "dm-notify.h"
 #include "dm-session.h"
 #include "dm-tree.h"
@@ -39,6 +40,8 @@ static void usage(FILE *f)
 		"  bootstrap --from-card [--se-socket PATH] [--reader NAME] | --tnds FILE\n"
 		"  get URI                                print a node\n"
 		"  notify [FILE]                          package #0 (stdin if no FILE)\n"
+		"  listen [--socket PATH] [--name NAME]   the card's notifications, from\n"
+		"                                         scws-bipd's DM_SC Gateway\n"
 		"  session --server-id ID [--alert-type T --alert-data D] [--cafile F]\n");
 }
 
@@ -136,6 +139,7 @@ static int cmd_init(int argc, char **argv)
 		 add_leaf(t, "./DevDetail/URI/MaxTotLen", "int", "2047", NULL) ||
 		 add_leaf(t, "./DevDetail/URI/MaxSegLen", "int", "64", NULL) ||
 		 add_leaf(t, "./DMAcc", "node", NULL, "Get=*&Add=*") ||
+		 add_leaf(t, "./SEMO", "node", NULL, "Get=*&Add=*") ||
 		 save(t);
 
 	dm_tree_free(t);
@@ -276,11 +280,15 @@ static int read_all(const char *path, uint8_t *buf, size_t size, size_t *len)
 	return 0;
 }
 
+int dmc_lock_tree(void)
+{
+	return lock_tree();
+}
+
 static int cmd_notify(int argc, char **argv, const char *cafile)
 {
 	uint8_t buf[1024];
 	size_t len;
-	struct dm_notify n;
 
 	if (argc > 2) {
 		usage(stderr);
@@ -288,6 +296,12 @@ static int cmd_notify(int argc, char **argv, const char *cafile)
 	}
 	if (read_all(argc == 2 ? argv[1] : NULL, buf, sizeof(buf), &len))
 		return 1;
+	return dmc_notify_run(buf, len, cafile);
+}
+
+int dmc_notify_run(const uint8_t *buf, size_t len, const char *cafile)
+{
+	struct dm_notify n;
 	enum dm_notify_err e = dm_notify_parse(buf, len, &n);
 
 	if (e) {
@@ -416,7 +430,8 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 1;
-	if (lock_tree() < 0)
+	/* listen runs for long: it locks the tree per notification */
+	if (strcmp(cmd, "listen") && lock_tree() < 0)
 		return 1;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	LIBXML_TEST_VERSION
@@ -433,6 +448,8 @@ int main(int argc, char **argv)
 		rc = cmd_notify(argc, argv, cafile);
 	else if (!strcmp(cmd, "session"))
 		rc = cmd_session(argc, argv, cafile);
+	else if (!strcmp(cmd, "listen"))
+		rc = cmd_listen(argc, argv, cafile, verbose);
 	else {
 		usage(stderr);
 		rc = 2;

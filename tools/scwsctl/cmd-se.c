@@ -13,7 +13,8 @@
 #include "scwsctl.h"
 
 static const char se_usage[] =
-	"Usage: scwsctl se [--socket PATH] [--p2 XX] [--basic] COMMAND\n"
+	"Usage: scwsctl se [--socket PATH] [--reader NAME] [--p2 XX] [--basic]\n"
+	"                  COMMAND\n"
 	"Reach the card's applets through scws-bipd's APDU access service\n"
 	"(Open Mobile API semantics; the card's access rules decide).\n"
 	"\n"
@@ -32,6 +33,7 @@ static const char se_usage[] =
 	"Options:\n"
 	"  -s, --socket PATH    the service (default $SCWS_SE_SOCKET, else\n"
 	"                       " SCWS_SE_SOCKET ")\n"
+	"  -r, --reader NAME    the secure element: SIM1 (default) or eSE1\n"
 	"      --p2 XX          SELECT P2 for open (default 00)\n"
 	"      --basic          open the basic channel instead (the pump\n"
 	"                       refuses: its toolkit session uses it)\n"
@@ -47,6 +49,7 @@ struct se_cli {
 	uint8_t chan;
 	uint8_t p2;
 	bool basic;
+	const char *reader;
 	uint8_t buf[SE_PROTO_MSG_MAX];
 };
 
@@ -129,7 +132,7 @@ static int do_open(struct se_cli *c, const char *aid_hex)
 	     aid_len < 5))
 		return ctl_usage_error(&se_cmd, "open: bad AID '%s'", aid_hex);
 	if (!c->has_session) {
-		err = scws_se_open_session(c->se, "SIM1", &c->session);
+		err = scws_se_open_session(c->se, c->reader, &c->session);
 		if (err)
 			return report(c, "open session", err);
 		c->has_session = true;
@@ -228,6 +231,7 @@ int cmd_se(struct ctl *ctl, int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "p2", required_argument, NULL, 'P' },
 		{ "basic", no_argument, NULL, 'B' },
+		{ "reader", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -239,9 +243,10 @@ int cmd_se(struct ctl *ctl, int argc, char **argv)
 	(void)ctl;
 	if (!c)
 		return CTL_FAIL;
+	c->reader = "SIM1";
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+s:r:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			path = optarg;
@@ -254,6 +259,9 @@ int cmd_se(struct ctl *ctl, int argc, char **argv)
 			break;
 		case 'B':
 			c->basic = true;
+			break;
+		case 'r':
+			c->reader = optarg;
 			break;
 		case 'h':
 			fputs(se_usage, stdout);
