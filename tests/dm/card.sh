@@ -16,7 +16,7 @@ OUT=$TOP/build/dm-card
 PUMP=$OUT/scws-bipd
 CARD=$OUT/scws-card
 DMC=$OUT/scws-dmc
-PLAN=20
+PLAN=21
 
 TAP_NAME=dmcard TAP_WHAT="DM bootstrap from the card"
 . tests/lib/host-tap.sh
@@ -151,6 +151,13 @@ rc=$?
 check "no APDU access service: a clear error, tree unchanged" \
 	bash -c "test $rc -eq 1 && grep -q 'APDU access service $TMP/no.sock: No such file' '$TMP/err' &&
 		test '$before' = \$(sha256sum '$TMP/other.xml' | cut -d' ' -f1)"
+
+rm -f "$TMP/none.xml"
+dmc "$DMC" -t "$TMP/none.xml" bootstrap --from-card --se-socket "$SOCK"
+rc=$?
+check "no tree: refused before the card is read, and no tree is made" \
+	bash -c "test $rc -eq 1 && grep -q 'none.xml' '$TMP/err' && ! grep -q 'from the card' '$TMP/err' &&
+		test ! -e '$TMP/none.xml'"
 
 # bad_card KIND PATTERN DESCRIPTION: the card restarted with its data
 # spoiled (TEST TOOLING); the bootstrap fails with PATTERN, tree unchanged.

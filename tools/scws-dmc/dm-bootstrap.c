@@ -206,23 +206,25 @@ int dm_bootstrap_tnds_main(int argc, char **argv, const char *tree_path,
 			"[--se-socket PATH] [--reader NAME] | --tnds FILE\n");
 		return 2;
 	}
+	char err[256];
+	struct dm_node *t = dm_tree_load(tree_path, err, sizeof(err));
+
+	/* The tree first: no card I/O for a tree that cannot take it. */
+	if (!t) {
+		fprintf(stderr, "scws-dmc: %s\n", err);
+		return 1;
+	}
 	if (card) {
 		rc = dm_card_read_bootstrap(sock, reader, &data, &len, verbose,
 					    msg, sizeof(msg));
 		if (rc) {
 			fprintf(stderr, "scws-dmc: bootstrap from the card: %s%s\n",
 				rc > 0 ? "no DM bootstrap data: " : "", msg);
+			dm_tree_free(t);
 			return 1;
 		}
 	} else if (read_file(file, &data, &len)) {
-		return 1;
-	}
-	char err[256];
-	struct dm_node *t = dm_tree_load(tree_path, err, sizeof(err));
-
-	if (!t) {
-		fprintf(stderr, "scws-dmc: %s\n", err);
-		free(data);
+		dm_tree_free(t);
 		return 1;
 	}
 	rc = dm_bootstrap_install(&t, (const char *)data, len, msg,
