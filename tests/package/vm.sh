@@ -89,8 +89,11 @@ expect "uid 1001 is refused on its SYN (default deny of /etc/scws/acp.conf)" \
 
 # scws-dmc as packaged: its first account from the packaged card through
 # the pump's APDU access service, let in by the shipped /etc/scws/se-rules.
+# Without capabilities: the pump, CAP_NET_ADMIN only as in its unit, may
+# not look at the executable of a process holding more (ptrace access).
 /usr/sbin/scws-dmc -t "$tmp/dm-tree.xml" init --devid IMEI:004999010640000 &&
-	/usr/sbin/scws-dmc -t "$tmp/dm-tree.xml" bootstrap --from-card
+	setpriv --no-new-privs --bounding-set=-all --inh-caps=-all \
+		/usr/sbin/scws-dmc -t "$tmp/dm-tree.xml" bootstrap --from-card
 expect "the packaged scws-dmc takes its DM account from the card (shipped se-rules)" \
 	scws-card "$(/usr/sbin/scws-dmc -t "$tmp/dm-tree.xml" get ./DMAcc/scws-card/ServerID 2>&1)"
 
