@@ -241,7 +241,7 @@ define install_conf
 endef
 
 .PHONY: install install-tools install-card install-config install-kmod install-dkms
-install: install-tools install-card install-config
+install: install-tools install-card install-config install-dmc
 
 install-tools: $(SCWSCTL) $(SCWS_BIPD) $(SCWS_PUSHD)
 	install -D -m 0755 $(SCWSCTL) $(DESTDIR)$(SBINDIR)/scwsctl
@@ -269,7 +269,11 @@ install-card: $(SCWS_CARD)
 install-config:
 	$(call install_conf,tools/etc/acp.conf,$(SYSCONFDIR)/scws/acp.conf)
 	$(call install_conf,tools/etc/scws-bipd.conf,$(SYSCONFDIR)/scws/scws-bipd.conf)
-	$(call install_conf,tools/etc/se-rules,$(SYSCONFDIR)/scws/se-rules)
+	@# se-rules names scws-dmc by its path: rewritten to SBINDIR.
+	@if [ -e "$(DESTDIR)$(SYSCONFDIR)/scws/se-rules" ]; then echo "  KEEP    $(SYSCONFDIR)/scws/se-rules"; \
+	else echo "  INSTALL $(SYSCONFDIR)/scws/se-rules"; install -d "$(DESTDIR)$(SYSCONFDIR)/scws" && \
+		sed 's|/usr/sbin/scws-dmc|$(SBINDIR)/scws-dmc|g' tools/etc/se-rules >"$(DESTDIR)$(SYSCONFDIR)/scws/se-rules" && \
+		chmod 0644 "$(DESTDIR)$(SYSCONFDIR)/scws/se-rules"; fi
 	$(call install_conf,tools/etc/modprobe.conf,$(SYSCONFDIR)/modprobe.d/scws.conf)
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/scws/trusted.d
 
@@ -298,20 +302,23 @@ DMC_LIBS = $(shell pkg-config --libs libxml-2.0 libcurl 2>/dev/null) $(CRYPTO_LI
 # DM server (tools/lib/dm-*.c).
 DM_LIB_SRCS := tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c
 tools: $(SCWS_DMC)
-# ./SEMO reaches the secure elements through the APDU access service's client.
+# ./SEMO and the bootstrap from the card reach the secure elements through
+# the APDU access service's client; the card's PKCS#15 ODF and oidDOs are
+# read by the code the pump's ARF reader uses.
 SCWS_DMC_SRCS := $(wildcard tools/scws-dmc/*.c) tools/lib/dmsc-msg.c tools/lib/scws-se.c tools/lib/se-proto.c \
-	$(DM_LIB_SRCS)
-$(SCWS_DMC): $(SCWS_DMC_SRCS) $(wildcard tools/scws-dmc/*.h) tools/lib/dmsc-msg.h $(wildcard tools/lib/dm-*.h)
+	$(DM_LIB_SRCS) tools/lib/arf-rules.c tools/lib/seac-rules.c tools/lib/ber.c
+$(SCWS_DMC): $(SCWS_DMC_SRCS) $(wildcard tools/scws-dmc/*.h tools/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(DMC_CFLAGS) -o $@ $(SCWS_DMC_SRCS) $(DMC_LIBS)
-# Not part of `install` (nor of the Debian packages) yet: it needs
-# libxml2-dev and libcurl4-openssl-dev at build time.  Its man page lives
-# next to its sources so that install-tools' tools/*.8 does not ship it
-# without the program.
+# Part of `install` and of the scws-tools package.  Its man page lives
+# next to its sources; its tree's directory /var/lib/scws is made by
+# systemd-tmpfiles (and by scws-bipd.service's StateDirectory=).
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 .PHONY: install-dmc
 install-dmc: $(SCWS_DMC)
 	install -D -m 0755 $(SCWS_DMC) $(DESTDIR)$(SBINDIR)/scws-dmc
 	$(call install_man,tools/scws-dmc/scws-dmc.8)
+	install -D -m 0644 tools/etc/tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/scws.conf
 # Soak: the whole gateway in a VM under mixed traffic, restarts and
 # denied callers for SCWS_SOAK_SECONDS (default 300); fails on a failed
 # or damaged request and on slab, pump RSS or descriptor growth.

@@ -11,6 +11,7 @@
 #include "admin/agent.h"
 #include "aram/aram.h"
 #include "arf/arf.h"
+#include "dm/bootstrap_file.h"
 #include "cat/cat.h"
 #include "dm/dm_http.h"
 #include "dm/dm_server.h"
@@ -129,6 +130,8 @@ static void usage(FILE *to)
 "                        ADDR:PORT ([IPv6]:PORT), send a line, read one\n"
 "  --test-dm-notify FILE  send package #0 from FILE to the terminal's DM\n"
 "                        client when one registers, and on SIGUSR2\n"
+"  --dm-bootstrap-fault KIND  spoil the DM bootstrap data: cut, xml, tag,\n"
+"                        dodf, incomplete, absent\n"
 "\n"
 "See scws-card(1).\n", to);
 }
@@ -195,7 +198,7 @@ static bool parse_faults(const char *s, unsigned int *faults)
 }
 
 /* --access-rules, numbered apart from parse_options()' own options. */
-enum { O_ACCESS_RULES = 0x1000, O_DM_PROVISION, O_ROLE, O_GP_CLEAR };
+enum { O_ACCESS_RULES = 0x1000, O_DM_PROVISION, O_ROLE, O_GP_CLEAR, O_DM_BOOT_FAULT };
 
 /* 0 to run, 1 to exit successfully (--help), 2 on a usage error. */
 static int parse_options(int argc, char **argv, struct options *o)
@@ -214,6 +217,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "baud", required_argument, NULL, O_BAUD },
 		{ "access-rules", required_argument, NULL, O_ACCESS_RULES },
 		{ "dm-provision", required_argument, NULL, O_DM_PROVISION },
+		{ "dm-bootstrap-fault", required_argument, NULL, O_DM_BOOT_FAULT },
 		{ "no-clock", no_argument, NULL, O_NO_CLOCK },
 		{ "debug-port", required_argument, NULL, O_DEBUG_PORT },
 		{ "fault", required_argument, NULL, O_FAULT },
@@ -281,6 +285,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case O_DM_PROVISION:
 			o->dm_provision = optarg;
+			break;
+		case O_DM_BOOT_FAULT:
+			if (dm_boot_set_fault(optarg))
+				goto bad;
 			break;
 		case O_NO_CLOCK:
 			card_clock_disable();
@@ -532,13 +540,14 @@ static bool card_open(struct card *card)
 	parts = (struct uicc_parts){ .fs = card->fs, .pin = card->pin,
 				     .cat = card->cat, .aram = card->aram,
 				     .faults = o->faults };
-	if (o->rules_arf) {
-		card->arf = arf_open(card->aram);
-		if (!card->arf)
-			return false;
-		parts.arf = card->arf;
-		parts.no_aram = !o->rules_aram;
-	}
+	/* The PKCS#15 application: the DM bootstrap file always, GP's
+	 * access rule files with --access-rules arf or both. */
+	card->arf = arf_open(card->aram);
+	if (!card->arf)
+		return false;
+	arf_set_contents(card->arf, o->rules_arf, dm_boot_object());
+	parts.arf = card->arf;
+	parts.no_aram = o->rules_arf && !o->rules_aram;
 	card->uicc = uicc_new(&parts);
 	if (!card->uicc)
 		return false;

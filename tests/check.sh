@@ -51,6 +51,7 @@ layer push bash tests/push/run.sh
 layer dm bash tests/dm/run.sh
 layer dmcard bash tests/dm/card.sh
 layer dmsc bash tests/dm/dmsc.sh
+layer dmboot bash tests/dm/bootstrap.sh
 layer kunit bash tests/kunit/run.sh
 layer static bash tests/static.sh
 layer netns bash tests/netns/run.sh

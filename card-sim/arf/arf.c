@@ -27,6 +27,8 @@ struct arf {
 	struct arf_files files;
 	bool built;
 	uint64_t gen;		/* the ARA-M generation built from */
+	bool no_rules;		/* --access-rules aram: no GP files */
+	const struct arf_object *obj;	/* e.g. the DM bootstrap file */
 };
 
 struct arf *arf_open(struct aram *rules)
@@ -36,6 +38,14 @@ struct arf *arf_open(struct aram *rules)
 	if (f)
 		f->aram = rules;
 	return f;
+}
+
+void arf_set_contents(struct arf *f, bool access_rules,
+		      const struct arf_object *obj)
+{
+	f->no_rules = !access_rules;
+	f->obj = obj;
+	f->built = false;
 }
 
 void arf_close(struct arf *f)
@@ -82,9 +92,18 @@ static bool files(struct arf *f)
 	if (f->built && gen == f->gen)
 		return true;
 	arf_files_free(&f->files);
-	f->built = arf_files_build(rules, len, tag, corrupt, &f->files) == 0;
+	if (f->no_rules)
+		f->built = arf_files_build_bare(&f->files) == 0;
+	else
+		f->built = arf_files_build(rules, len, tag, corrupt,
+					   &f->files) == 0;
+	if (f->built && f->obj &&
+	    arf_files_add_object(&f->files, f->obj)) {
+		arf_files_free(&f->files);
+		f->built = false;
+	}
 	f->gen = gen;
-	if (f->built)
+	if (f->built && !f->no_rules)
 		card_info("ARF: %zu files built from the ARA-M's rules "
 			  "(%u left out: not expressible in ARF)",
 			  f->files.n, f->files.skipped);

@@ -90,7 +90,7 @@ static int add_ef(struct arf_files *f, uint16_t fid, struct buf *data)
 	if (data->n)
 		memcpy(b, data->b, data->n);
 	memset(b + data->n, 0xFF, size - data->n);
-	f->ef[f->n++] = (struct arf_ef){ fid, b, size };
+	f->ef[f->n++] = (struct arf_ef){ fid, b, size, data->n };
 	free(data->b);
 	*data = (struct buf){ 0 };
 	return 0;
@@ -171,15 +171,22 @@ static void put_condition(struct buf *o, const struct rule *r)
 	wrap(o, 0x30, &c);
 }
 
-static void put_odf_dodf_acmain(struct arf_files *f, const uint8_t *tag)
+static void put_odf(struct arf_files *f)
 {
-	static const char label[] = "GP SE Acc Ctl";
-	struct buf odf = { 0 }, dodf = { 0 }, acmain = { 0 }, in = { 0 };
-	struct buf oid = { 0 }, obj = { 0 };
+	struct buf odf = { 0 }, in = { 0 };
 
 	put_path(&in, FID_DODF);
 	wrap(&odf, 0xA7, &in);
 	add_ef(f, FID_ODF, &odf);
+}
+
+static void put_odf_dodf_acmain(struct arf_files *f, const uint8_t *tag)
+{
+	static const char label[] = "GP SE Acc Ctl";
+	struct buf dodf = { 0 }, acmain = { 0 }, in = { 0 };
+	struct buf oid = { 0 }, obj = { 0 };
+
+	put_odf(f);
 
 	put_tlv(&obj, 0x30, NULL, 0);			/* common object */
 	put_tlv(&in, 0x0C, label, sizeof(label) - 1);	/* common data */
@@ -258,4 +265,51 @@ void arf_files_free(struct arf_files *f)
 	for (size_t i = 0; i < f->n; i++)
 		free(f->ef[i].data);
 	f->n = 0;
+}
+
+int arf_files_build_bare(struct arf_files *out)
+{
+	struct buf dodf = { 0 };
+
+	memset(out, 0, sizeof(*out));
+	put_odf(out);
+	if (out->n != 1 || add_ef(out, FID_DODF, &dodf)) {
+		arf_files_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+static struct arf_ef *find_ef(struct arf_files *f, uint16_t fid)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->ef[i].fid == fid)
+			return &f->ef[i];
+	return NULL;
+}
+
+int arf_files_add_object(struct arf_files *f, const struct arf_object *obj)
+{
+	struct arf_ef *dodf = find_ef(f, FID_DODF);
+	struct buf d = { 0 }, e = { 0 };
+
+	if (!dodf || find_ef(f, obj->fid) || f->n + 2 > ARF_EF_MAX)
+		return -1;
+	put(&d, dodf->data, dodf->len);
+	put(&d, obj->dodf_entry, obj->dodf_len);
+	put(&e, obj->data, obj->len);
+	if (d.oom || e.oom || add_ef(f, obj->fid, &e)) {
+		free(d.b);
+		free(e.b);
+		return -1;
+	}
+	/* The DODF again, longer: add_ef appends, so move it into place. */
+	if (add_ef(f, FID_DODF, &d)) {
+		free(d.b);
+		return -1;
+	}
+	dodf = find_ef(f, FID_DODF);
+	free(dodf->data);
+	*dodf = f->ef[--f->n];
+	return 0;
 }

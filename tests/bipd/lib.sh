@@ -32,7 +32,7 @@ build_card() {
 build_dmc() {
 	# shellcheck disable=SC2046
 	cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -fsanitize=address,undefined \
-		-fno-omit-frame-pointer -Itools/lib $(pkg-config --cflags libxml-2.0 libcurl) \
+		-fno-omit-frame-pointer -Iuapi -Itools/lib $(pkg-config --cflags libxml-2.0 libcurl) \
 		-o "$1" $(make_sources SCWS_DMC_SRCS) \
 		$(pkg-config --libs libxml-2.0 libcurl libcrypto)
 }

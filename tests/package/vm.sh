@@ -18,7 +18,7 @@
 cd "$(dirname "$0")/../.." && . tests/lib/tap.sh && . tests/lib/stack.sh
 debdir=$1 tarball=$2
 kver=$(uname -r)
-tap_begin 17
+tap_begin 18
 # Not under /run: the private pcscd mounts a tmpfs there.
 tmp=/var/lib/scws-pkgtest
 mkdir -p "$tmp" && chmod 755 "$tmp"
@@ -86,6 +86,16 @@ except OSError as e:
 }
 expect "uid 1001 is refused on its SYN (default deny of /etc/scws/acp.conf)" \
 	ECONNREFUSED "$(connect_as 1001)"
+
+# scws-dmc as packaged: its first account from the packaged card through
+# the pump's APDU access service, let in by the shipped /etc/scws/se-rules.
+# Without capabilities: the pump, CAP_NET_ADMIN only as in its unit, may
+# not look at the executable of a process holding more (ptrace access).
+/usr/sbin/scws-dmc -t "$tmp/dm-tree.xml" init --devid IMEI:004999010640000 &&
+	setpriv --no-new-privs --bounding-set=-all --inh-caps=-all \
+		/usr/sbin/scws-dmc -t "$tmp/dm-tree.xml" bootstrap --from-card
+expect "the packaged scws-dmc takes its DM account from the card (shipped se-rules)" \
+	scws-card "$(/usr/sbin/scws-dmc -t "$tmp/dm-tree.xml" get ./DMAcc/scws-card/ServerID 2>&1)"
 
 # scws-lsm.service: scwsctl lsm attach with CAP_SYS_ADMIN CAP_BPF
 # CAP_PERFMON only, NoNewPrivileges=yes.

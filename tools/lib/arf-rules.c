@@ -140,16 +140,13 @@ int arf_parse_odf(const uint8_t *buf, size_t len,
 	return *n ? 0 : -ENOENT;
 }
 
-/* oidDO ::= PKCS15Object {CommonObjectAttributes, CommonDataObject-
- * Attributes, NULL, [1] OidDO}; OidDO ::= SEQUENCE {id OID, value
- * ObjectValue}.  *found: the id is GP's OID and *path its value. */
-static int parse_oid_do(const uint8_t *base, const struct ber_tlv *e,
-			struct arf_path *path, bool *found, char *why,
-			size_t why_len)
+int arf_oid_do_value(const uint8_t *base, const struct ber_tlv *e,
+		     const uint8_t *want, size_t want_len, struct ber_tlv *value,
+		     bool *found, char *why, size_t why_len)
 {
 	const uint8_t *v = e->val;
 	size_t left = e->len;
-	struct ber_tlv t, oid, val;
+	struct ber_tlv t, oid;
 
 	*found = false;
 	for (int i = 0; i < 2; i++) {
@@ -174,13 +171,26 @@ static int parse_oid_do(const uint8_t *base, const struct ber_tlv *e,
 		return FAIL(v, "OidDO is not one SEQUENCE");
 	if (!ber_read(t.val, t.len, &oid) || oid.tag != T_OID)
 		return FAIL(t.val, "OidDO without its OBJECT IDENTIFIER");
-	if (oid.len != sizeof(gp_ac_oid) ||
-	    memcmp(oid.val, gp_ac_oid, sizeof(gp_ac_oid)))
-		return 0;	/* another data object: not ours */
-	if (!ber_read(t.val + oid.size, t.len - oid.size, &val) ||
-	    oid.size + val.size != t.len)
-		return FAIL(t.val + oid.size, "GP's OidDO without one value");
+	if (oid.len != want_len || memcmp(oid.val, want, want_len))
+		return 0;	/* another data object */
+	if (!ber_read(t.val + oid.size, t.len - oid.size, value) ||
+	    oid.size + value->size != t.len)
+		return FAIL(t.val + oid.size, "OidDO without one value");
 	*found = true;
+	return 0;
+}
+
+/* GP's oidDO: *found when the id is GP's OID, *path its value. */
+static int parse_oid_do(const uint8_t *base, const struct ber_tlv *e,
+			struct arf_path *path, bool *found, char *why,
+			size_t why_len)
+{
+	struct ber_tlv val;
+	int err = arf_oid_do_value(base, e, gp_ac_oid, sizeof(gp_ac_oid),
+				   &val, found, why, why_len);
+
+	if (err || !*found)
+		return err;
 	return parse_path(base, &val, path, why, why_len);
 }
 

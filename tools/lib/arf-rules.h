@@ -105,6 +105,19 @@ int arf_parse_acconditions(const uint8_t *buf, size_t len,
 			   struct seac_rules *rs, char *why, size_t why_len);
 
 /*
+ * One oidDO of a DODF (e, tag A1: PKCS15Object {CommonObjectAttributes,
+ * CommonDataObjectAttributes, [0] subclass OPTIONAL, [1] OidDO {id,
+ * value}}): 0 with *found and *value (the value TLV, inside e) when its
+ * id is want (OID content octets); 0 with *found false for another id;
+ * -EBADMSG with why (offsets from base) when malformed.  Other PKCS#15
+ * data objects use it too (the DM bootstrap file, tools/scws-dmc).
+ */
+struct ber_tlv;
+int arf_oid_do_value(const uint8_t *base, const struct ber_tlv *e,
+		     const uint8_t *want, size_t want_len, struct ber_tlv *value,
+		     bool *found, char *why, size_t why_len);
+
+/*
  * One EF.DIR record (ISO 7816-4 8.2.1.1: 61 {4F AID, 50 label, 51 path,
  * ..}, padded with FF): 0 with *path (the DF, from the MF) when it is the
  * PKCS#15 application's; -ENOENT for another application or an empty

@@ -18,6 +18,7 @@
 #include <libxml/parser.h>
 
 #include "dm-account.h"
+#include "dm-bootstrap.h"
 #include "dm-listen.h"
 #include "dm-notify.h"
 #include "dm-session.h"
@@ -36,6 +37,7 @@ static void usage(FILE *f)
 		"  bootstrap --server-id ID --addr URL --client-name N --client-secret S\n"
 		"            --server-name N --server-secret S [--server-nonce B64]\n"
 		"            [--client-nonce B64] [--account NAME]\n"
+		"  bootstrap --from-card [--se-socket PATH] [--reader NAME] | --tnds FILE\n"
 		"  get URI                                print a node\n"
 		"  notify [FILE]                          package #0 (stdin if no FILE)\n"
 		"  listen [--socket PATH] [--name NAME]   the card's notifications, from\n"
@@ -162,6 +164,8 @@ static int cmd_bootstrap(int argc, char **argv)
 	};
 	int c;
 
+	if (dm_bootstrap_wants_tnds(argc, argv))
+		return dm_bootstrap_tnds_main(argc, argv, tree_path, verbose);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i': sid = optarg; break;
