@@ -114,7 +114,7 @@ $(SCWSCTL): $(SCWSCTL_SRCS) $(wildcard tools/scwsctl/*.h tools/lib/*.h) uapi/lin
 SCWS_CARD_SRCS := $(wildcard card-sim/*.c card-sim/*/*.c) tools/lib/cat-tlv.c tools/lib/ber.c
 # The card's DM server (card-sim/dm/) shares the SyncML DM codec and the
 # MD5 constructions with scws-dmc: libxml2 and libcrypto.
-SCWS_CARD_SRCS += tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c
+SCWS_CARD_SRCS += tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-xml.c tools/lib/dm-out.c
 CARD_XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 CARD_XML_LIBS = $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
 SCWS_CARD_LIBS = $(MBEDTLS_LIBS) $(CARD_XML_LIBS) $(CRYPTO_LIBS)
@@ -300,7 +300,7 @@ DMC_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libcurl 2>/dev/null)
 DMC_LIBS = $(shell pkg-config --libs libxml-2.0 libcurl 2>/dev/null) $(CRYPTO_LIBS)
 # The SyncML DM codec and the MD5 constructions are shared with the card's
 # DM server (tools/lib/dm-*.c).
-DM_LIB_SRCS := tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c
+DM_LIB_SRCS := tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-xml.c tools/lib/dm-out.c
 tools: $(SCWS_DMC)
 # ./SEMO and the bootstrap from the card reach the secure elements through
 # the APDU access service's client; the card's PKCS#15 ODF and oidDOs are

@@ -29,15 +29,7 @@ pkg-config --exists libpcsclite libnl-genl-3.0 libxml-2.0 libcurl libcrypto ||
 echo "1..$PLAN"
 mkdir -p "$OUT"
 
-# shellcheck disable=SC2046
-build_dmc() {
-	cc -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -Itools/lib -fsanitize=address,undefined \
-		-fno-omit-frame-pointer $(pkg-config --cflags libxml-2.0 libcurl) -o "$DMC" \
-		tools/scws-dmc/*.c tools/lib/dmsc-msg.c tools/lib/scws-se.c tools/lib/se-proto.c \
-		tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c \
-		$(pkg-config --libs libxml-2.0 libcurl libcrypto)
-}
-if build_bipd "$PUMP" && build_card "$CARD" && build_dmc; then
+if build_bipd "$PUMP" && build_card "$CARD" && build_dmc "$DMC"; then
 	ok "build scws-bipd, scws-dmc (ASan, UBSan) and scws-card"
 else
 	not_ok "build scws-bipd, scws-dmc (ASan, UBSan) and scws-card"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
-// sources: tools/lib/dm-syncml.c tools/scws-dmc/dm-exec.c tools/lib/dm-out.c tools/scws-dmc/dm-tree.c tools/scws-dmc/dm-semo.c tools/scws-dmc/dm-semo-script.c tools/lib/dm-auth.c tools/lib/scws-se.c tools/lib/se-proto.c
+// sources: tools/lib/dm-syncml.c tools/scws-dmc/dm-exec.c tools/lib/dm-out.c tools/scws-dmc/dm-tree.c tools/scws-dmc/dm-semo.c tools/scws-dmc/dm-semo-script.c tools/lib/dm-auth.c tools/lib/scws-se.c tools/lib/se-proto.c tools/lib/dm-xml.c
 // libs: -I/usr/include/libxml2 -lxml2 -lcrypto
 /*
  * The SyncML DM message parser on arbitrary bytes, and each parsed

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
-// sources: tools/scws-dmc/dm-p15.c tools/scws-dmc/dm-tnds.c tools/scws-dmc/dm-bootstrap.c tools/scws-dmc/dm-card.c tools/scws-dmc/dm-tree.c tools/scws-dmc/dm-account.c tools/lib/dm-auth.c tools/lib/scws-se.c tools/lib/se-proto.c tools/lib/arf-rules.c tools/lib/seac-rules.c tools/lib/ber.c card-sim/dm/bootstrap_file.c card-sim/dm/dm_identity.c card-sim/arf/arf_files.c
+// sources: tools/scws-dmc/dm-p15.c tools/scws-dmc/dm-tnds.c tools/scws-dmc/dm-bootstrap.c tools/scws-dmc/dm-card.c tools/scws-dmc/dm-tree.c tools/scws-dmc/dm-account.c tools/lib/dm-auth.c tools/lib/scws-se.c tools/lib/se-proto.c tools/lib/arf-rules.c tools/lib/seac-rules.c tools/lib/ber.c card-sim/dm/bootstrap_file.c card-sim/dm/dm_identity.c card-sim/arf/arf_files.c tools/lib/dm-xml.c
 // libs: -I/usr/include/libxml2 -lxml2 -lcrypto
 /*
  * Bootstrap from the card without the card: scws-card's PKCS#15 files

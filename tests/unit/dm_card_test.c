@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// sources: card-sim/dm/dm_server.c card-sim/dm/dm_store.c card-sim/dm/dm_results.c card-sim/dm/dm_identity.c card-sim/dm/dm_pkg0.c card-sim/state.c card-sim/log.c card-sim/clock.c tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c tools/scws-dmc/dm-notify.c
+// sources: card-sim/dm/dm_server.c card-sim/dm/dm_store.c card-sim/dm/dm_results.c card-sim/dm/dm_identity.c card-sim/dm/dm_pkg0.c card-sim/state.c card-sim/log.c card-sim/clock.c tools/lib/dm-auth.c tools/lib/dm-syncml.c tools/lib/dm-out.c tools/scws-dmc/dm-notify.c tools/lib/dm-xml.c
 // libs: -I/usr/include/libxml2 -lxml2 -lcrypto -lmbedcrypto
 /*
  * The card's DM server (card-sim/dm/) driven message by message, the way

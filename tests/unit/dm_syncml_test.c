@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
-// sources: tools/lib/dm-syncml.c tools/lib/dm-out.c
+// sources: tools/lib/dm-syncml.c tools/lib/dm-out.c tools/lib/dm-xml.c
 // libs: -I/usr/include/libxml2 -lxml2
 /*
  * dm_syncml_test.c - SyncML DM messages: a server package with Cred,

@@ -6,6 +6,7 @@
  * and counts bounded.
  */
 #include "dm-syncml.h"
+#include "dm-xml.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,21 +46,11 @@ static const xmlNode *child(const xmlNode *x, const char *name)
 /* Text of an element, trimmed; NULL if absent. */
 static char *text(const xmlNode *x)
 {
+	char *r;
+
 	if (!x)
 		return NULL;
-	xmlChar *v = xmlNodeGetContent(x);
-	const char *s = v ? (const char *)v : "";
-	size_t len;
-
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	len = strlen(s);
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
-		       s[len - 1] == '\r' || s[len - 1] == '\n'))
-		len--;
-	char *r = strndup(s, len);
-
-	xmlFree(v);
+	r = dm_xml_text(x);
 	if (!r)
 		abort();
 	return r;

@@ -5,6 +5,7 @@
  * or may support; the nodes go in through dm-tree.c like any Add.
  */
 #include "dm-tnds.h"
+#include "dm-xml.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,20 +76,7 @@ static char *text_of(const xmlNode *x)
 		if (k->type != XML_TEXT_NODE && k->type != XML_CDATA_SECTION_NODE &&
 		    k->type != XML_COMMENT_NODE)
 			return NULL;
-	xmlChar *v = xmlNodeGetContent(x);
-	const char *s = v ? (const char *)v : "";
-	size_t len;
-
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	len = strlen(s);
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
-		       s[len - 1] == '\r' || s[len - 1] == '\n'))
-		len--;
-	char *r = strndup(s, len);
-
-	xmlFree(v);
-	return r;
+	return dm_xml_text(x);
 }
 
 /* The one empty element inside x (Format's <chr/>, Type's <MIME>). */
