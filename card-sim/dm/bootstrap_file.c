@@ -149,10 +149,10 @@ int dm_boot_tnds(char *buf, size_t cap)
 	leaf(&o, "AAuthPref", "chr", "DIGEST");
 	open_node(&o, "AppAuth", "node", NULL, NULL);
 	cred(&o, "1", "CLCRED", id->cli_name, id->cli_secret,
-	     DM_BOOT_CLIENT_NONCE);
+	     id->cli_nonce0);
 	if (fault != F_INCOMPLETE)
 		cred(&o, "2", "SRVCRED", id->srv_name, id->srv_secret,
-		     DM_BOOT_SERVER_NONCE);
+		     id->srv_nonce0);
 	put(&o, "</Node></Node></MgmtTree>\n");
 	return o.full ? -1 : (int)o.n;
 }

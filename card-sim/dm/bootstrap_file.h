@@ -20,11 +20,6 @@
 /* EF DM_Bootstrap in the PKCS#15 application (our choice of FID). */
 #define DM_BOOT_FID 0x4400
 
-/* The AAuthData the account starts with: the nonces of the first
- * session (base64 of "card-client-nonce-0" and "card-server-nonce-0").
- * The card's DM endpoint starts from the same values. */
-#define DM_BOOT_CLIENT_NONCE "Y2FyZC1jbGllbnQtbm9uY2UtMA=="
-#define DM_BOOT_SERVER_NONCE "Y2FyZC1zZXJ2ZXItbm9uY2UtMA=="
 
 /* 2.23.43.7.1 {joint-iso-itu-t(2) international-organizations(23)
  * wap(43) oma-dm(7) bootstrap(1)}, content octets. */

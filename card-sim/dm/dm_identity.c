@@ -10,6 +10,8 @@ static const struct dm_identity card_dm = {
 	.srv_secret = "card-server-secret",
 	.cli_name = "scws-dmc",
 	.cli_secret = "card-client-secret",
+	.cli_nonce0 = "Y2FyZC1jbGllbnQtbm9uY2UtMA==",	/* card-client-nonce-0 */
+	.srv_nonce0 = "Y2FyZC1zZXJ2ZXItbm9uY2UtMA==",	/* card-server-nonce-0 */
 };
 
 const struct dm_identity *dm_identity(void)

@@ -17,6 +17,11 @@ struct dm_identity {
 	const char *srv_secret;
 	const char *cli_name;	/* CLCRED: the client authenticates to the card */
 	const char *cli_secret;
+	/* The nonces of the first session, in base64 (AAuthData): the
+	 * bootstrap file gives them to the client, the endpoint starts from
+	 * them (dm_store_nonce()). */
+	const char *cli_nonce0;
+	const char *srv_nonce0;
 };
 
 /* The card's account (fixed per card, like keys personalised at issue). */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The DM server's part of the card state; see dm_store.h. */
 #include "dm/dm_store.h"
+#include "dm/dm_identity.h"
+#include "dm-auth.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -41,11 +43,24 @@ void dm_store_nonce(struct card_state *st, const char *key, struct dm_nonce *n)
 	const uint8_t *v;
 	size_t len;
 
+	const struct dm_identity *id = dm_identity();
+	const char *first = NULL;
+
 	n->len = 0;
-	if (!card_state_get(st, key, &v, &len) && len <= sizeof(n->b)) {
-		memcpy(n->b, v, len);
-		n->len = len;
+	if (!card_state_get(st, key, &v, &len)) {
+		if (len <= sizeof(n->b)) {
+			memcpy(n->b, v, len);
+			n->len = len;
+		}
+		return;
 	}
+	/* Never moved yet: the first nonces, as the bootstrap file gave them. */
+	if (!strcmp(key, DM_KEY_CLIENT_NONCE))
+		first = id->cli_nonce0;
+	else if (!strcmp(key, DM_KEY_SERVER_NONCE))
+		first = id->srv_nonce0;
+	if (first && dm_b64_decode(first, n->b, sizeof(n->b), &n->len))
+		n->len = 0;
 }
 
 int dm_store_set_nonce(struct card_state *st, const char *key,
