@@ -67,7 +67,7 @@ check "uid 1001: 2 claimed, 16 queued" wait_for "$a" "port=3516 .*offered=0 queu
 in_ns "$a" $CLIENT connect 127.0.0.1 3516 --send fair --timeout 10 >"$tmp/root" &
 rootc=$!
 wait "$hf" "$rootc"
-check "uid 1001: 18 connected, 17 refused" grep -q "^held connected=18 refused=17$" "$tmp/hf"
+expect "uid 1001: 18 connected, 17 refused" "held connected=18 refused=17" "$(grep '^held ' "$tmp/hf")"
 expect "root is served when uid 1001 lets go" "echo:fair" "$(cat "$tmp/root")"
 kill "$PUMP_PID"; wait "$PUMP_PID" 2>/dev/null
 rmmod scws && insmod kmod/scws.ko
