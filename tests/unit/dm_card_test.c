@@ -52,6 +52,11 @@ static int setup(void **state)
 	assert_non_null(e->st);
 	e->dm = dm_server_new(e->st);
 	assert_non_null(e->dm);
+	/* The client starts where the card's bootstrap file put it. */
+	assert_int_equal(dm_b64_decode(dm_identity()->cli_nonce0, e->cnonce.b,
+				       sizeof(e->cnonce.b), &e->cnonce.len), 0);
+	assert_int_equal(dm_b64_decode(dm_identity()->srv_nonce0, e->snonce.b,
+				       sizeof(e->snonce.b), &e->snonce.len), 0);
 	*state = e;
 	return 0;
 }
@@ -199,8 +204,8 @@ static void session_provisions(void **state)
 	char *b = pkg1(e, "1A2B", id->cli_secret, &len);
 
 	assert_int_equal(post(e, b, len, &m2), 200);
-	/* The card's Cred: SRVCRED with the (empty) server nonce. */
-	dm_md5_cred(id->srv_name, id->srv_secret, NULL, 0, want);
+	/* The card's Cred: SRVCRED with the first server nonce. */
+	dm_md5_cred(id->srv_name, id->srv_secret, e->snonce.b, e->snonce.len, want);
 	assert_string_equal(m2.cred_type, "syncml:auth-md5");
 	assert_string_equal(m2.cred_data, want);
 	assert_string_equal(m2.sessionid, "1A2B");
