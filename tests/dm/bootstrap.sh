@@ -153,12 +153,29 @@ check "no tree: refused before the card is read, and no tree is made" \
 # bad_card KIND PATTERN DESCRIPTION: the card restarted with its data
 # spoiled (TEST TOOLING); the bootstrap fails with PATTERN, tree unchanged.
 cards=1
+# se_sees_card: until the APDU access service reports the card present
+# (it notices the new card apart from the BIP ports), 20 s at most.
+se_sees_card() {
+	local i ctl=${BUILD:-build}/scwsctl
+	[ -x "$ctl" ] || make -s "$ctl" >/dev/null 2>&1
+	for i in $(seq 200); do
+		"$ctl" se --socket "$SOCK" list 2>/dev/null | grep -q ' present' && return 0
+		sleep 0.1
+	done
+	return 1
+}
 bad_card() {
+	local waits
+	waits=$(grep -c 'waiting for a card' "$TMP/pump.log")
 	stop_card
 	waitfor "$TMP/pump.log" "card lost" "$cards" 200
+	# The pump must see the reader empty first: a card swapped within one
+	# of its polls can go unnoticed (a known limit of the pump's PC/SC loop).
+	waitfor "$TMP/pump.log" "waiting for a card" $((waits + 1)) 200
 	spawn_card -v --content card-sim/content --dm-bootstrap-fault "$1"
 	cards=$((cards + 1))
 	waitfor "$TMP/pump.log" "port 3516: 2 channels" "$cards" 400
+	se_sees_card
 	fresh bad.xml
 	local before rc
 	before=$(tree_sum "$TMP/bad.xml")
