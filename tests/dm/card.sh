@@ -71,12 +71,14 @@ card_down() {
 	stop_card
 	since "$m" "card lost" >/dev/null
 }
-# bootstrap TREE SECRET: a tree with the card's DMAcc, client secret SECRET.
+# bootstrap TREE SECRET: a tree with the card's DMAcc, client secret SECRET,
+# and the card's first server nonce (as its bootstrap file gives it).
 bootstrap() {
 	"$DMC" -t "$1" init --devid "$DEVID" --mod scws-gw-test >/dev/null &&
 		"$DMC" -t "$1" bootstrap --server-id "$SID" --addr "$HTTP/dm" \
 			--client-name scws-dmc --client-secret "$2" --server-name "$SID" \
-			--server-secret card-server-secret
+			--server-secret card-server-secret \
+			--server-nonce "$(printf card-server-nonce-0 | base64)"
 }
 state_sum() { sha256sum "$TMP/card.state" | cut -d' ' -f1; }
 
