@@ -28,38 +28,7 @@
 #include "../../tools/scws-dmc/dm-bootstrap.h"
 #include "../../tools/scws-dmc/dm-p15.h"
 #include "../../tools/scws-dmc/dm-tnds.h"
-
-static size_t unhex(const char *s, uint8_t *out)
-{
-	size_t n = 0;
-
-	for (; *s; s++) {
-		if (*s == ' ')
-			continue;
-		out[n++] = (uint8_t)(hex_digit(s[0]) << 4 | hex_digit(s[1]));
-		s++;
-	}
-	return n;
-}
-
-static int rd(void *arg, const struct arf_path *p, uint8_t **data,
-	      size_t *len)
-{
-	const struct arf_files *f = arg;
-
-	if (p->len != 2)
-		return -ENOENT;
-	for (size_t i = 0; i < f->n; i++) {
-		if (f->ef[i].fid != (p->b[0] << 8 | p->b[1]))
-			continue;
-		*data = malloc(f->ef[i].size + 1);
-		assert_non_null(*data);
-		memcpy(*data, f->ef[i].data, f->ef[i].size);
-		*len = f->ef[i].size;
-		return 0;
-	}
-	return -ENOENT;
-}
+#include "arf_test_files.h"
 
 static void walk_gives(struct arf_files *f)
 {
